@@ -26,7 +26,7 @@ func Quote(argv []string) string {
 // QuoteArg quotes one argument. Words made only of characters that no shell
 // treats specially are left bare so that logs stay readable; anything else
 // is wrapped in single quotes, inside which nothing is special but the single
-// quote itself, which is written as '\''.
+// quote itself, which is written as '\”.
 func QuoteArg(arg string) string {
 	if arg != "" && isPlainWord(arg) {
 		return arg
