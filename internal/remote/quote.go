@@ -26,7 +26,8 @@ func Quote(argv []string) string {
 // QuoteArg quotes one argument. Words made only of characters that no shell
 // treats specially are left bare so that logs stay readable; anything else
 // is wrapped in single quotes, inside which nothing is special but the single
-// quote itself, which is written as '\”.
+// quote itself: that one closes the quoted run, is written escaped as \', and
+// a new run opens.
 func QuoteArg(arg string) string {
 	if arg != "" && isPlainWord(arg) {
 		return arg
