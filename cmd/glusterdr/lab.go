@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
+)
+
+func newLabCommand(g *globals) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "lab",
+		Short: "A real GlusterFS DR topology on this machine (root): primary, sdsc and tacc",
+	}
+	cmd.PersistentFlags().StringVar(&dir, "dir", lab.DefaultDir, "the lab's state folder")
+	opts := func() lab.Options { return lab.Options{Dir: dir, Log: g.logger()} }
+
+	cmd.AddCommand(&cobra.Command{
+		Use:   "up",
+		Short: "Bring the lab up, or check the one that is up",
+		RunE: func(c *cobra.Command, _ []string) error {
+			d, err := lab.Up(c.Context(), opts())
+			if err != nil {
+				return err
+			}
+			if g.json {
+				return printJSON(c.OutOrStdout(), d)
+			}
+			printNodes(c.OutOrStdout(), d)
+			return nil
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "down",
+		Short: "Remove every namespace, process, mount, bridge and file of the lab",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return lab.Down(c.Context(), opts())
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "status",
+		Short: "Say what of the lab is running",
+		RunE: func(c *cobra.Command, _ []string) error {
+			d, err := lab.Load(dir)
+			if err != nil {
+				return err
+			}
+			st := lab.Inspect(c.Context(), d)
+			if g.json {
+				if err := printJSON(c.OutOrStdout(), st); err != nil {
+					return err
+				}
+			} else {
+				printChecks(c.OutOrStdout(), st)
+			}
+			if !st.Healthy() {
+				return fmt.Errorf("the lab is not healthy: %d problem(s); `glusterdr lab up` rebuilds it", len(st.Problems()))
+			}
+			return nil
+		},
+	})
+	return cmd
+}
+
+func printNodes(w io.Writer, d *lab.Description) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tSITE\tADDRESS\tNETNS")
+	for _, n := range d.Nodes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.Name, n.Site, n.Address, n.Netns)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nSSH key %s, known hosts %s\netcd %v\ndescription %s/lab.json\n",
+		d.SSH.PrivateKeyFile, d.SSH.KnownHostsFile, d.Etcd.Endpoints, d.Dir)
+}
+
+func printChecks(w io.Writer, st lab.Status) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tCHECK\tOK\tDETAIL")
+	for _, c := range st.Checks {
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", c.Node, c.What, c.OK, c.Detail)
+	}
+	tw.Flush()
+}

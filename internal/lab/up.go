@@ -1,0 +1,240 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+)
+
+// Options configure Up and Down.
+type Options struct {
+	// Dir is the lab's state folder; DefaultDir when empty.
+	Dir string
+	Log *slog.Logger
+}
+
+func (o Options) dir() string {
+	if o.Dir == "" {
+		return DefaultDir
+	}
+	return o.Dir
+}
+
+func (o Options) log() *slog.Logger {
+	if o.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Log
+}
+
+// requiredTools are the programs the lab runs; `make deps` installs them.
+var requiredTools = []string{"ip", "nsenter", "unshare", "mount", "glusterd", "gluster", "glusterfs", "/usr/sbin/sshd", "etcd"}
+
+// Up brings the lab up, or checks that the one already up is healthy.
+// Leftovers of a lab that is not healthy, such as a crash halfway through
+// an earlier Up, are torn down first.
+func Up(ctx context.Context, opts Options) (*Description, error) {
+	if err := checkHost(); err != nil {
+		return nil, err
+	}
+	log := opts.log()
+	if d, err := Load(opts.dir()); err == nil {
+		st := Inspect(ctx, d)
+		if st.Healthy() {
+			log.Info("lab already up", "dir", d.Dir)
+			return d, nil
+		}
+		log.Warn("lab is not healthy, rebuilding it", "problems", st.Problems())
+	}
+	if err := Down(ctx, opts); err != nil {
+		return nil, fmt.Errorf("lab: clearing leftovers before up: %w", err)
+	}
+	start := time.Now()
+	d, err := build(ctx, opts.dir(), log)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n(`glusterdr lab down` removes what was made)", err)
+	}
+	log.Info("lab up", "dir", d.Dir, "took", time.Since(start).Round(time.Millisecond))
+	return d, nil
+}
+
+func checkHost() error {
+	if os.Geteuid() != 0 {
+		return errors.New("lab: must run as root: it creates network namespaces, a bridge and mounts")
+	}
+	for _, tool := range requiredTools {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("lab: %s is not installed; run `make deps`", tool)
+		}
+	}
+	return nil
+}
+
+func build(ctx context.Context, dir string, log *slog.Logger) (*Description, error) {
+	d := &Description{Dir: dir, Bridge: BridgeName}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(MountPath)
+	if _, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
+		// The mount point must exist on the host for the primary's bind
+		// mount over it; the host's own contents there are never touched.
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return nil, err
+		}
+		d.CreatedMountParent = parent
+	}
+	if err := d.save(); err != nil {
+		return nil, err
+	}
+	keys, err := writeKeys(d)
+	if err != nil {
+		return nil, err
+	}
+	if err := createBridge(ctx); err != nil {
+		return nil, err
+	}
+	d.Nodes = make([]Node, len(Nodes))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, spec := range Nodes {
+		g.Go(func() error {
+			n, err := startNode(gctx, dir, spec, keys, d.SSH.PublicKey)
+			d.Nodes[i] = n
+			return err
+		})
+	}
+	err = g.Wait()
+	if saveErr := d.save(); saveErr != nil && err == nil {
+		err = saveErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	log.Info("nodes up", "nodes", len(d.Nodes))
+	if err := setUpPrimary(ctx, d); err != nil {
+		return nil, err
+	}
+	d.Sites = sites(dir)
+	return d, d.save()
+}
+
+// writeKeys makes the engine's key, every node's host and root keys, and
+// the engine's known_hosts.
+func writeKeys(d *Description) (map[string]nodeKeys, error) {
+	engine, err := newKeyPair("glusterdr-lab-engine")
+	if err != nil {
+		return nil, err
+	}
+	keyFile := filepath.Join(d.Dir, "id_ed25519")
+	if err := engine.write(keyFile); err != nil {
+		return nil, err
+	}
+	keys := map[string]nodeKeys{}
+	for _, n := range Nodes {
+		hostKey, err := newKeyPair("host-" + n.Name)
+		if err != nil {
+			return nil, err
+		}
+		rootKey, err := newKeyPair("root@" + n.Name)
+		if err != nil {
+			return nil, err
+		}
+		keys[n.Name] = nodeKeys{host: hostKey, root: rootKey}
+	}
+	knownHostsFile := filepath.Join(d.Dir, "known_hosts")
+	if err := os.WriteFile(knownHostsFile, []byte(knownHosts(keys, false)), 0o644); err != nil {
+		return nil, err
+	}
+	d.SSH = SSH{User: "root", Port: 22, PrivateKeyFile: keyFile, PublicKey: engine.public, KnownHostsFile: knownHostsFile}
+	return keys, nil
+}
+
+// startNode builds one node: namespaces, mounts, sshd and glusterd.
+func startNode(ctx context.Context, dir string, spec NodeSpec, keys map[string]nodeKeys, engineKey string) (Node, error) {
+	n := Node{Name: spec.Name, Site: spec.Site, Address: spec.Address, Netns: netnsName(spec.Name),
+		PIDs: map[string]int{}, HostKey: keys[spec.Name].host.public}
+	if err := prepareNodeFiles(ctx, dir, spec, keys, engineKey); err != nil {
+		return n, err
+	}
+	if spec.Site == "primary" {
+		if err := os.MkdirAll(filepath.Join(nodeDir(dir, spec.Name), "glfs"), 0o755); err != nil {
+			return n, err
+		}
+	}
+	if err := createNetns(ctx, spec); err != nil {
+		return n, err
+	}
+	pid, err := startHolder(ctx, spec)
+	n.HolderPID = pid
+	if err != nil {
+		return n, err
+	}
+	if err := mountNodeDirs(ctx, dir, n); err != nil {
+		return n, err
+	}
+	if n.PIDs["sshd"], err = startDaemon(dir, n, "sshd",
+		[]string{"/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(nodeDir(dir, n.Name), "sshd_config")}); err != nil {
+		return n, err
+	}
+	if n.PIDs["glusterd"], err = startDaemon(dir, n, "glusterd", []string{"glusterd", "-N"}); err != nil {
+		return n, err
+	}
+	if err := waitFor(ctx, "sshd on "+n.Name, 15*time.Second, func(ctx context.Context) error {
+		return dialable(ctx, n.Address, 22)
+	}); err != nil {
+		return n, err
+	}
+	return n, waitFor(ctx, "glusterd on "+n.Name, 60*time.Second, func(ctx context.Context) error {
+		_, err := gluster.New(enter(n)).PoolList(ctx)
+		return err
+	})
+}
+
+func dialable(ctx context.Context, address string, port int) error {
+	var dialer net.Dialer
+	conn, err := dialer.DialContext(ctx, "tcp", net.JoinHostPort(address, strconv.Itoa(port)))
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+// setUpPrimary creates, starts and mounts the global volume on p1, and
+// starts its etcd.
+func setUpPrimary(ctx context.Context, d *Description) error {
+	p1, err := d.Node("p1")
+	if err != nil {
+		return err
+	}
+	client := gluster.New(enter(p1))
+	brick := BrickPath(d.Dir, p1.Name, PrimaryVolume)
+	if err := os.MkdirAll(brick, 0o755); err != nil {
+		return err
+	}
+	spec := gluster.VolumeSpec{Name: PrimaryVolume, Type: gluster.Distribute, Force: true,
+		Bricks: []gluster.Brick{{Host: p1.Address, Path: brick}}}
+	if err := client.CreateVolume(ctx, spec); err != nil {
+		return err
+	}
+	if err := client.StartVolume(ctx, PrimaryVolume); err != nil {
+		return err
+	}
+	mount := remote.Command("mount", "-t", "glusterfs", p1.Address+":/"+PrimaryVolume, MountPath)
+	if _, err := enter(p1).Run(ctx, mount); err != nil {
+		return fmt.Errorf("lab: mounting the global volume on p1: %w", err)
+	}
+	return startEtcd(ctx, d, &p1)
+}
