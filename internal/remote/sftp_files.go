@@ -1,0 +1,215 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+
+	"github.com/pkg/sftp"
+)
+
+// sftpFiles is Files over one SFTP session. SFTP requests cannot be
+// cancelled one by one: ctx is checked before each request and between the
+// chunks of a transfer, and a host that stops answering is cut off by the
+// connection's keepalive.
+type sftpFiles struct {
+	c    *sftp.Client
+	addr string
+}
+
+var _ Files = (*sftpFiles)(nil)
+
+func (s *sftpFiles) WriteFile(ctx context.Context, path string, r io.Reader, mode fs.FileMode) error {
+	return s.wrap("write", path, writeFileAtomic(ctx, s, path, r, mode))
+}
+
+func (s *sftpFiles) ReadFile(ctx context.Context, path string) ([]byte, error) {
+	f, err := s.open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return nil, s.wrap("read", path, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *sftpFiles) Open(ctx context.Context, path string) (io.ReadCloser, error) {
+	return s.open(ctx, path)
+}
+
+func (s *sftpFiles) open(ctx context.Context, path string) (*sftpReader, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := s.c.Open(path)
+	if err != nil {
+		return nil, s.wrap("open", path, err)
+	}
+	return &sftpReader{ctx: ctx, f: f}, nil
+}
+
+func (s *sftpFiles) Stat(ctx context.Context, path string) (fs.FileInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	info, err := s.c.Stat(path)
+	return info, s.wrap("stat", path, err)
+}
+
+func (s *sftpFiles) Lstat(ctx context.Context, path string) (fs.FileInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	info, err := s.c.Lstat(path)
+	return info, s.wrap("lstat", path, err)
+}
+
+// ReadDir implements Files. Entries are sorted by name, as LocalFiles's are.
+func (s *sftpFiles) ReadDir(ctx context.Context, path string) ([]fs.FileInfo, error) {
+	infos, err := s.c.ReadDirContext(ctx, path)
+	if err != nil {
+		return nil, s.wrap("readdir", path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // ReadDirContext returns a partial listing on cancel
+	}
+	sort.Slice(infos, func(i, j int) bool { return infos[i].Name() < infos[j].Name() })
+	return infos, nil
+}
+
+func (s *sftpFiles) MkdirAll(ctx context.Context, path string, mode fs.FileMode) error {
+	return s.wrap("mkdir", path, mkdirAll(ctx, s, path, mode))
+}
+
+func (s *sftpFiles) Remove(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.wrap("remove", path, s.c.Remove(path))
+}
+
+func (s *sftpFiles) RemoveAll(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.c.RemoveAll(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, statErr := s.c.Lstat(path); errors.Is(statErr, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return s.wrap("removeall", path, err)
+}
+
+func (s *sftpFiles) Rename(ctx context.Context, oldpath, newpath string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.wrap("rename", oldpath, s.renameReplacing(oldpath, newpath))
+}
+
+// renameReplacing replaces newpath atomically with posix-rename@openssh.com.
+// Without that extension, plain SFTP rename refuses an existing target, so
+// the target is removed first: not atomic, but the best such a server allows.
+func (s *sftpFiles) renameReplacing(oldpath, newpath string) error {
+	if _, ok := s.c.HasExtension("posix-rename@openssh.com"); ok {
+		return s.c.PosixRename(oldpath, newpath)
+	}
+	if err := s.c.Remove(newpath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return s.c.Rename(oldpath, newpath)
+}
+
+func (s *sftpFiles) createPart(name string) (partFile, error) {
+	f, err := s.c.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
+	if err != nil {
+		return nil, err
+	}
+	// SFTP open cannot set the mode here; narrow it before any byte is written.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &sftpPart{File: f, canSync: s.hasFsync()}, nil
+}
+
+func (s *sftpFiles) hasFsync() bool {
+	_, ok := s.c.HasExtension("fsync@openssh.com")
+	return ok
+}
+
+func (s *sftpFiles) stat(name string) (fs.FileInfo, error)     { return s.c.Stat(name) }
+func (s *sftpFiles) chmod(name string, mode fs.FileMode) error { return s.c.Chmod(name, mode) }
+func (s *sftpFiles) rename(oldname, newname string) error      { return s.renameReplacing(oldname, newname) }
+func (s *sftpFiles) remove(name string) error                  { return s.c.Remove(name) }
+func (s *sftpFiles) mkdir(name string) error                   { return s.c.Mkdir(name) }
+
+// wrap names the host and path in an error, keeping errors.Is(fs.ErrNotExist).
+func (s *sftpFiles) wrap(op, path string, err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return fmt.Errorf("sftp %s: %w", s.addr, err)
+	}
+	return fmt.Errorf("sftp %s: %w", s.addr, &fs.PathError{Op: op, Path: path, Err: err})
+}
+
+type sftpPart struct {
+	*sftp.File
+	canSync bool
+}
+
+func (p *sftpPart) sync() error {
+	if !p.canSync {
+		return nil
+	}
+	return p.Sync()
+}
+
+// ReadFrom writes with several requests in flight, which a high-latency link
+// needs; an error discards the .part file, so out-of-order writes are safe.
+func (p *sftpPart) ReadFrom(r io.Reader) (int64, error) {
+	return p.ReadFromWithConcurrency(r, 0)
+}
+
+// sftpReader keeps sftp.File's concurrent WriteTo while honouring ctx.
+type sftpReader struct {
+	ctx context.Context
+	f   *sftp.File
+}
+
+func (r *sftpReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.f.Read(p)
+}
+
+func (r *sftpReader) WriteTo(w io.Writer) (int64, error) {
+	return r.f.WriteTo(contextWriter{r.ctx, w})
+}
+
+func (r *sftpReader) Close() error { return r.f.Close() }
+
+type contextWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (cw contextWriter) Write(p []byte) (int, error) {
+	if err := cw.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return cw.w.Write(p)
+}
