@@ -1,0 +1,324 @@
+package gluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults of CycleOptions.
+const (
+	DefaultCycleTimeout = 30 * time.Minute
+	DefaultStallAfter   = 3 * time.Minute
+	DefaultFaultyGrace  = time.Minute
+	DefaultStartGrace   = time.Minute
+	DefaultPollMin      = 200 * time.Millisecond
+	DefaultPollMax      = 5 * time.Second
+)
+
+// stopTimeout bounds the stop that ends a failed or cancelled cycle, which
+// runs even after the caller's context is done.
+const stopTimeout = 2 * time.Minute
+
+// CycleOptions tune RunCheckpointCycle. Zero values take the defaults above.
+type CycleOptions struct {
+	// Timeout bounds the wait for the checkpoint, from the start of the cycle.
+	Timeout time.Duration
+	// Marker writes a file on the primary mount after the checkpoint is set
+	// and before the session starts, so that an idle volume still has a
+	// change to process and completes its checkpoint.
+	Marker func(ctx context.Context) error
+	// Progress, if set, is called after every status poll.
+	Progress func(Progress)
+	// StallAfter: when neither the pending counts, the last-synced times
+	// nor the worker statuses change for this long, the session is stopped
+	// and started once (a stalled changelog crawl was seen to resume so).
+	StallAfter time.Duration
+	// FaultyGrace is how long a worker may stay Faulty (gsyncd restarts
+	// faulty workers by itself) before the cycle fails.
+	FaultyGrace time.Duration
+	// StartGrace is how long every worker may stay Created after start;
+	// longer means the workers cannot reach the secondary (keys).
+	StartGrace time.Duration
+	// PollMin and PollMax bound the adaptive pause between status polls.
+	PollMin, PollMax time.Duration
+}
+
+func (o CycleOptions) withDefaults() CycleOptions {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.Timeout, DefaultCycleTimeout)
+	def(&o.StallAfter, DefaultStallAfter)
+	def(&o.FaultyGrace, DefaultFaultyGrace)
+	def(&o.StartGrace, DefaultStartGrace)
+	def(&o.PollMin, DefaultPollMin)
+	def(&o.PollMax, DefaultPollMax)
+	o.PollMax = max(o.PollMax, o.PollMin)
+	return o
+}
+
+// CycleResult is a completed checkpoint cycle.
+type CycleResult struct {
+	// CheckpointTime is the checkpoint the cycle set (gluster's clock).
+	CheckpointTime time.Time
+	// CompletedAt is gluster's checkpoint_completion_time: the latest over
+	// the Active workers.
+	CompletedAt time.Time
+	// NoticedAt is when this client saw the completion (its own clock).
+	NoticedAt time.Time
+	// Duration runs from the start of the cycle to NoticedAt.
+	Duration time.Duration
+	// Restarts counts stop/start rounds after a stall (0 or 1).
+	Restarts int
+	// Polls counts status calls made while waiting.
+	Polls int
+	// Final is the status that showed the completion.
+	Final *SessionStatus
+}
+
+// RunCheckpointCycle replicates once up to "now", in the order that worked
+// every time on real GlusterFS 10:
+//
+//  1. make sure the session is stopped;
+//  2. `config checkpoint now`, then read back the checkpoint gluster set;
+//  3. opts.Marker, so that an idle volume has a change to sync;
+//  4. start, and check that the workers leave Created (StartGrace);
+//  5. poll `status detail` until every Active worker has completed a
+//     checkpoint at least as new as ours and no worker is Faulty;
+//  6. stop.
+//
+// Polling adapts: PollMin after a poll whose pending counts are 0 (with a
+// worker Active) or fell by a tenth or more, unchanged after slower
+// progress, and 1.5 times longer (up to PollMax) when nothing changed. A
+// stall (StallAfter) gets one stop/start. A worker Faulty for longer than
+// FaultyGrace, a session still Created after StartGrace, and the Timeout
+// all stop the session and return a *CheckpointError naming the cause, the
+// pending counts and what to look at. Any other failure after the start
+// also stops the session. If the checkpoint completed but the final stop
+// failed, both the result and the error are returned.
+func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts CycleOptions) (*CycleResult, error) {
+	if err := ref.Validate(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	start := c.clock.Now()
+	if err := c.Stop(ctx, ref, false); err != nil {
+		return nil, err
+	}
+	cp, err := c.SetCheckpoint(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if cp.IsZero() {
+		return nil, fmt.Errorf("set checkpoint of geo-replication session %s: gluster reports no checkpoint after `config checkpoint now`", ref)
+	}
+	res := &CycleResult{CheckpointTime: cp}
+	if o.Marker != nil {
+		if err := o.Marker(ctx); err != nil {
+			return res, fmt.Errorf("write the checkpoint marker for geo-replication session %s: %w", ref, err)
+		}
+	}
+	if err := c.Start(ctx, ref, false); err != nil {
+		return res, c.abort(ctx, ref, err)
+	}
+	w := &cycleWatch{c: c, ref: ref, o: o, cp: cp, start: start, startedAt: c.clock.Now(), res: res,
+		faultySince: map[string]time.Time{}}
+	return w.run(ctx)
+}
+
+// cycleWatch is the polling half of a checkpoint cycle.
+type cycleWatch struct {
+	c     *Client
+	ref   SessionRef
+	o     CycleOptions
+	cp    time.Time
+	start time.Time
+	res   *CycleResult
+
+	startedAt   time.Time // last start, for StartGrace
+	leftCreated bool
+	faultySince map[string]time.Time
+	lastSig     string
+	lastChange  time.Time
+	prevPending Pending
+	interval    time.Duration
+}
+
+func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
+	w.interval = w.o.PollMin
+	w.lastChange = w.startedAt
+	deadline := w.start.Add(w.o.Timeout)
+	for {
+		st, err := w.c.Status(ctx, w.ref)
+		if err != nil {
+			return w.res, w.c.abort(ctx, w.ref, err)
+		}
+		now := w.c.clock.Now()
+		w.res.Polls++
+		w.res.Final = st
+		done, completedAt := st.CheckpointReached(w.cp)
+		faulty := faultyWorkers(st)
+		w.report(st, now)
+		if done && len(faulty) == 0 {
+			w.res.CompletedAt, w.res.NoticedAt, w.res.Duration = completedAt, now, now.Sub(w.start)
+			return w.res, w.c.Stop(ctx, w.ref, false)
+		}
+		if cerr := w.check(st, faulty, now); cerr != nil {
+			return w.res, w.c.abort(ctx, w.ref, cerr)
+		}
+		changed, stalled := w.observe(st, now)
+		if stalled {
+			if err := w.restart(ctx); err != nil {
+				return w.res, w.c.abort(ctx, w.ref, err)
+			}
+			continue
+		}
+		if !now.Before(deadline) {
+			return w.res, w.c.abort(ctx, w.ref, w.failure(ErrCheckpointTimeout, st,
+				fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout),
+				fmt.Sprintf("The session was stopped. A large backlog needs a longer timeout; a backlog that does not shrink points at the workers: see %s on %s.", w.ref.LogPath(), w.c.Host())))
+		}
+		w.nextInterval(st, changed)
+		if err := w.c.clock.Sleep(ctx, min(w.interval, deadline.Sub(now))); err != nil {
+			return w.res, w.c.abort(ctx, w.ref, err)
+		}
+	}
+}
+
+// check fails the cycle for a session that never left Created or a worker
+// that stayed Faulty too long.
+func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) error {
+	if st.Rollup != RollupCreated {
+		w.leftCreated = true
+	} else if !w.leftCreated && now.Sub(w.startedAt) >= w.o.StartGrace {
+		return w.failure(ErrNotStarted, st,
+			fmt.Sprintf("every worker is still Created %s after start", now.Sub(w.startedAt)),
+			fmt.Sprintf("The workers cannot reach %s: check that the primary's keys are in %s's authorized_keys there (WaitForKeys after create push-pem), that ssh_port is right, and see %s on %s.",
+				w.ref.SecondaryHost, w.ref.User(), w.ref.LogPath(), w.c.Host()))
+	}
+	seen := map[string]bool{}
+	for _, fw := range faulty {
+		b := fw.Brick()
+		seen[b] = true
+		first, ok := w.faultySince[b]
+		if !ok {
+			w.faultySince[b] = now
+			continue
+		}
+		if now.Sub(first) >= w.o.FaultyGrace {
+			return w.failure(ErrWorkerFaulty, st,
+				fmt.Sprintf("the worker for brick %s has been Faulty for %s", b, now.Sub(first)),
+				fmt.Sprintf("See %s on %s for the worker's error (often SSH keys, the secondary volume, or rsync).", w.ref.LogPath(), fw.PrimaryNode))
+		}
+	}
+	for b := range w.faultySince {
+		if !seen[b] {
+			delete(w.faultySince, b)
+		}
+	}
+	return nil
+}
+
+// observe reports whether the workers' statuses, pending counts or
+// last-synced times changed since the last poll, and whether they have
+// stayed the same for StallAfter (which counts only before the first
+// restart).
+func (w *cycleWatch) observe(st *SessionStatus, now time.Time) (changed, stalled bool) {
+	sig := progressSignature(st)
+	if sig != w.lastSig {
+		w.lastSig, w.lastChange = sig, now
+		return true, false
+	}
+	return false, w.res.Restarts == 0 && now.Sub(w.lastChange) >= w.o.StallAfter
+}
+
+func (w *cycleWatch) restart(ctx context.Context) error {
+	if err := w.c.Stop(ctx, w.ref, false); err != nil {
+		return err
+	}
+	if err := w.c.Start(ctx, w.ref, false); err != nil {
+		return err
+	}
+	w.res.Restarts++
+	now := w.c.clock.Now()
+	w.startedAt, w.lastChange, w.lastSig, w.leftCreated = now, now, "", false
+	clear(w.faultySince)
+	w.interval = w.o.PollMin
+	return nil
+}
+
+// nextInterval adapts the pause before the next poll.
+func (w *cycleWatch) nextInterval(st *SessionStatus, changed bool) {
+	p := st.Pending()
+	total, prev := p.Total(), w.prevPending.Total()
+	active := slices.ContainsFunc(st.Workers, func(x Worker) bool { return x.Status == WorkerActive })
+	switch {
+	case active && total == 0, total < prev && (prev-total)*10 >= prev:
+		w.interval = w.o.PollMin
+	case changed:
+		// slow progress: keep the pace
+	default:
+		w.interval = min(time.Duration(float64(w.interval)*1.5), w.o.PollMax)
+	}
+	w.prevPending = p
+}
+
+func (w *cycleWatch) report(st *SessionStatus, now time.Time) {
+	if w.o.Progress == nil {
+		return
+	}
+	p := Progress{Elapsed: now.Sub(w.start), Timeout: w.o.Timeout, Pending: st.Pending(),
+		Restarted: w.res.Restarts > 0, Rollup: st.Rollup}
+	p.Done, p.Total = countDone(st, w.cp)
+	for _, x := range st.Workers {
+		p.Workers = append(p.Workers, WorkerProgress{
+			Brick: x.Brick(), Status: x.Status,
+			Pending:   Pending{Entry: x.Entry, Data: x.Data, Meta: x.Meta, Failures: x.Failures},
+			Completed: x.Status == WorkerActive && x.CheckpointCompleted && !x.CheckpointTime.Before(w.cp),
+		})
+	}
+	w.o.Progress(p)
+}
+
+func (w *cycleWatch) failure(kind error, st *SessionStatus, reason, hint string) *CheckpointError {
+	done, total := countDone(st, w.cp)
+	return &CheckpointError{Kind: kind, Ref: w.ref, Host: w.c.Host(), Reason: reason, Hint: hint,
+		Pending: st.Pending(), Done: done, Total: total, Last: st}
+}
+
+// abort stops the session after a failed cycle, even when ctx is already
+// done, and returns cause (joined with the stop's own failure, if any).
+func (c *Client) abort(ctx context.Context, ref SessionRef, cause error) error {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
+	defer cancel()
+	if err := c.Stop(sctx, ref, false); err != nil {
+		return errors.Join(cause, fmt.Errorf("stopping the session afterwards failed too: %w", err))
+	}
+	return cause
+}
+
+func faultyWorkers(st *SessionStatus) []Worker {
+	var out []Worker
+	for _, w := range st.Workers {
+		if w.Status == WorkerFaulty {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// progressSignature captures what counts as progress for stall detection.
+func progressSignature(st *SessionStatus) string {
+	var b strings.Builder
+	for _, w := range st.Workers {
+		fmt.Fprintf(&b, "%s|%s|%d|%d|%d|%d|%t;", w.Brick(), w.Status, w.Entry, w.Data, w.Meta,
+			w.LastSynced.Unix(), w.CheckpointCompleted)
+	}
+	return b.String()
+}
