@@ -88,16 +88,14 @@ func newCredentials(cfg Config) (*credentials, error) {
 	return creds, nil
 }
 
-// parseKey never puts key material or the passphrase into an error.
+// parseKey never puts key material or the passphrase into an error. A
+// passphrase given for a key that is not encrypted is ignored.
 func parseKey(pem []byte, passphrase, what string) (ssh.Signer, error) {
-	var s ssh.Signer
-	var err error
-	if passphrase != "" {
-		s, err = ssh.ParsePrivateKeyWithPassphrase(pem, []byte(passphrase))
-	} else {
-		s, err = ssh.ParsePrivateKey(pem)
-	}
+	s, err := ssh.ParsePrivateKey(pem)
 	var missing *ssh.PassphraseMissingError
+	if errors.As(err, &missing) && passphrase != "" {
+		s, err = ssh.ParsePrivateKeyWithPassphrase(pem, []byte(passphrase))
+	}
 	switch {
 	case err == nil:
 		return s, nil

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -240,9 +241,23 @@ func keyPEM(t testing.TB, key ed25519.PrivateKey, passphrase string) []byte {
 
 func publicKey(t testing.TB, key ed25519.PrivateKey) ssh.PublicKey {
 	t.Helper()
-	pub, err := ssh.NewPublicKey(key.Public())
+	return publicKeyOf(t, key.Public())
+}
+
+func publicKeyOf(t testing.TB, key any) ssh.PublicKey {
+	t.Helper()
+	pub, err := ssh.NewPublicKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pub
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// testPin is a pinned host key line for tests that never get that far.
+func testPin(t testing.TB) string {
+	return string(ssh.MarshalAuthorizedKey(newSigner(t).PublicKey()))
+}
+
+func containsString(s, sub string) bool { return strings.Contains(s, sub) }
