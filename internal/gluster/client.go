@@ -98,7 +98,7 @@ func (c *Client) exec(ctx context.Context, op string, argv []string) (remote.Res
 	return res, &Error{
 		Op: op, Host: c.Host(), Argv: argv, ExitCode: -1,
 		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Err: err,
-		Hint: "The command did not finish: check that " + c.Host() + " is reachable and the gluster CLI is installed there, or give the operation more time.",
+		Hint: "The command did not finish: check that " + c.Host() + " is reachable and has the command installed, or allow more time.",
 	}
 }
 

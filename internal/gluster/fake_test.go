@@ -50,6 +50,7 @@ type fakeRunner struct {
 	host    string
 	mu      sync.Mutex
 	replies map[string][]reply
+	dynamic map[string]func() reply
 	calls   [][]string
 	// onRun, if set, runs before each reply is chosen (e.g. to advance a
 	// fake clock by what a real call costs).
@@ -57,7 +58,7 @@ type fakeRunner struct {
 }
 
 func newFake(t testing.TB) *fakeRunner {
-	return &fakeRunner{t: t, host: "vm", replies: map[string][]reply{}}
+	return &fakeRunner{t: t, host: "vm", replies: map[string][]reply{}, dynamic: map[string]func() reply{}}
 }
 
 func key(argv []string) string { return remote.Quote(argv) }
@@ -70,27 +71,45 @@ func (f *fakeRunner) on(argv []string, rs ...reply) *fakeRunner {
 	return f
 }
 
+// handle answers argv by calling fn each time (for replies that depend on
+// what ran before, such as status after a restart). It overrides on.
+func (f *fakeRunner) handle(argv []string, fn func() reply) *fakeRunner {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dynamic[key(argv)] = fn
+	return f
+}
+
 func (f *fakeRunner) Host() string { return f.host }
 
 func (f *fakeRunner) Run(ctx context.Context, cmd remote.Cmd) (remote.Result, error) {
 	if f.onRun != nil {
 		f.onRun(cmd.Argv)
 	}
+	k := key(cmd.Argv)
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.calls = append(f.calls, append([]string(nil), cmd.Argv...))
+	fn := f.dynamic[k]
+	f.mu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return remote.Result{}, err
 	}
-	k := key(cmd.Argv)
-	q := f.replies[k]
-	if len(q) == 0 {
-		f.t.Errorf("unexpected command on %s: %s", f.host, k)
-		return remote.Result{ExitCode: 127}, &remote.CommandError{Host: f.host, Argv: cmd.Argv, ExitCode: 127, Stderr: "not scripted"}
-	}
-	r := q[0]
-	if len(q) > 1 {
-		f.replies[k] = q[1:]
+	var r reply
+	if fn != nil {
+		r = fn() // outside the lock: fn may look at the calls so far
+	} else {
+		f.mu.Lock()
+		q := f.replies[k]
+		if len(q) == 0 {
+			f.mu.Unlock()
+			f.t.Errorf("unexpected command on %s: %s", f.host, k)
+			return remote.Result{ExitCode: 127}, &remote.CommandError{Host: f.host, Argv: cmd.Argv, ExitCode: 127, Stderr: "not scripted"}
+		}
+		r = q[0]
+		if len(q) > 1 {
+			f.replies[k] = q[1:]
+		}
+		f.mu.Unlock()
 	}
 	if r.err != nil {
 		return remote.Result{}, r.err

@@ -50,30 +50,33 @@ func (c *Client) WaitForKeys(ctx context.Context, ref SessionRef, secondary remo
 		return err
 	}
 	delay := keysPollMin
+	missing := len(want)
+	giveUp := func(cause error) error {
+		return fmt.Errorf("wait for geo-replication keys of session %s: %d of %d primary keys are still missing from %s on %s: %w\n"+
+			"Hint: push-pem's hook copies them from the primary; check /var/log/glusterfs/glusterd.log on %s, and that root on %s can ssh to %s",
+			ref, missing, len(want), path, secondary.Host(), cause, c.Host(), c.Host(), secondary.Host())
+	}
 	for {
 		out, err := sec.callPlain(ctx, "read "+path, []string{"cat", path})
-		var missing []string
-		if err == nil {
+		switch {
+		case err == nil:
 			have := parseAuthorizedKeys(out)
+			missing = 0
 			for k := range want {
 				if !have[k] {
-					missing = append(missing, k)
+					missing++
 				}
 			}
-			if len(missing) == 0 {
+			if missing == 0 {
 				return nil
 			}
-		} else if !isNotYet(err) {
+		case ctx.Err() != nil:
+			return giveUp(ctx.Err())
+		case !isNotYet(err):
 			return err
 		}
-		if serr := c.clock.Sleep(ctx, delay); serr != nil {
-			n := len(want)
-			if err == nil {
-				n = len(missing)
-			}
-			return fmt.Errorf("wait for geo-replication keys of session %s: %d of %d primary keys are still missing from %s on %s: %w\n"+
-				"Hint: push-pem's hook copies them from the primary; check /var/log/glusterfs/glusterd.log on %s, and that root on %s can ssh to %s",
-				ref, n, len(want), path, secondary.Host(), serr, c.Host(), c.Host(), secondary.Host())
+		if err := c.clock.Sleep(ctx, delay); err != nil {
+			return giveUp(err)
 		}
 		delay = min(time.Duration(float64(delay)*1.5), keysPollMax)
 	}
