@@ -22,10 +22,6 @@ func Down(ctx context.Context, opts Options) error {
 		return errors.New("lab: must run as root")
 	}
 	log := opts.log()
-	var createdParent string
-	if d, err := Load(opts.dir()); err == nil {
-		createdParent = d.CreatedMountParent
-	}
 	var errs []error
 	netnses, err := labNetnses(ctx)
 	errs = append(errs, err)
@@ -44,12 +40,6 @@ func Down(ctx context.Context, opts Options) error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, os.RemoveAll(opts.dir()))
-	if createdParent != "" {
-		// Only if still empty: anything there now is not the lab's.
-		if err := os.Remove(createdParent); err != nil && !errors.Is(err, os.ErrNotExist) {
-			log.Warn("left the mount point's parent in place", "path", createdParent, "err", err)
-		}
-	}
 	return errors.Join(errs...)
 }
 

@@ -17,21 +17,11 @@ import (
 // python3, and glusterd passes its PATH on to gsyncd.
 const systemPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// nodeDirs are the per-node folders that are bind-mounted over the system
-// paths inside the node's mount namespace.
-var nodeDirs = []struct{ dir, target string }{
-	{"glusterd", "/var/lib/glusterd"},
-	{"log", "/var/log/glusterfs"},
-	{"misc", "/var/lib/misc"},
-	{"root-ssh", "/root/.ssh"},
-	{"tmp", "/tmp"},
-}
-
-// nodeFiles are per-node files bind-mounted over system files.
-var nodeFiles = []struct{ file, target string }{
-	{"hosts", "/etc/hosts"},
-	{"resolv.conf", "/etc/resolv.conf"},
-}
+// overlays are the host folders each node sees through its own
+// copy-on-write layer: whatever a node writes there (glusterd state, logs,
+// keys, cron entries, the mount point) lands in the node's folder, and the
+// host's own files are never touched.
+var overlays = []string{"/etc", "/var", "/root"}
 
 func nodeDir(dir, node string) string { return filepath.Join(dir, "nodes", node) }
 

@@ -6,6 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
 // nodeKeys are the keys a node is built with.
@@ -14,47 +18,65 @@ type nodeKeys struct {
 	root keyPair // root's own identity, used by glusterd's geo-rep hooks
 }
 
-// prepareNodeFiles writes the folders and files that will be bind-mounted
-// into the node, before any of its processes start.
-func prepareNodeFiles(ctx context.Context, dir string, n NodeSpec, keys map[string]nodeKeys, engineKey string) error {
+// upper is the folder of a node's copy-on-write layer over hostDir; files
+// put there before the overlay is mounted are what the node sees.
+func upper(dir, node, hostDir string) string {
+	return filepath.Join(nodeDir(dir, node), "overlay", strings.TrimPrefix(hostDir, "/"), "upper")
+}
+
+func overlayWork(dir, node, hostDir string) string {
+	return filepath.Join(nodeDir(dir, node), "overlay", strings.TrimPrefix(hostDir, "/"), "work")
+}
+
+// prepareNodeFiles writes the node's folders and the files it starts with,
+// before any of its processes run.
+func prepareNodeFiles(dir string, n NodeSpec, keys map[string]nodeKeys, engineKey string) error {
 	nd := nodeDir(dir, n.Name)
-	for _, d := range nodeDirs {
-		if err := os.MkdirAll(filepath.Join(nd, d.dir), 0o755); err != nil {
-			return err
+	for _, hostDir := range overlays {
+		for _, d := range []string{upper(dir, n.Name, hostDir), overlayWork(dir, n.Name, hostDir)} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
 		}
 	}
-	if err := os.Chmod(filepath.Join(nd, "root-ssh"), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(nd, "tmp"), 0o1777); err != nil {
 		return err
 	}
 	if err := os.Chmod(filepath.Join(nd, "tmp"), 0o1777); err != nil {
 		return err
 	}
-	// glusterd needs the packaged hooks (geo-rep key distribution lives
-	// there) and option groups in its working directory.
-	for _, sub := range []string{"hooks", "groups"} {
-		if _, err := run(ctx, "cp", "-a", filepath.Join("/var/lib/glusterd", sub), filepath.Join(nd, "glusterd")); err != nil {
-			return err
-		}
+	sshDir := filepath.Join(upper(dir, n.Name, "/root"), ".ssh")
+	if err := os.MkdirAll(sshDir, 0o700); err != nil {
+		return err
+	}
+	// Opaque: the host's own /root/.ssh must not show through.
+	if err := unix.Setxattr(sshDir, "trusted.overlay.opaque", []byte("y"), 0); err != nil {
+		return fmt.Errorf("lab: marking %s opaque: %w", sshDir, err)
 	}
 	if err := keys[n.Name].host.write(filepath.Join(nd, "ssh_host_ed25519_key")); err != nil {
 		return err
 	}
-	if err := keys[n.Name].root.write(filepath.Join(nd, "root-ssh", "id_ed25519")); err != nil {
+	if err := keys[n.Name].root.write(filepath.Join(sshDir, "id_ed25519")); err != nil {
 		return err
 	}
-	files := map[string]string{
-		"hosts":                           hostsFile(),
-		"resolv.conf":                     "# glusterdr lab: no name server, every lab name is in /etc/hosts\n",
-		"sshd_config":                     sshdConfig(dir, n),
-		filepath.Join("root-ssh", "authorized_keys"): authorizedKeys(keys, engineKey),
-		filepath.Join("root-ssh", "known_hosts"):     knownHosts(keys, true),
+	etc := upper(dir, n.Name, "/etc")
+	files := []struct {
+		path, content string
+		mode          os.FileMode
+	}{
+		{filepath.Join(etc, "hosts"), hostsFile(), 0o644},
+		{filepath.Join(etc, "resolv.conf"), "# glusterdr lab: no name server; every lab name is in /etc/hosts\n", 0o644},
+		{filepath.Join(etc, "hostname"), n.Name + "\n", 0o644},
+		{filepath.Join(nd, "sshd_config"), sshdConfig(dir, n), 0o600},
+		{filepath.Join(sshDir, "authorized_keys"), authorizedKeys(keys, engineKey), 0o600},
+		{filepath.Join(sshDir, "known_hosts"), knownHosts(keys, true), 0o600},
 	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(nd, name), []byte(content), 0o600); err != nil {
+	for _, f := range files {
+		if err := os.WriteFile(f.path, []byte(f.content), f.mode); err != nil {
 			return err
 		}
 	}
-	return os.Chmod(filepath.Join(nd, "hosts"), 0o644)
+	return nil
 }
 
 func hostsFile() string {
@@ -110,24 +132,22 @@ func knownHosts(keys map[string]nodeKeys, withNames bool) string {
 	return b.String()
 }
 
-// mountNodeDirs gives the node its own /run, glusterd state, logs, root
-// SSH folder, /tmp, hosts file and host name.
+// mountNodeDirs gives the node its own /run and /tmp, its copy-on-write
+// /etc, /var and /root, and its host name.
 func mountNodeDirs(ctx context.Context, dir string, n Node) error {
-	node, nd := enter(n), nodeDir(dir, n.Name)
+	node := enter(n)
 	steps := [][]string{
 		{"mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run"},
 		{"mkdir", "-p", "/run/sshd", "/run/gluster"},
+		{"mount", "--bind", filepath.Join(nodeDir(dir, n.Name), "tmp"), "/tmp"},
 	}
-	for _, d := range nodeDirs {
-		steps = append(steps, []string{"mount", "--bind", filepath.Join(nd, d.dir), d.target})
-	}
-	for _, f := range nodeFiles {
-		steps = append(steps, []string{"mount", "--bind", filepath.Join(nd, f.file), f.target})
+	for _, hostDir := range overlays {
+		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s",
+			hostDir, upper(dir, n.Name, hostDir), overlayWork(dir, n.Name, hostDir))
+		steps = append(steps, []string{"mount", "-t", "overlay", "overlay", "-o", opts, hostDir})
 	}
 	if n.Site == "primary" {
-		steps = append(steps,
-			[]string{"mount", "--bind", filepath.Join(nd, "glfs"), filepath.Dir(MountPath)},
-			[]string{"mkdir", "-p", MountPath})
+		steps = append(steps, []string{"mkdir", "-p", MountPath})
 	}
 	steps = append(steps, []string{"hostname", n.Name})
 	for _, argv := range steps {

@@ -19,7 +19,7 @@ import (
 
 // Fixed names and addresses. The lab is one per machine.
 const (
-	DefaultDir     = "/var/lib/glusterdr-lab"
+	DefaultDir     = "/srv/glusterdr-lab"
 	BridgeName     = "gdr0"
 	BridgeAddress  = "198.51.100.1"
 	PrefixLen      = 24
@@ -57,9 +57,6 @@ type Description struct {
 	Nodes  []Node `json:"nodes"`
 	Sites  []Site `json:"sites"`
 	Etcd   Etcd   `json:"etcd"`
-	// CreatedMountParent records that Up created the mount point's parent
-	// directory on the host, so that Down removes it again.
-	CreatedMountParent string `json:"created_mount_parent,omitempty"`
 }
 
 // SSH is how the engine reaches every node.

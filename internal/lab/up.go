@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -88,15 +87,6 @@ func build(ctx context.Context, dir string, log *slog.Logger) (*Description, err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	parent := filepath.Dir(MountPath)
-	if _, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
-		// The mount point must exist on the host for the primary's bind
-		// mount over it; the host's own contents there are never touched.
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return nil, err
-		}
-		d.CreatedMountParent = parent
-	}
 	if err := d.save(); err != nil {
 		return nil, err
 	}
@@ -166,13 +156,8 @@ func writeKeys(d *Description) (map[string]nodeKeys, error) {
 func startNode(ctx context.Context, dir string, spec NodeSpec, keys map[string]nodeKeys, engineKey string) (Node, error) {
 	n := Node{Name: spec.Name, Site: spec.Site, Address: spec.Address, Netns: netnsName(spec.Name),
 		PIDs: map[string]int{}, HostKey: keys[spec.Name].host.public}
-	if err := prepareNodeFiles(ctx, dir, spec, keys, engineKey); err != nil {
+	if err := prepareNodeFiles(dir, spec, keys, engineKey); err != nil {
 		return n, err
-	}
-	if spec.Site == "primary" {
-		if err := os.MkdirAll(filepath.Join(nodeDir(dir, spec.Name), "glfs"), 0o755); err != nil {
-			return n, err
-		}
 	}
 	if err := createNetns(ctx, spec); err != nil {
 		return n, err
@@ -198,7 +183,7 @@ func startNode(ctx context.Context, dir string, spec NodeSpec, keys map[string]n
 		return n, err
 	}
 	return n, waitFor(ctx, "glusterd on "+n.Name, 60*time.Second, func(ctx context.Context) error {
-		_, err := gluster.New(enter(n)).PoolList(ctx)
+		_, err := gluster.New(enter(n)).ListVolumes(ctx)
 		return err
 	})
 }
