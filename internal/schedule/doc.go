@@ -1,0 +1,75 @@
+// Package schedule reads and writes the schedule file, computes the next
+// runs and chooses each night's targets.
+//
+// The dr_schedule Terraform resource writes the file onto the controller
+// node with Encode; the nightly engine (glusterdr run) reads it with Parse.
+// The package does no I/O: callers hand over and take back bytes.
+//
+// # The file
+//
+// The file is HCL native syntax, without variables or functions.
+// testdata/schedule.hcl spells out every setting; testdata/minimal.hcl shows
+// the few that are required. Defaults are in brackets.
+//
+//	cron               = "30 1 * * *"  # required: 5 cron fields, or @daily, @weekly, ...
+//	time_zone          = "UTC"          # [UTC] IANA zone the cron fields are read in
+//	rotation           = "alternate"    # [alternate] or "all"
+//	checkpoint_timeout = "2h"           # [2h] wait for the geo-replication checkpoint
+//	sample_files       = 20             # [20] volume files compared at the target; 0 warns
+//	state_dir          = "/var/lib/glusterdr"  # [/var/lib/glusterdr] journal and status
+//	lock_file          = "/var/lib/glusterdr/run.lock"  # [<state_dir>/run.lock]
+//	metrics_file       = "/var/lib/prometheus/node-exporter/glusterdr.prom"  # [that path]
+//
+//	primary {                           # required
+//	  volume     = "global"             # required
+//	  mount      = "/var/glfs/global"   # [/var/glfs/global] on node
+//	  node       = "gluster-1"          # required: the host that mounts it
+//	  backup_dir = "/var/glfs/global/backup"  # [<mount>/backup]
+//	}
+//
+//	target "sdsc" {                     # one or more; names [a-z0-9_-]+, unique
+//	  primary_volume   = "global"       # [primary.volume]
+//	  secondary_host   = "dr-1.sdsc"    # required
+//	  secondary_volume = "global-dr"    # required
+//	  secondary_user   = "root"         # [root]
+//	  ssh_port         = 22             # [22]
+//	  verify_node      = "dr-2.sdsc"    # [secondary_host] mounts the secondary read-only
+//	}
+//
+//	retention {                         # optional
+//	  daily      = 7                    # [7] at least 1; under 4 warns
+//	  weekly     = 5                    # [5]
+//	  monthly    = 0                    # [0] needs weekly >= 1
+//	  full_every = 0                    # [0] a new full after this many sets; 0: all fulls
+//	}
+//
+//	etcd {                              # optional: no block, no etcd snapshot
+//	  endpoints    = ["https://10.0.0.11:2379"]  # required
+//	  cacert       = "/etc/kubernetes/pki/etcd/ca.crt"  # optional paths on primary.node;
+//	  cert         = "/etc/.../client.crt"             # cert and key go together
+//	  key          = "/etc/.../client.key"
+//	  dial_timeout = "5s"               # [5s]
+//	}
+//
+//	cluster_dump {                      # optional
+//	  # [the command below]; "{dir}" is replaced by the dump directory, and only
+//	  # as a whole element: "--output-directory={dir}" is refused.
+//	  command = ["kubectl", "cluster-info", "dump", "--all-namespaces",
+//	             "--output-directory", "{dir}"]
+//	}
+//
+//	provisioning {                      # optional: no block, no provisioning capture
+//	  inventory                 = ["/etc/ansible/hosts"]  # [] files to copy
+//	  image_ref                 = "registry/platform:1"  # [""]
+//	  ansible_inventory_command = ["ansible-inventory", "--list"]  # [that argv]
+//	}
+//
+// Durations are Go durations ("90s", "2h30m") and must be positive. Paths
+// must be absolute. Hosts, users and volume names are single words that
+// cannot start with '-' and hold no whitespace or shell characters. Commands
+// are argument vectors and are never handed to a shell.
+//
+// Parse reports every problem as an hcl.Diagnostic at the offending value,
+// so a rendered message reads "schedule.hcl:12,15-20: ...". Encode writes the
+// canonical form: every setting, defaults included, in the order above.
+package schedule

@@ -1,0 +1,240 @@
+package schedule
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+)
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	src, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func mustParse(t *testing.T, src []byte) *Schedule {
+	t.Helper()
+	s, diags := Parse("schedule.hcl", src)
+	if diags.HasErrors() {
+		t.Fatalf("Parse: %s", diags.Error())
+	}
+	return s
+}
+
+func TestParseExample(t *testing.T) {
+	got := mustParse(t, readTestdata(t, "schedule.hcl"))
+	want := &Schedule{
+		Cron: "30 1 * * *", TimeZone: "America/Los_Angeles", Rotation: RotationAlternate,
+		CheckpointTimeout: 3 * time.Hour, SampleFiles: 50,
+		StateDir: "/var/lib/glusterdr", LockFile: "/run/glusterdr.lock",
+		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
+		Primary: Primary{
+			Volume: "global", Mount: "/var/glfs/global", Node: "gluster-1.example.org",
+			BackupDir: "/var/glfs/global/backup",
+		},
+		Targets: []Target{{
+			Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "dr-1.sdsc.example.org",
+			SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "dr-2.sdsc.example.org",
+		}, {
+			Name: "tacc", PrimaryVolume: "global", SecondaryHost: "198.51.100.31",
+			SecondaryVolume: "global-dr", SecondaryUser: "georep", SSHPort: 2222, VerifyNode: "198.51.100.31",
+		}},
+		Retention: retention.Policy{Daily: 7, Weekly: 5, Monthly: 3, FullEvery: 7},
+		Etcd: &Etcd{
+			Endpoints: []string{"https://10.0.0.11:2379", "https://10.0.0.12:2379"},
+			CACert:    "/etc/kubernetes/pki/etcd/ca.crt",
+			Cert:      "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
+			Key:       "/etc/kubernetes/pki/etcd/healthcheck-client.key", DialTimeout: 10 * time.Second,
+		},
+		ClusterDump: ClusterDump{Command: []string{"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf",
+			"cluster-info", "dump", "--all-namespaces", "--output-directory", "{dir}"}},
+		Provisioning: &Provisioning{
+			Inventory:               []string{"/etc/ansible/inventory/hosts.ini", "/etc/ansible/inventory/group_vars/all.yml"},
+			ImageRef:                "registry.example.org/platform/node:2026.11",
+			AnsibleInventoryCommand: []string{"ansible-inventory", "-i", "/etc/ansible/inventory/hosts.ini", "--list"},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Parse (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseFillsDefaults(t *testing.T) {
+	got := mustParse(t, readTestdata(t, "minimal.hcl"))
+	want := &Schedule{
+		Cron: "@daily", TimeZone: "UTC", Rotation: RotationAlternate,
+		CheckpointTimeout: 2 * time.Hour, SampleFiles: 20,
+		StateDir: "/var/lib/glusterdr", LockFile: "/var/lib/glusterdr/run.lock",
+		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
+		Primary: Primary{
+			Volume: "global", Mount: "/var/glfs/global", Node: "gluster-1.example.org",
+			BackupDir: "/var/glfs/global/backup",
+		},
+		Targets: []Target{{
+			Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "dr-1.sdsc.example.org",
+			SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "dr-1.sdsc.example.org",
+		}},
+		Retention:   retention.Policy{Daily: 7, Weekly: 5},
+		ClusterDump: ClusterDump{Command: DefaultClusterDumpCommand()},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Parse (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseDerivedDefaultsFollowTheirSource(t *testing.T) {
+	s := mustParse(t, []byte(`
+cron      = "0 2 * * *"
+state_dir = "/srv/dr"
+primary {
+  volume = "gv0"
+  mount  = "/mnt/gv0"
+  node   = "n1"
+}
+target "sdsc" {
+  secondary_host   = "s1"
+  secondary_volume = "gv0-dr"
+}
+provisioning {}
+`))
+	if s.LockFile != "/srv/dr/run.lock" || s.Primary.BackupDir != "/mnt/gv0/backup" ||
+		s.Targets[0].PrimaryVolume != "gv0" || s.Targets[0].VerifyNode != "s1" {
+		t.Errorf("derived defaults: lock %q, backup %q, primary_volume %q, verify_node %q",
+			s.LockFile, s.Primary.BackupDir, s.Targets[0].PrimaryVolume, s.Targets[0].VerifyNode)
+	}
+	want := &Provisioning{AnsibleInventoryCommand: DefaultAnsibleInventoryCommand()}
+	if diff := cmp.Diff(want, s.Provisioning); diff != "" {
+		t.Errorf("empty provisioning block (-want +got):\n%s", diff)
+	}
+}
+
+// base is a valid schedule that the cases below edit.
+const base = `cron = "0 2 * * *"
+
+primary {
+  volume = "global"
+  node   = "gluster-1"
+}
+
+target "sdsc" {
+  secondary_host   = "dr-1"
+  secondary_volume = "global-dr"
+}
+`
+
+// at renders the "file:line,column" of the first occurrence of needle.
+func at(t *testing.T, src, needle string) string {
+	t.Helper()
+	i := strings.Index(src, needle)
+	if i < 0 {
+		t.Fatalf("%q not in source", needle)
+	}
+	line := strings.Count(src[:i], "\n") + 1
+	col := i - strings.LastIndex(src[:i], "\n")
+	return fmt.Sprintf("schedule.hcl:%d,%d", line, col)
+}
+
+func TestParseDiagnostics(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string // edit of base; an empty old appends new
+		severity hcl.DiagnosticSeverity
+		wantText string // in the rendered diagnostic
+		wantAt   string // the diagnostic starts where this text first appears
+	}{
+		{"syntax error", `volume = "global"`, `volume = = "global"`, hcl.DiagError, "Invalid expression", `= "global"`},
+		{"unknown argument", "", "crons = 1\n", hcl.DiagError, `An argument named "crons" is not expected here`, "crons"},
+		{"variables are not allowed", `"0 2 * * *"`, `var.cron`, hcl.DiagError, "Variables not allowed", "var.cron"},
+		{"wrong type", "", "sample_files = \"many\"\n", hcl.DiagError, "a number is required", `many"`},
+		{"bad cron names the expression", `"0 2 * * *"`, `"61 2 * * *"`, hcl.DiagError, `cron: "61 2 * * *": `, `"61 2`},
+		{"cron with six fields", `"0 2 * * *"`, `"0 0 2 * * *"`, hcl.DiagError, `cron: "0 0 2 * * *": expected exactly 5 fields`, `"0 0 2`},
+		{"cron setting a zone", `"0 2 * * *"`, `"TZ=UTC"`, hcl.DiagError, `"TZ=UTC" sets a time zone; set time_zone instead`, `"TZ=UTC"`},
+		{"cron @every", `"0 2 * * *"`, `"@every 1h"`, hcl.DiagError, "@every is not supported", `"@every`},
+		{"cron that never fires", `"0 2 * * *"`, `"0 0 30 2 *"`, hcl.DiagError, `"0 0 30 2 *" never fires`, `"0 0 30`},
+		{"unknown time zone", "", "time_zone = \"Mars/Olympus\"\n", hcl.DiagError, `unknown time zone "Mars/Olympus"`, `"Mars`},
+		{"local time zone", "", "time_zone = \"Local\"\n", hcl.DiagError, "must be an IANA name", `"Local"`},
+		{"unknown rotation", "", "rotation = \"round-robin\"\n", hcl.DiagError, `rotation: "round-robin" is not one of "alternate", "all"`, `"round`},
+		{"zero timeout", "", "checkpoint_timeout = \"0s\"\n", hcl.DiagError, `checkpoint_timeout: "0s" must be positive`, `"0s"`},
+		{"not a duration", "", "checkpoint_timeout = \"soon\"\n", hcl.DiagError, `"soon" is not a duration`, `"soon"`},
+		{"negative sample", "", "sample_files = -1\n", hcl.DiagError, "sample_files: -1 is less than 0", "-1\n"},
+		{"no sampling warns", "", "sample_files = 0\n", hcl.DiagWarning, "Verification Sampling Disabled", "0\n"},
+		{"relative path", "", "state_dir = \"var/lib\"\n", hcl.DiagError, `state_dir: "var/lib" is not an absolute path`, `"var/lib"`},
+		{"missing primary", "primary {\n  volume = \"global\"\n  node   = \"gluster-1\"\n}\n", "", hcl.DiagError, "A primary block is required", ""},
+		{"missing required argument", `  node   = "gluster-1"` + "\n", "", hcl.DiagError, `The argument "primary.node" is required`, ""},
+		{"no target", "target \"sdsc\" {\n  secondary_host   = \"dr-1\"\n  secondary_volume = \"global-dr\"\n}\n", "", hcl.DiagError, `A target "<name>" block is required`, ""},
+		{"duplicate target", "", "target \"sdsc\" {\n  secondary_host = \"x\"\n  secondary_volume = \"y\"\n}\n", hcl.DiagError, `target "sdsc" is already declared at schedule.hcl:8,8`, `"sdsc" {
+  secondary_host = "x"`},
+		{"bad target name", `"sdsc"`, `"SDSC"`, hcl.DiagError, `the target name "SDSC" holds 'S'`, `"SDSC"`},
+		{"host as an option", `"dr-1"`, `"-oProxyCommand=sh"`, hcl.DiagError, `target "sdsc" secondary_host: the host "-oProxyCommand=sh" starts with '-'`, `"-o`},
+		{"host with a shell character", `"dr-1"`, `"dr-1;reboot"`, hcl.DiagError, `holds ';'`, `"dr-1;`},
+		{"host with a space", `"gluster-1"`, `"gluster 1"`, hcl.DiagError, `primary.node: the host "gluster 1" holds ' '`, `"gluster 1"`},
+		{"port zero", `secondary_volume = "global-dr"`, "secondary_volume = \"global-dr\"\n  ssh_port = 0", hcl.DiagError, `ssh_port: 0 is not between 1 and 65535`, "0\n}"},
+		{"port too high", `secondary_volume = "global-dr"`, "secondary_volume = \"global-dr\"\n  ssh_port = 65536", hcl.DiagError, `65536 is not between 1 and 65535`, "65536"},
+		{"no daily stack", "", "retention {\n  daily = 0\n}\n", hcl.DiagError, "retention.daily: 0 is less than 1", "0\n}"},
+		{"short daily stack warns", "", "retention {\n  daily = 3\n}\n", hcl.DiagWarning, "retention.daily = 3 keeps fewer than 4 daily copies", "3\n}"},
+		{"negative weekly", "", "retention {\n  weekly = -2\n}\n", hcl.DiagError, "retention.weekly: -2 is less than 0", "-2"},
+		{"monthly without weekly", "", "retention {\n  weekly = 0\n  monthly = 2\n}\n", hcl.DiagError, "retention.weekly must be at least 1", "2\n}"},
+		{"empty dump command", "", "cluster_dump {\n  command = []\n}\n", hcl.DiagError, "cluster_dump.command: the command is empty", "[]"},
+		{"placeholder inside an argument", "", "cluster_dump {\n  command = [\"kubectl\", \"--output-directory={dir}\"]\n}\n", hcl.DiagError,
+			`"--output-directory={dir}" holds {dir} inside a longer argument`, `["kubectl"`},
+		{"etcd without endpoints", "", "etcd {\n  endpoints = []\n}\n", hcl.DiagError, "etcd.endpoints: at least one endpoint is needed", "[]"},
+		{"etcd endpoint without scheme", "", "etcd {\n  endpoints = [\"10.0.0.1:2379\"]\n}\n", hcl.DiagError, `"10.0.0.1:2379" is not an http:// or https:// URL`, `["10.0`},
+		{"etcd cert without key", "", "etcd {\n  endpoints = [\"https://e:2379\"]\n  cert = \"/c\"\n}\n", hcl.DiagError, "cert and key go together", "etcd {"},
+		{"empty inventory command", "", "provisioning {\n  ansible_inventory_command = [\"\"]\n}\n", hcl.DiagError, "the program name (the first element) is empty", `[""]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := base + tt.new
+			if tt.old != "" {
+				if !strings.Contains(base, tt.old) {
+					t.Fatalf("%q not in base", tt.old)
+				}
+				src = strings.Replace(base, tt.old, tt.new, 1)
+			}
+			s, diags := Parse("schedule.hcl", []byte(src))
+			if len(diags) != 1 {
+				t.Fatalf("want exactly one diagnostic, got %d: %s", len(diags), diags.Error())
+			}
+			d := diags[0]
+			if d.Severity != tt.severity {
+				t.Errorf("severity = %v, want %v", d.Severity, tt.severity)
+			}
+			if (s == nil) != (tt.severity == hcl.DiagError) {
+				t.Errorf("got schedule %v with a %v", s != nil, d.Severity)
+			}
+			rendered := d.Error()
+			if !strings.Contains(rendered, tt.wantText) {
+				t.Errorf("diagnostic %q does not contain %q", rendered, tt.wantText)
+			}
+			wantAt := "schedule.hcl:"
+			if tt.wantAt != "" {
+				wantAt = at(t, src, tt.wantAt)
+			}
+			if !strings.HasPrefix(rendered, wantAt) {
+				t.Errorf("diagnostic %q does not start at %s", rendered, wantAt)
+			}
+		})
+	}
+}
+
+func TestClusterDumpArgv(t *testing.T) {
+	dump := ClusterDump{Command: []string{"kubectl", "dump", "{dir}", "--dir={dir}x"}}
+	got := dump.Argv("/var/glfs/global/backup/20261125T020000Z-sdsc/cluster")
+	want := []string{"kubectl", "dump", "/var/glfs/global/backup/20261125T020000Z-sdsc/cluster", "--dir={dir}x"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Argv (-want +got):\n%s", diff)
+	}
+	if dump.Command[2] != "{dir}" {
+		t.Error("Argv changed the schedule's command")
+	}
+}

@@ -1,0 +1,144 @@
+package schedule
+
+import (
+	"slices"
+	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+)
+
+// Schedule is a parsed schedule file with every default filled in.
+type Schedule struct {
+	Cron              string        // 5-field cron expression or descriptor, in TimeZone
+	TimeZone          string        // IANA zone name
+	Rotation          Rotation      // which targets a night replicates to
+	CheckpointTimeout time.Duration // how long to wait for the geo-replication checkpoint
+	SampleFiles       int           // volume files compared at the target per verification
+	StateDir          string        // journal and status
+	LockFile          string        // one run at a time
+	MetricsFile       string        // Prometheus textfile
+
+	Primary      Primary
+	Targets      []Target // in declared order
+	Retention    retention.Policy
+	Etcd         *Etcd // nil: no etcd snapshot
+	ClusterDump  ClusterDump
+	Provisioning *Provisioning // nil: no provisioning state capture
+}
+
+// Primary is the global volume being protected.
+type Primary struct {
+	Volume    string // gluster volume name
+	Mount     string // where it is mounted on Node
+	Node      string // host that mounts it; the engine opens backup sets there
+	BackupDir string // folder of the backup sets, inside the volume
+}
+
+// Target is one DR site: a geo-replication session from the primary volume
+// to a volume there.
+type Target struct {
+	Name            string // [a-z0-9_-]+; ends the backup set folder names
+	PrimaryVolume   string
+	SecondaryHost   string
+	SecondaryVolume string
+	SecondaryUser   string
+	SSHPort         int
+	VerifyNode      string // site host where the secondary is mounted read-only to verify
+}
+
+// Etcd says how to reach etcd for the snapshot.
+type Etcd struct {
+	Endpoints   []string
+	CACert      string // paths on the primary node; empty when unused
+	Cert        string
+	Key         string
+	DialTimeout time.Duration
+}
+
+// ClusterDump is the command that dumps the Kubernetes cluster into a
+// directory.
+type ClusterDump struct {
+	Command []string // argv; the element DirPlaceholder is replaced by the directory
+}
+
+// Argv is the dump command for directory dir. Only an element that is
+// exactly DirPlaceholder is replaced; Parse rejects the placeholder inside a
+// longer element.
+func (c ClusterDump) Argv(dir string) []string {
+	argv := slices.Clone(c.Command)
+	for i, arg := range argv {
+		if arg == DirPlaceholder {
+			argv[i] = dir
+		}
+	}
+	return argv
+}
+
+// Provisioning says what Ansible provisioning state to capture.
+type Provisioning struct {
+	Inventory               []string // inventory files to copy
+	ImageRef                string   // the image reference the platform was built from
+	AnsibleInventoryCommand []string // argv printing every host's variables as JSON
+}
+
+// Rotation says which targets a night replicates to.
+type Rotation string
+
+// The rotations.
+const (
+	// RotationAlternate replicates to one target a night: the one whose last
+	// verified copy is oldest.
+	RotationAlternate Rotation = "alternate"
+	// RotationAll replicates to every target every night, in declared order.
+	RotationAll Rotation = "all"
+)
+
+// Rotations lists the valid rotations, for validators and descriptions.
+var Rotations = []string{string(RotationAlternate), string(RotationAll)}
+
+// Defaults of the schedule file. Paths that derive from other settings
+// (backup_dir, lock_file, primary_volume, verify_node) are described on the
+// attributes in the package documentation.
+const (
+	DefaultTimeZone          = "UTC"
+	DefaultRotation          = RotationAlternate
+	DefaultCheckpointTimeout = 2 * time.Hour
+	DefaultSampleFiles       = 20
+	DefaultStateDir          = "/var/lib/glusterdr"
+	DefaultLockFileName      = "run.lock" // inside state_dir
+	DefaultMetricsFile       = "/var/lib/prometheus/node-exporter/glusterdr.prom"
+	DefaultMount             = "/var/glfs/global"
+	DefaultBackupDirName     = "backup" // inside the mount
+	DefaultSecondaryUser     = "root"
+	DefaultSSHPort           = 22
+	DefaultEtcdDialTimeout   = 5 * time.Second
+	DefaultDaily             = 7
+	DefaultWeekly            = 5
+	// MinSafeDaily is the smallest daily stack that covers a 3-day weekend
+	// plus a failed night; a smaller one draws a warning.
+	MinSafeDaily = 4
+
+	// DirPlaceholder stands for the dump directory in cluster_dump.command.
+	DirPlaceholder = "{dir}"
+)
+
+// DefaultClusterDumpCommand is the default cluster_dump.command.
+func DefaultClusterDumpCommand() []string {
+	return []string{"kubectl", "cluster-info", "dump", "--all-namespaces", "--output-directory", DirPlaceholder}
+}
+
+// DefaultAnsibleInventoryCommand is the default
+// provisioning.ansible_inventory_command.
+func DefaultAnsibleInventoryCommand() []string {
+	return []string{"ansible-inventory", "--list"}
+}
+
+// Target returns the target called name.
+func (s *Schedule) Target(name string) (Target, bool) {
+	for _, t := range s.Targets {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Target{}, false
+}

@@ -1,0 +1,57 @@
+# The nightly DR schedule of the research platform: every setting spelled out.
+
+cron               = "30 1 * * *" # 01:30 every night...
+time_zone          = "America/Los_Angeles" # ...on the controller's wall clock
+rotation           = "alternate"
+checkpoint_timeout = "3h"
+sample_files       = 50
+state_dir          = "/var/lib/glusterdr"
+lock_file          = "/run/glusterdr.lock"
+metrics_file       = "/var/lib/prometheus/node-exporter/glusterdr.prom"
+
+primary {
+  volume     = "global"
+  mount      = "/var/glfs/global"
+  node       = "gluster-1.example.org"
+  backup_dir = "/var/glfs/global/backup"
+}
+
+target "sdsc" {
+  secondary_host   = "dr-1.sdsc.example.org"
+  secondary_volume = "global-dr"
+  verify_node      = "dr-2.sdsc.example.org"
+}
+
+target "tacc" {
+  primary_volume   = "global"
+  secondary_host   = "198.51.100.31"
+  secondary_volume = "global-dr"
+  secondary_user   = "georep"
+  ssh_port         = 2222
+}
+
+retention {
+  daily      = 7
+  weekly     = 5
+  monthly    = 3
+  full_every = 7
+}
+
+etcd {
+  endpoints    = ["https://10.0.0.11:2379", "https://10.0.0.12:2379"]
+  cacert       = "/etc/kubernetes/pki/etcd/ca.crt"
+  cert         = "/etc/kubernetes/pki/etcd/healthcheck-client.crt"
+  key          = "/etc/kubernetes/pki/etcd/healthcheck-client.key"
+  dial_timeout = "10s"
+}
+
+cluster_dump {
+  command = ["kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf",
+    "cluster-info", "dump", "--all-namespaces", "--output-directory", "{dir}"]
+}
+
+provisioning {
+  inventory                 = ["/etc/ansible/inventory/hosts.ini", "/etc/ansible/inventory/group_vars/all.yml"]
+  image_ref                 = "registry.example.org/platform/node:2026.11"
+  ansible_inventory_command = ["ansible-inventory", "-i", "/etc/ansible/inventory/hosts.ini", "--list"]
+}
