@@ -48,6 +48,15 @@ func TestKeyFileWithPassphrase(t *testing.T) {
 	assertContains(t, err, cfg.PrivateKeyFile, "passphrase is wrong")
 }
 
+func TestPassphraseForPlainKeyIsIgnored(t *testing.T) {
+	t.Parallel()
+	key := newKey(t)
+	srv := newTestServer(t, withUserKey(publicKey(t, key)))
+	cfg := keyOnlyConfig(srv)
+	cfg.PrivateKey, cfg.Passphrase = keyPEM(t, key, ""), "not needed"
+	dialTest(t, cfg)
+}
+
 func TestBadPasswordRefused(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t)

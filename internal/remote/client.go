@@ -94,6 +94,9 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	if len(cmd.Argv) == 0 {
 		return Result{}, fmt.Errorf("ssh %s: empty command", c.cfg)
 	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
 	select {
 	case c.slots <- struct{}{}:
 		defer func() { <-c.slots }()
@@ -107,7 +110,8 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	if err != nil {
 		var refused *ssh.OpenChannelError
 		if errors.As(err, &refused) {
-			return Result{}, fmt.Errorf("ssh %s: the server refused a session: %w", c.cfg, err)
+			return Result{}, fmt.Errorf("ssh %s: the server refused a session (if its sshd allows fewer than %d sessions per connection, set MaxSessions to its limit): %w",
+				c.cfg, c.cfg.commandSlots()+1, err)
 		}
 		c.kill(err)
 		return Result{}, c.lost(err, true)

@@ -150,3 +150,44 @@ func TestCloseIsIdempotent(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 }
+
+func TestRunQueuesBeyondMaxSessions(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	cfg := srv.config()
+	cfg.MaxSessions = 3 // two for commands, one kept for SFTP
+	c := dialTest(t, cfg)
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			_, err := c.Run(context.Background(), Command("sleep", "0.05"))
+			errs <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if peak := srv.peak.Load(); peak != 2 {
+		t.Errorf("%d commands ran at once, want at most (and here exactly) 2", peak)
+	}
+}
+
+func TestRunOnClosedClientIsNotStarted(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c, err := Dial(context.Background(), srv.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	_, err = c.Run(context.Background(), Command("true"))
+	var lost *ConnectionLostError
+	if !errors.As(err, &lost) || !lost.NotStarted {
+		t.Fatalf("want a not-started *ConnectionLostError, got %v", err)
+	}
+	if srv.sessions.Load() != 0 {
+		t.Error("a command reached the server")
+	}
+}

@@ -52,6 +52,9 @@ type fileOps interface {
 	rename(oldname, newname string) error
 	remove(name string) error
 	mkdir(name string) error
+	// syncDir makes a rename in dir durable where the other end can; a
+	// no-op where it cannot.
+	syncDir(dir string) error
 }
 
 type partFile interface {
@@ -113,7 +116,15 @@ func writeFileAtomic(ctx context.Context, ops fileOps, name string, r io.Reader,
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return ops.rename(part, name)
+	if err := ops.rename(part, name); err != nil {
+		return err
+	}
+	// The file is in place; a failure to sync its directory must not remove
+	// it (the deferred cleanup only removes the .part, which is gone).
+	if err := ops.syncDir(path.Dir(name)); err != nil {
+		return &fs.PathError{Op: "sync", Path: path.Dir(name), Err: err}
+	}
+	return nil
 }
 
 func mkdirAll(ctx context.Context, ops fileOps, dir string, mode fs.FileMode) error {

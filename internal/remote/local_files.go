@@ -125,3 +125,15 @@ func (LocalFiles) chmod(name string, mode fs.FileMode) error { return os.Chmod(n
 func (LocalFiles) rename(oldname, newname string) error      { return os.Rename(oldname, newname) }
 func (LocalFiles) remove(name string) error                  { return os.Remove(name) }
 func (LocalFiles) mkdir(name string) error                   { return os.Mkdir(name, 0o700) }
+
+func (LocalFiles) syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -37,6 +37,8 @@ type testServer struct {
 	mu       sync.Mutex
 	conns    []net.Conn
 	sessions atomic.Int64
+	active   atomic.Int64 // commands running now
+	peak     atomic.Int64 // most commands ever running at once
 	forwards atomic.Int64 // direct-tcpip channels opened (as a jump host)
 	signals  chan gliderssh.Signal
 }
@@ -152,6 +154,14 @@ func (s *testServer) config() Config {
 
 func (s *testServer) runShell(sess gliderssh.Session) {
 	s.sessions.Add(1)
+	now := s.active.Add(1)
+	defer s.active.Add(-1)
+	for {
+		peak := s.peak.Load()
+		if now <= peak || s.peak.CompareAndSwap(peak, now) {
+			break
+		}
+	}
 	cmd := exec.Command("/bin/sh", "-c", sess.RawCommand())
 	cmd.Stdout, cmd.Stderr = sess, sess.Stderr()
 	// Not cmd.Stdin = sess: Wait would then wait for the client's EOF.

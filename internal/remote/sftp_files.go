@@ -153,6 +153,9 @@ func (s *sftpFiles) rename(oldname, newname string) error      { return s.rename
 func (s *sftpFiles) remove(name string) error                  { return s.c.Remove(name) }
 func (s *sftpFiles) mkdir(name string) error                   { return s.c.Mkdir(name) }
 
+// syncDir is a no-op: SFTP can fsync only open files, not directories.
+func (s *sftpFiles) syncDir(string) error { return nil }
+
 // wrap names the host and path in an error, keeping errors.Is(fs.ErrNotExist).
 func (s *sftpFiles) wrap(op, path string, err error) error {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
