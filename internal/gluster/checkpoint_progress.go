@@ -69,6 +69,17 @@ func (e *CheckpointError) Error() string {
 	return b.String()
 }
 
+// Summary is a short Title Case line for a diagnostic's summary.
+func (e *CheckpointError) Summary() string {
+	switch e.Kind {
+	case ErrWorkerFaulty:
+		return "Geo-Replication Worker Faulty"
+	case ErrNotStarted:
+		return "Geo-Replication Session Did Not Start"
+	}
+	return "Geo-Replication Checkpoint Timed Out"
+}
+
 // Unwrap lets errors.Is see the kind.
 func (e *CheckpointError) Unwrap() error { return e.Kind }
 

@@ -87,6 +87,29 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Summary is a short Title Case line for a diagnostic's summary; Error()
+// is its detail.
+func (e *Error) Summary() string {
+	switch e.Kind {
+	case ErrNotFound:
+		return "Gluster Object Not Found"
+	case ErrAlreadyExists:
+		return "Gluster Object Already Exists"
+	case ErrPeerUnreachable:
+		return "Gluster Peer Unreachable"
+	case ErrNoSession:
+		return "Geo-Replication Session Not Found"
+	case ErrGlusterdDown:
+		return "Glusterd Not Reachable"
+	case ErrUnexpectedOutput:
+		return "Unexpected Gluster Output"
+	}
+	if e.Err != nil && e.ExitCode == -1 {
+		return "Gluster Command Did Not Finish"
+	}
+	return "Gluster Command Failed"
+}
+
 // Unwrap exposes both the kind and the underlying error to errors.Is/As.
 func (e *Error) Unwrap() []error {
 	var errs []error
@@ -170,7 +193,7 @@ func classify(errno int, text string) error {
 		return ErrAlreadyStarted
 	case errno == egVolStp || has("is not in the started state", "is not started", "already stopped", "is not running"):
 		return ErrAlreadyStopped
-	case unreachableErrnos[errno] || has("transport endpoint is not connected", "connection refused", "no route to host", "probe returned with"):
+	case unreachableErrnos[errno] || has("transport endpoint is not connected", "connection refused", "no route to host"):
 		return ErrPeerUnreachable
 	}
 	return nil

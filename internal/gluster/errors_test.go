@@ -10,9 +10,9 @@ import (
 )
 
 var (
-	refVM     = SessionRef{PrimaryVolume: "gv0", SecondaryHost: "vm", SecondaryVolume: "gv1"}
+	refVM      = SessionRef{PrimaryVolume: "gv0", SecondaryHost: "vm", SecondaryVolume: "gv1"}
 	refMissing = SessionRef{PrimaryVolume: "gv0", SecondaryHost: "vm", SecondaryVolume: "nosuchvol"}
-	refRemote = SessionRef{PrimaryVolume: "gv2", SecondaryHost: "198.51.100.2", SecondaryVolume: "gvdr"}
+	refRemote  = SessionRef{PrimaryVolume: "gv2", SecondaryHost: "198.51.100.2", SecondaryVolume: "gvdr"}
 )
 
 // TestErrorFixtures runs every error fixture through the client call that
@@ -219,6 +219,32 @@ Stderr: volume create: gv0: failed: Volume gv0 already exists
 Hint: Import it.`
 	if got := e.Error(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if got := e.Summary(); got != "Gluster Object Already Exists" {
+		t.Errorf("Summary = %q", got)
+	}
+}
+
+func TestErrorSummaries(t *testing.T) {
+	for kind, want := range map[error]string{
+		ErrNotFound: "Gluster Object Not Found", ErrPeerUnreachable: "Gluster Peer Unreachable",
+		ErrNoSession: "Geo-Replication Session Not Found", ErrGlusterdDown: "Glusterd Not Reachable",
+		ErrUnexpectedOutput: "Unexpected Gluster Output", nil: "Gluster Command Failed",
+	} {
+		if got := (&Error{Kind: kind}).Summary(); got != want {
+			t.Errorf("Summary(%v) = %q, want %q", kind, got, want)
+		}
+	}
+	if got := (&Error{ExitCode: -1, Err: context.Canceled}).Summary(); got != "Gluster Command Did Not Finish" {
+		t.Errorf("Summary = %q", got)
+	}
+	for kind, want := range map[error]string{
+		ErrWorkerFaulty: "Geo-Replication Worker Faulty", ErrNotStarted: "Geo-Replication Session Did Not Start",
+		ErrCheckpointTimeout: "Geo-Replication Checkpoint Timed Out",
+	} {
+		if got := (&CheckpointError{Kind: kind}).Summary(); got != want {
+			t.Errorf("Summary(%v) = %q, want %q", kind, got, want)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package gluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -55,6 +56,9 @@ func (r SessionRef) Validate() error {
 	}
 	if err := ValidHost(r.SecondaryHost); err != nil {
 		return fmt.Errorf("secondary host: %w", err)
+	}
+	if strings.Contains(r.SecondaryHost, ":") {
+		return invalid("secondary host %q: gluster's host::volume syntax cannot carry an IPv6 address; use a host name", r.SecondaryHost)
 	}
 	if err := ValidVolumeName(r.SecondaryVolume); err != nil {
 		return fmt.Errorf("secondary volume: %w", err)
@@ -212,8 +216,8 @@ func (c *Client) georepAction(ctx context.Context, ref SessionRef, what string, 
 // errorSays reports whether err is a gluster *Error whose message contains
 // one of subs (case-insensitive).
 func errorSays(err error, subs ...string) bool {
-	e, ok := err.(*Error)
-	if !ok || e == nil {
+	var e *Error
+	if !errors.As(err, &e) {
 		return false
 	}
 	text := strings.ToLower(e.OpErrstr + "\n" + e.Stderr + "\n" + e.Stdout)

@@ -331,8 +331,8 @@ func (c *Client) Status(ctx context.Context, ref SessionRef) (*SessionStatus, er
 			return &all[i], nil
 		}
 	}
-	return nil, &Error{Op: op, Host: c.Host(), Argv: argv, XML: true, Kind: ErrNoSession,
-		OpErrstr: "session missing from the status answer", Hint: defaultHint(ErrNoSession, c.Host())}
+	return nil, &Error{Op: op, Host: c.Host(), Argv: argv, Kind: ErrNoSession,
+		Err: errors.New("session missing from the status answer"), Hint: defaultHint(ErrNoSession, c.Host())}
 }
 
 // StatusAll reads `volume geo-replication status`: every session whose

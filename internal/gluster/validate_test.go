@@ -65,6 +65,7 @@ func TestSessionRefValidate(t *testing.T) {
 		{PrimaryVolume: "gv0", SecondaryHost: "vm", SecondaryVolume: ""},
 		{PrimaryVolume: "gv0", SecondaryUser: "-u", SecondaryHost: "vm", SecondaryVolume: "gv1"},
 		{PrimaryVolume: "gv0", SecondaryUser: "a@b", SecondaryHost: "vm", SecondaryVolume: "gv1"},
+		{PrimaryVolume: "gv0", SecondaryHost: "2001:db8::1", SecondaryVolume: "gv1"},
 	}
 	for _, r := range good {
 		if err := r.Validate(); err != nil {

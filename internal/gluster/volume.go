@@ -209,8 +209,8 @@ func (c *Client) VolumeInfo(ctx context.Context, name string) (*Volume, error) {
 			return &vols[i], nil
 		}
 	}
-	return nil, &Error{Op: op, Host: c.Host(), Argv: argv, XML: true, Kind: ErrNotFound,
-		OpErrstr: "volume missing from the answer", Hint: defaultHint(ErrNotFound, c.Host())}
+	return nil, &Error{Op: op, Host: c.Host(), Argv: argv, Kind: ErrNotFound,
+		Err: fmt.Errorf("volume %q missing from the answer", name), Hint: defaultHint(ErrNotFound, c.Host())}
 }
 
 // ListVolumes names every volume of the cluster.

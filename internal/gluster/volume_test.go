@@ -26,7 +26,7 @@ func TestParseVolumeInfo(t *testing.T) {
 		}},
 		{"site2-volume-info-gvdr.xml", []Volume{
 			{Name: "gvdr", ID: "7c27b147-d168-4d2a-a762-30937376c7d8", Status: VolumeStarted, Type: Distribute, Replica: 1,
-				Bricks: []Brick{{"198.51.100.2", "/data/glusterfs/sites/site2/bricks/b"}, {"198.51.100.3", "/data/glusterfs/sites/site3/bricks/b"}},
+				Bricks:  []Brick{{"198.51.100.2", "/data/glusterfs/sites/site2/bricks/b"}, {"198.51.100.3", "/data/glusterfs/sites/site3/bricks/b"}},
 				Options: map[string]string{"storage.fips-mode-rchecksum": "on", "transport.address-family": "inet", "nfs.disable": "on"}},
 		}},
 		{"err-volume-info-missing.xml", []Volume{}},
