@@ -13,7 +13,8 @@
 //     daily; only the planner moves a set up, through Plan.Promote;
 //   - a Kind: full, or incremental with the ID of its Parent (the set it was
 //     taken on top of). Restoring an incremental needs its whole chain: the
-//     last full and every incremental since.
+//     last full and every incremental since. NextKind tells the engine which
+//     kind to make next.
 //
 // A set is "good" when it is verified and its chain is complete (every
 // ancestor present, none failed). Only good sets count towards a tier's stack
@@ -34,17 +35,26 @@
 // step up: when Policy.Weekly good weeklies are newer than the newest monthly,
 // the newest weekly becomes a monthly. A tier with a stack size of 0 receives
 // nothing. So with N=7 and M=5 the weeklies are 7 cycles apart, and monthlies
-// (when enabled) are 7*5 cycles apart.
+// (when enabled) are 7*5 cycles apart; on the 35th cycle the new set goes
+// from daily to monthly in one plan.
 //
 // A promoted set leaves the lower stack: it is counted once, in its new tier.
 // At steady state a target keeps Daily + Weekly + Monthly sets, plus any
 // chain members that kept incrementals need, plus unverified sets newer than
-// its newest verified set.
+// its newest verified set. (With Daily = 1 every good set is promoted at
+// once and the daily stack stays empty.)
 //
 // Promotions are part of the plan's output. The engine records the new tier
 // in the set's own metadata and keeps the folder name, so set IDs never change.
 // Feeding the recorded tiers back in on the next night keeps the plan stable:
 // a plan applied and computed again promotes and deletes nothing.
+//
+// # Failures
+//
+// Pending and failed sets never fill a stack, so a run of failed nights
+// pushes no good copy out. They are kept until a newer set of their target is
+// verified, then deleted. Whatever else happens, a target's newest verified
+// set is never deleted, nor any set that a kept incremental needs.
 package retention
 
 import (

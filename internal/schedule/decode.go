@@ -83,11 +83,15 @@ func list(d *decoder, expr hcl.Expression, name string, def []string, checks ...
 
 // duration decodes a Go duration string such as "2h" or "90s", which must be
 // positive.
-func (d *decoder) duration(expr hcl.Expression, name string, def time.Duration) time.Duration {
+func duration(d *decoder, expr hcl.Expression, name string, def time.Duration) time.Duration {
 	if !d.isSet(expr) {
 		return def
 	}
+	before := len(d.diags)
 	text := attr(d, expr, name, "")
+	if len(d.diags) > before {
+		return def
+	}
 	v, err := time.ParseDuration(text)
 	switch {
 	case err != nil:

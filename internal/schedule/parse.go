@@ -116,7 +116,7 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		Cron:              required(d, r.Cron, "cron", validCron),
 		TimeZone:          attr(d, r.TimeZone, "time_zone", DefaultTimeZone, validTimeZone),
 		Rotation:          Rotation(attr(d, r.Rotation, "rotation", string(DefaultRotation), oneOf(Rotations))),
-		CheckpointTimeout: d.duration(r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
+		CheckpointTimeout: duration(d, r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
 		SampleFiles:       attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0)),
 		StateDir:          attr(d, r.StateDir, "state_dir", DefaultStateDir, validPath),
 		MetricsFile:       attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
@@ -220,7 +220,7 @@ func (r *rawEtcd) build(d *decoder) *Etcd {
 		CACert:      attr(d, r.CACert, "etcd.cacert", "", validPath),
 		Cert:        attr(d, r.Cert, "etcd.cert", "", validPath),
 		Key:         attr(d, r.Key, "etcd.key", "", validPath),
-		DialTimeout: d.duration(r.DialTimeout, "etcd.dial_timeout", DefaultEtcdDialTimeout),
+		DialTimeout: duration(d, r.DialTimeout, "etcd.dial_timeout", DefaultEtcdDialTimeout),
 	}
 	if (e.Cert == "") != (e.Key == "") {
 		d.errorAt(r.DefRange, "Incomplete Etcd Client Certificate",

@@ -166,6 +166,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"unknown rotation", "", "rotation = \"round-robin\"\n", hcl.DiagError, `rotation: "round-robin" is not one of "alternate", "all"`, `"round`},
 		{"zero timeout", "", "checkpoint_timeout = \"0s\"\n", hcl.DiagError, `checkpoint_timeout: "0s" must be positive`, `"0s"`},
 		{"not a duration", "", "checkpoint_timeout = \"soon\"\n", hcl.DiagError, `"soon" is not a duration`, `"soon"`},
+		{"duration of the wrong type", "", "etcd {\n  endpoints = [\"https://e\"]\n  dial_timeout = [1]\n}\n", hcl.DiagError, "string required", "[1]"},
 		{"negative sample", "", "sample_files = -1\n", hcl.DiagError, "sample_files: -1 is less than 0", "-1\n"},
 		{"no sampling warns", "", "sample_files = 0\n", hcl.DiagWarning, "Verification Sampling Disabled", "0\n"},
 		{"relative path", "", "state_dir = \"var/lib\"\n", hcl.DiagError, `state_dir: "var/lib" is not an absolute path`, `"var/lib"`},
