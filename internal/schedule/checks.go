@@ -73,6 +73,15 @@ func validHost(h string) error {
 	return validWord(h, "host", 253, ".-_:")
 }
 
+// validSecondaryHost is validHost without IPv6 addresses: gluster names the
+// secondary as host::volume, which cannot carry one.
+func validSecondaryHost(h string) error {
+	if strings.Contains(h, ":") {
+		return fmt.Errorf("%q: gluster writes the secondary as host::volume, which cannot hold an IPv6 address; use a host name or an IPv4 address", h)
+	}
+	return validHost(h)
+}
+
 // validUser accepts a POSIX-portable user name.
 func validUser(u string) error {
 	return validWord(u, "user name", 32, ".-_")

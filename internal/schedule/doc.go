@@ -29,7 +29,7 @@
 //
 //	target "sdsc" {                     # one or more; names [a-z0-9_-]+, unique
 //	  primary_volume   = "global"       # [primary.volume]
-//	  secondary_host   = "dr-1.sdsc"    # required
+//	  secondary_host   = "dr-1.sdsc"    # required; no IPv6 (host::volume cannot hold one)
 //	  secondary_volume = "global-dr"    # required
 //	  secondary_user   = "root"         # [root]
 //	  ssh_port         = 22             # [22]

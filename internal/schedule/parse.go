@@ -186,7 +186,7 @@ func (r *rawTarget) build(d *decoder, primaryVolume string) Target {
 	t := Target{
 		Name:            r.Name,
 		PrimaryVolume:   attr(d, r.PrimaryVolume, name("primary_volume"), primaryVolume, validVolume),
-		SecondaryHost:   required(d, r.SecondaryHost, name("secondary_host"), validHost),
+		SecondaryHost:   required(d, r.SecondaryHost, name("secondary_host"), validSecondaryHost),
 		SecondaryVolume: required(d, r.SecondaryVolume, name("secondary_volume"), validVolume),
 		SecondaryUser:   attr(d, r.SecondaryUser, name("secondary_user"), DefaultSecondaryUser, validUser),
 		SSHPort:         attr(d, r.SSHPort, name("ssh_port"), DefaultSSHPort, between(1, 65535)),

@@ -178,6 +178,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"bad target name", `"sdsc"`, `"SDSC"`, hcl.DiagError, `the target name "SDSC" holds 'S'`, `"SDSC"`},
 		{"host as an option", `"dr-1"`, `"-oProxyCommand=sh"`, hcl.DiagError, `target "sdsc" secondary_host: the host "-oProxyCommand=sh" starts with '-'`, `"-o`},
 		{"host with a shell character", `"dr-1"`, `"dr-1;reboot"`, hcl.DiagError, `holds ';'`, `"dr-1;`},
+		{"secondary host as IPv6", `"dr-1"`, `"2001:db8::7"`, hcl.DiagError, "cannot hold an IPv6 address", `"2001`},
 		{"host with a space", `"gluster-1"`, `"gluster 1"`, hcl.DiagError, `primary.node: the host "gluster 1" holds ' '`, `"gluster 1"`},
 		{"port zero", `secondary_volume = "global-dr"`, "secondary_volume = \"global-dr\"\n  ssh_port = 0", hcl.DiagError, `ssh_port: 0 is not between 1 and 65535`, "0\n}"},
 		{"port too high", `secondary_volume = "global-dr"`, "secondary_volume = \"global-dr\"\n  ssh_port = 65536", hcl.DiagError, `65536 is not between 1 and 65535`, "65536"},
