@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +24,10 @@ const (
 // stopTimeout bounds the stop that ends a failed or cancelled cycle, which
 // runs even after the caller's context is done.
 const stopTimeout = 2 * time.Minute
+
+// maxStatusFailures is how many status polls in a row may fail (glusterd
+// busy with another transaction, an SSH hiccup) before the cycle gives up.
+const maxStatusFailures = 3
 
 // CycleOptions tune RunCheckpointCycle. Zero values take the defaults above.
 type CycleOptions struct {
@@ -45,6 +51,9 @@ type CycleOptions struct {
 	StartGrace time.Duration
 	// PollMin and PollMax bound the adaptive pause between status polls.
 	PollMin, PollMax time.Duration
+	// Logger receives the cycle's steps, restarts and retried polls; nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 func (o CycleOptions) withDefaults() CycleOptions {
@@ -60,6 +69,9 @@ func (o CycleOptions) withDefaults() CycleOptions {
 	def(&o.PollMin, DefaultPollMin)
 	def(&o.PollMax, DefaultPollMax)
 	o.PollMax = max(o.PollMax, o.PollMin)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	return o
 }
 
@@ -119,6 +131,8 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 		return nil, fmt.Errorf("set checkpoint of geo-replication session %s: gluster reports no checkpoint after `config checkpoint now`", ref)
 	}
 	res := &CycleResult{CheckpointTime: cp}
+	log := o.Logger.With("session", ref.String(), "host", c.Host())
+	log.Info("checkpoint set", "checkpoint", cp)
 	if o.Marker != nil {
 		if err := o.Marker(ctx); err != nil {
 			return res, fmt.Errorf("write the checkpoint marker for geo-replication session %s: %w", ref, err)
@@ -127,7 +141,8 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 	if err := c.Start(ctx, ref, false); err != nil {
 		return res, c.abort(ctx, ref, err)
 	}
-	w := &cycleWatch{c: c, ref: ref, o: o, cp: cp, start: start, startedAt: c.clock.Now(), res: res,
+	log.Info("session started")
+	w := &cycleWatch{c: c, ref: ref, o: o, log: log, cp: cp, start: start, startedAt: c.clock.Now(), res: res,
 		faultySince: map[string]time.Time{}}
 	return w.run(ctx)
 }
@@ -137,6 +152,7 @@ type cycleWatch struct {
 	c     *Client
 	ref   SessionRef
 	o     CycleOptions
+	log   *slog.Logger
 	cp    time.Time
 	start time.Time
 	res   *CycleResult
@@ -148,6 +164,7 @@ type cycleWatch struct {
 	lastChange  time.Time
 	prevPending Pending
 	interval    time.Duration
+	failures    int // status polls failed in a row
 }
 
 func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
@@ -156,10 +173,19 @@ func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 	deadline := w.start.Add(w.o.Timeout)
 	for {
 		st, err := w.c.Status(ctx, w.ref)
-		if err != nil {
-			return w.res, w.c.abort(ctx, w.ref, err)
-		}
 		now := w.c.clock.Now()
+		if err != nil {
+			if ctx.Err() != nil || w.failures >= maxStatusFailures || !now.Before(deadline) || !retryable(err) {
+				return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+			}
+			w.failures++
+			w.log.Warn("status poll failed; retrying", "attempt", w.failures, "of", maxStatusFailures, "error", err)
+			if err := w.c.clock.Sleep(ctx, min(w.o.PollMax, deadline.Sub(now))); err != nil {
+				return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+			}
+			continue
+		}
+		w.failures = 0
 		w.res.Polls++
 		w.res.Final = st
 		done, completedAt := st.CheckpointReached(w.cp)
@@ -167,6 +193,8 @@ func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 		w.report(st, now)
 		if done && len(faulty) == 0 {
 			w.res.CompletedAt, w.res.NoticedAt, w.res.Duration = completedAt, now, now.Sub(w.start)
+			w.log.Info("checkpoint completed", "completed_at", completedAt, "duration", w.res.Duration,
+				"polls", w.res.Polls, "restarts", w.res.Restarts)
 			return w.res, w.c.Stop(ctx, w.ref, false)
 		}
 		if cerr := w.check(st, faulty, now); cerr != nil {
@@ -186,9 +214,27 @@ func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 		}
 		w.nextInterval(st, changed)
 		if err := w.c.clock.Sleep(ctx, min(w.interval, deadline.Sub(now))); err != nil {
-			return w.res, w.c.abort(ctx, w.ref, err)
+			return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
 		}
 	}
+}
+
+// retryable reports a status failure worth another poll: anything but a
+// session or volume that is gone, or bad input.
+func retryable(err error) bool {
+	return !isKind(err, ErrNoSession, ErrNotFound, ErrInvalid)
+}
+
+// interrupted adds the progress so far to an error that ended the wait.
+func (w *cycleWatch) interrupted(err error) error {
+	st := w.res.Final
+	if st == nil {
+		return err
+	}
+	p := st.Pending()
+	done, total := countDone(st, w.cp)
+	return fmt.Errorf("checkpoint cycle of geo-replication session %s interrupted after %s; pending entry %d, data %d, meta %d; %d of %d Active workers done: %w",
+		w.ref, w.c.clock.Now().Sub(w.start), p.Entry, p.Data, p.Meta, done, total, err)
 }
 
 // check fails the cycle for a session that never left Created or a worker
@@ -246,6 +292,7 @@ func (w *cycleWatch) restart(ctx context.Context) error {
 		return err
 	}
 	w.res.Restarts++
+	w.log.Warn("no progress; restarted the session", "stalled_for", w.o.StallAfter)
 	now := w.c.clock.Now()
 	w.startedAt, w.lastChange, w.lastSig, w.leftCreated = now, now, "", false
 	clear(w.faultySince)

@@ -1,9 +1,11 @@
 package gluster
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
@@ -381,7 +383,8 @@ func TestCycleCancelledStillStops(t *testing.T) {
 		return detailXML(pendingW(100+poll, "2026-11-25 17:23:45"))
 	})
 	_, err := r.c.RunCheckpointCycle(ctx, refVM, r.opts(CycleOptions{}))
-	if !errors.Is(err, context.Canceled) {
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted after") ||
+		!strings.Contains(err.Error(), "pending entry 0, data 102, meta 0; 0 of 1 Active workers done") {
 		t.Fatalf("got %v", err)
 	}
 	if r.lastCommand() != key(cycStop) || r.f.count(cycStop) != 2 {
@@ -439,5 +442,68 @@ func TestCycleFinalStopFails(t *testing.T) {
 	res, err := r.run(CycleOptions{})
 	if err == nil || res == nil || res.CompletedAt.IsZero() {
 		t.Fatalf("want both the result and the stop error, got %+v, %v", res, err)
+	}
+}
+
+var busy = reply{stderr: "Another transaction is in progress for gv0. Please try again after some time.\n", rc: 1}
+
+func TestCycleRetriesFailedPolls(t *testing.T) {
+	var logs bytes.Buffer
+	r := newRig(t, cpFixture, func(poll, _ int) reply {
+		switch poll {
+		case 0:
+			return detailXML(pendingW(5, "2026-11-25 17:23:45"))
+		case 1, 2, 3:
+			return busy
+		}
+		return detailXML(doneW("2026-11-25 17:25:03"))
+	})
+	res, err := r.run(CycleOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil || res.Polls != 2 {
+		t.Fatalf("three failed polls in a row are retried: %+v, %v", res, err)
+	}
+	if got := strings.Count(logs.String(), "status poll failed; retrying"); got != 3 {
+		t.Errorf("%d retries logged, want 3:\n%s", got, logs.String())
+	}
+	for _, want := range []string{"checkpoint set", "session started", "checkpoint completed", "session=\"gv0 -> vm::gv1\""} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+func TestCycleGivesUpAfterFailedPolls(t *testing.T) {
+	r := newRig(t, cpFixture, func(poll, _ int) reply {
+		if poll == 0 {
+			return detailXML(pendingW(5, "2026-11-25 17:23:45"))
+		}
+		return busy
+	})
+	_, err := r.run(CycleOptions{})
+	if err == nil || !strings.Contains(err.Error(), "Another transaction is in progress") ||
+		!strings.Contains(err.Error(), "pending entry 0, data 5") {
+		t.Fatalf("got %v", err)
+	}
+	if got := r.polls; got != 1+1+maxStatusFailures {
+		t.Errorf("%d status calls, want %d", got, 1+1+maxStatusFailures)
+	}
+	if r.lastCommand() != key(cycStop) {
+		t.Error("session not stopped")
+	}
+}
+
+func TestCycleLogsRestart(t *testing.T) {
+	var logs bytes.Buffer
+	r := newRig(t, cpFixture, func(_, restarts int) reply {
+		if restarts == 0 {
+			return detailXML(pendingW(3, "2026-11-25 17:23:45"))
+		}
+		return detailXML(doneW("2026-11-25 17:25:03"))
+	})
+	if _, err := r.run(CycleOptions{StallAfter: time.Minute, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "no progress; restarted the session") {
+		t.Errorf("restart not logged:\n%s", logs.String())
 	}
 }
