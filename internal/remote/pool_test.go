@@ -169,7 +169,7 @@ func TestPoolKeepAliveDetectsSilentPeer(t *testing.T) {
 	proxy := newFreezableProxy(t, srv.addr())
 	cfg := srv.config()
 	cfg.Port = proxy.port
-	cfg.KeepAlive = 50 * time.Millisecond
+	cfg.KeepAlive = 100 * time.Millisecond
 	pool := newTestPool(t)
 
 	c, err := pool.Get(context.Background(), cfg)
