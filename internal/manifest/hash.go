@@ -57,8 +57,8 @@ func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string
 		argv := slices.Concat(fixed, b)
 		res, err := r.Run(ctx, remote.Cmd{Argv: argv})
 		var ce *remote.CommandError
-		if err != nil && !errors.As(err, &ce) {
-			return nil, runError(r, "hash files under "+root, err)
+		if err != nil && (!errors.As(err, &ce) || res.ExitCode != 1) {
+			return nil, runError(r, "hash files under "+root, err) // not a per-file failure
 		}
 		parsed, perr := parseSums(res.Stdout)
 		if perr != nil {

@@ -40,7 +40,10 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	if err != nil {
 		return nil, err
 	}
+	// A file deleted while find reads its directory is not an error: on a
+	// live volume that is routine, and the file is simply not listed.
 	argv := findArgv(root, excludes, "-printf", findFormat)
+	argv = slices.Insert(argv, slices.Index(argv, "-mindepth"), "-ignore_readdir_race")
 	out, err := run(ctx, r, argv, "scan "+root)
 	if err != nil {
 		return nil, err
@@ -215,9 +218,10 @@ func markHardLinks(sorted []Entry) {
 	}
 }
 
-// findArgv builds find ROOT -mindepth 1 [( -path X -o ... ) -prune -o] ACTION.
+// findArgv builds find -H ROOT -mindepth 1 [( -path X -o ... ) -prune -o]
+// ACTION. -H follows ROOT itself if it is a symlink, and no other symlink.
 func findArgv(root string, excludes []string, action ...string) []string {
-	argv := slices.Concat(cLocale, []string{"find", root, "-mindepth", "1"})
+	argv := slices.Concat(cLocale, []string{"find", "-H", root, "-mindepth", "1"})
 	if len(excludes) > 0 {
 		argv = append(argv, "(")
 		for i, ex := range excludes {

@@ -223,3 +223,24 @@ func TestScanErrorsNameHostAndCommand(t *testing.T) {
 		t.Error("HashPaths accepted a path with ..")
 	}
 }
+
+func TestScanFollowsASymlinkedRootAndNoOtherLink(t *testing.T) {
+	dir := t.TempDir()
+	buildTree(t, filepath.Join(dir, "real"))
+	must(t, os.Symlink("real", filepath.Join(dir, "mount")))
+	must(t, os.Symlink("../real/data", filepath.Join(dir, "real", "data-link")))
+	direct, err := Scan(context.Background(), local, filepath.Join(dir, "real"), ScanOptions{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	via, err := Scan(context.Background(), local, filepath.Join(dir, "mount"), ScanOptions{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(stored(direct), stored(via)) {
+		t.Errorf("scanning through a symlinked root gave %d entries, directly %d", len(via), len(direct))
+	}
+	if e := byPath(via)["data-link"]; e.Type != TypeSymlink || byPath(via)["data-link/big.bin"].Path != "" {
+		t.Error("a symlink below the root was followed")
+	}
+}
