@@ -63,6 +63,7 @@ func newLabCommand(g *globals) *cobra.Command {
 			return nil
 		},
 	})
+	cmd.AddCommand(newLabDemoCommand(g, &dir))
 	return cmd
 }
 

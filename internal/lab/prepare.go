@@ -39,6 +39,10 @@ func prepareNodeFiles(dir string, n NodeSpec, keys map[string]nodeKeys, engineKe
 			}
 		}
 	}
+	// gluster makes a missing brick folder, but not its parents.
+	if err := os.MkdirAll(filepath.Dir(BrickPath(dir, n.Name, "x")), 0o755); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Join(nd, "tmp"), 0o1777); err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func Inspect(ctx context.Context, d *Description) Status {
 		if alive(n.HolderPID) != nil {
 			continue
 		}
-		_, err := gluster.New(enter(n)).ListVolumes(ctx)
+		_, err := gluster.New(enter(n)).PoolList(ctx)
 		add(n.Name, "glusterd answers", err)
 		if n.Site == "primary" {
 			_, err := enter(n).Run(ctx, remote.Command("mountpoint", "-q", MountPath))

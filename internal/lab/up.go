@@ -183,7 +183,7 @@ func startNode(ctx context.Context, dir string, spec NodeSpec, keys map[string]n
 		return n, err
 	}
 	return n, waitFor(ctx, "glusterd on "+n.Name, 60*time.Second, func(ctx context.Context) error {
-		_, err := gluster.New(enter(n)).ListVolumes(ctx)
+		_, err := gluster.New(enter(n)).PoolList(ctx)
 		return err
 	})
 }

@@ -1,0 +1,66 @@
+// Package sitemount mounts a site's volume read-only on one of its nodes,
+// over a Runner, so that verification reads the bytes that really arrived
+// rather than trusting what geo-replication reports.
+package sitemount
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+)
+
+// baseDir holds the temporary mount points; /run is cleared on reboot, so a
+// crash leaves nothing that outlives the node's next boot.
+const baseDir = "/run/glusterdr/mnt"
+
+// Mount is a read-only FUSE mount of a volume on a node.
+type Mount struct {
+	r    remote.Runner
+	Path string
+}
+
+// ReadOnly mounts host:/volume read-only at a fresh folder on the node that
+// r runs on.
+func ReadOnly(ctx context.Context, r remote.Runner, host, volume string) (*Mount, error) {
+	if err := gluster.ValidHost(host); err != nil {
+		return nil, err
+	}
+	if err := gluster.ValidVolumeName(volume); err != nil {
+		return nil, err
+	}
+	suffix := make([]byte, 6)
+	if _, err := rand.Read(suffix); err != nil {
+		return nil, err
+	}
+	mp := path.Join(baseDir, volume+"-"+hex.EncodeToString(suffix))
+	if _, err := r.Run(ctx, remote.Command("mkdir", "-p", mp)); err != nil {
+		return nil, fmt.Errorf("making the mount point on %s: %w", r.Host(), err)
+	}
+	argv := []string{"mount", "-t", "glusterfs", "-o", "ro", host + ":/" + volume, mp}
+	if _, err := r.Run(ctx, remote.Command(argv...)); err != nil {
+		_, _ = r.Run(ctx, remote.Command("rmdir", mp))
+		return nil, fmt.Errorf("mounting %s:/%s read-only on %s: %w", host, volume, r.Host(), err)
+	}
+	return &Mount{r: r, Path: mp}, nil
+}
+
+// Unmount unmounts and removes the mount point. It runs even when ctx is
+// done, with a short deadline of its own, so that a cancelled verification
+// still cleans up.
+func (m *Mount) Unmount(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, err := m.r.Run(ctx, remote.Command("umount", m.Path))
+	if err != nil {
+		return fmt.Errorf("unmounting %s on %s: %w", m.Path, m.r.Host(), err)
+	}
+	_, rmErr := m.r.Run(ctx, remote.Command("rmdir", m.Path))
+	return errors.Join(err, rmErr)
+}
