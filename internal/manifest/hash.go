@@ -107,7 +107,7 @@ func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string
 // fillHashes hashes every regular file under root with one find that batches
 // sha256sum itself, and sets SHA256 on the file entries.
 func fillHashes(ctx context.Context, r remote.Runner, root string, excludes []string, entries []Entry) error {
-	argv := findArgv(root, excludes, "-type", "f", "-exec", "sha256sum", "-z", "--", "{}", "+")
+	argv := findArgv(root, excludes, nil, "-type", "f", "-exec", "sha256sum", "-z", "--", "{}", "+")
 	out, err := run(ctx, r, argv, "hash files under "+root)
 	if err != nil {
 		return err

@@ -30,7 +30,8 @@ var cLocale = []string{"env", "LC_ALL=C"}
 // metadata from one find and, with opts.Hash, content hashes from a second
 // find that batches sha256sum by itself. Hard link groups are worked out
 // within the scan; links from outside root are not seen. Entries come back
-// sorted by path. Any file that find or sha256sum cannot read fails the scan.
+// sorted by path. A file deleted during the scan is left out; any other
+// file that find or sha256sum cannot read fails the scan.
 func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) ([]Entry, error) {
 	root, err := cleanRoot(root)
 	if err != nil {
@@ -42,8 +43,7 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	}
 	// A file deleted while find reads its directory is not an error: on a
 	// live volume that is routine, and the file is simply not listed.
-	argv := findArgv(root, excludes, "-printf", findFormat)
-	argv = slices.Insert(argv, slices.Index(argv, "-mindepth"), "-ignore_readdir_race")
+	argv := findArgv(root, excludes, []string{"-ignore_readdir_race"}, "-printf", findFormat)
 	out, err := run(ctx, r, argv, "scan "+root)
 	if err != nil {
 		return nil, err
@@ -218,10 +218,11 @@ func markHardLinks(sorted []Entry) {
 	}
 }
 
-// findArgv builds find -H ROOT -mindepth 1 [( -path X -o ... ) -prune -o]
-// ACTION. -H follows ROOT itself if it is a symlink, and no other symlink.
-func findArgv(root string, excludes []string, action ...string) []string {
-	argv := slices.Concat(cLocale, []string{"find", "-H", root, "-mindepth", "1"})
+// findArgv builds find -H ROOT GLOBALS -mindepth 1 [( -path X -o ... )
+// -prune -o] ACTION. -H follows ROOT itself if it is a symlink, and no other
+// symlink.
+func findArgv(root string, excludes, globals []string, action ...string) []string {
+	argv := slices.Concat(cLocale, []string{"find", "-H", root}, globals, []string{"-mindepth", "1"})
 	if len(excludes) > 0 {
 		argv = append(argv, "(")
 		for i, ex := range excludes {
