@@ -11,13 +11,16 @@ import (
 )
 
 func newLabCommand(g *globals) *cobra.Command {
-	var dir string
+	var instance int
 	cmd := &cobra.Command{
 		Use:   "lab",
 		Short: "A real GlusterFS DR topology on this machine (root): primary, sdsc and tacc",
 	}
-	cmd.PersistentFlags().StringVar(&dir, "dir", lab.DefaultDir, "the lab's state folder")
-	opts := func() lab.Options { return lab.Options{Dir: dir, Log: g.logger()} }
+	def, _ := lab.InstanceFromEnv()
+	cmd.PersistentFlags().IntVar(&instance, "instance", int(def),
+		"which of the machine's labs: 0, 1 or 2, each on its own RFC 5737 block (default $GLUSTERDR_LAB_INSTANCE or 0)")
+	opts := func() lab.Options { return lab.Options{Instance: lab.Instance(instance), Log: g.logger()} }
+	dir := func() string { return lab.Instance(instance).Dir() }
 
 	cmd.AddCommand(&cobra.Command{
 		Use:   "up",
@@ -45,7 +48,7 @@ func newLabCommand(g *globals) *cobra.Command {
 		Use:   "status",
 		Short: "Say what of the lab is running",
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := lab.Load(dir)
+			d, err := lab.Load(dir())
 			if err != nil {
 				return err
 			}
@@ -63,7 +66,7 @@ func newLabCommand(g *globals) *cobra.Command {
 			return nil
 		},
 	})
-	cmd.AddCommand(newLabDemoCommand(g, &dir))
+	cmd.AddCommand(newLabDemoCommand(g, dir))
 	return cmd
 }
 

@@ -26,13 +26,13 @@ const (
 	demoFileSize = 512 << 10
 )
 
-func newLabDemoCommand(g *globals, dir *string) *cobra.Command {
+func newLabDemoCommand(g *globals, dir func() string) *cobra.Command {
 	var site string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Replicate fresh files from the primary to a site with one checkpoint cycle, and compare the bytes",
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := lab.Load(*dir)
+			d, err := lab.Load(dir())
 			if err != nil {
 				return err
 			}

@@ -21,9 +21,12 @@ func Down(ctx context.Context, opts Options) error {
 	if os.Geteuid() != 0 {
 		return errors.New("lab: must run as root")
 	}
+	if err := opts.Instance.Valid(); err != nil {
+		return err
+	}
 	log := opts.log()
 	var errs []error
-	netnses, err := labNetnses(ctx)
+	netnses, err := labNetnses(ctx, opts.Instance)
 	errs = append(errs, err)
 	// Processes go first: with them gone the nodes' mount namespaces, and
 	// every mount in them (FUSE included), go too.
@@ -35,11 +38,11 @@ func Down(ctx context.Context, opts Options) error {
 		errs = append(errs, err)
 		log.Info("removed namespace", "netns", ns)
 	}
-	if bridgeExists(ctx) {
-		_, err := run(ctx, "ip", "link", "delete", BridgeName)
+	if bridgeExists(ctx, opts.Instance) {
+		_, err := run(ctx, "ip", "link", "delete", opts.Instance.Bridge())
 		errs = append(errs, err)
 	}
-	errs = append(errs, os.RemoveAll(opts.dir()))
+	errs = append(errs, os.RemoveAll(opts.Instance.Dir()))
 	return errors.Join(errs...)
 }
 

@@ -41,8 +41,8 @@ func nsenterPrefix(pid int) []string {
 
 // startHolder starts the process that owns the node's mount and UTS
 // namespaces inside its network namespace, and waits until it is in them.
-func startHolder(ctx context.Context, n NodeSpec) (int, error) {
-	cmd := exec.Command("ip", "netns", "exec", netnsName(n.Name),
+func startHolder(ctx context.Context, i Instance, n NodeSpec) (int, error) {
+	cmd := exec.Command("ip", "netns", "exec", i.netnsName(n.Name),
 		"unshare", "--mount", "--uts", "--propagation", "private", "sleep", "infinity")
 	pid, err := startDetached(cmd, os.DevNull)
 	if err != nil {

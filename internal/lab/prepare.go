@@ -30,7 +30,7 @@ func overlayWork(dir, node, hostDir string) string {
 
 // prepareNodeFiles writes the node's folders and the files it starts with,
 // before any of its processes run.
-func prepareNodeFiles(dir string, n NodeSpec, keys map[string]nodeKeys, engineKey string) error {
+func prepareNodeFiles(dir string, all []NodeSpec, n NodeSpec, keys map[string]nodeKeys, engineKey string) error {
 	nd := nodeDir(dir, n.Name)
 	for _, hostDir := range overlays {
 		for _, d := range []string{upper(dir, n.Name, hostDir), overlayWork(dir, n.Name, hostDir)} {
@@ -68,12 +68,12 @@ func prepareNodeFiles(dir string, n NodeSpec, keys map[string]nodeKeys, engineKe
 		path, content string
 		mode          os.FileMode
 	}{
-		{filepath.Join(etc, "hosts"), hostsFile(), 0o644},
+		{filepath.Join(etc, "hosts"), hostsFile(all), 0o644},
 		{filepath.Join(etc, "resolv.conf"), "# glusterdr lab: no name server; every lab name is in /etc/hosts\n", 0o644},
 		{filepath.Join(etc, "hostname"), n.Name + "\n", 0o644},
 		{filepath.Join(nd, "sshd_config"), sshdConfig(dir, n), 0o600},
-		{filepath.Join(sshDir, "authorized_keys"), authorizedKeys(keys, engineKey), 0o600},
-		{filepath.Join(sshDir, "known_hosts"), knownHosts(keys, true), 0o600},
+		{filepath.Join(sshDir, "authorized_keys"), authorizedKeys(all, keys, engineKey), 0o600},
+		{filepath.Join(sshDir, "known_hosts"), knownHosts(all, keys, true), 0o600},
 	}
 	for _, f := range files {
 		if err := os.WriteFile(f.path, []byte(f.content), f.mode); err != nil {
@@ -83,10 +83,10 @@ func prepareNodeFiles(dir string, n NodeSpec, keys map[string]nodeKeys, engineKe
 	return nil
 }
 
-func hostsFile() string {
+func hostsFile(all []NodeSpec) string {
 	var b strings.Builder
 	b.WriteString("127.0.0.1\tlocalhost\n")
-	for _, n := range Nodes {
+	for _, n := range all {
 		fmt.Fprintf(&b, "%s\t%s\n", n.Address, n.Name)
 	}
 	return b.String()
@@ -114,9 +114,9 @@ func sshdConfig(dir string, n NodeSpec) string {
 // authorizedKeys lets the engine and every node's root in. Geo-replication
 // needs root on the primary to reach the secondaries, and failback needs
 // the reverse.
-func authorizedKeys(keys map[string]nodeKeys, engineKey string) string {
+func authorizedKeys(all []NodeSpec, keys map[string]nodeKeys, engineKey string) string {
 	lines := []string{engineKey}
-	for _, n := range Nodes {
+	for _, n := range all {
 		lines = append(lines, keys[n.Name].root.public)
 	}
 	return strings.Join(lines, "\n") + "\n"
@@ -124,9 +124,9 @@ func authorizedKeys(keys map[string]nodeKeys, engineKey string) string {
 
 // knownHosts lists every node's host key by address and, for the nodes'
 // own use, by name.
-func knownHosts(keys map[string]nodeKeys, withNames bool) string {
+func knownHosts(all []NodeSpec, keys map[string]nodeKeys, withNames bool) string {
 	var b strings.Builder
-	for _, n := range Nodes {
+	for _, n := range all {
 		hosts := []string{n.Address}
 		if withNames {
 			hosts = append(hosts, n.Name)

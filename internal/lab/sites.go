@@ -3,11 +3,11 @@ package lab
 // sites describes the volumes of the lab: the primary's global volume,
 // which Up creates, and the DR volumes the sites are meant to hold, which
 // Up leaves to the user (Terraform's gluster_peer_cluster, or PrepareSite).
-func sites(dir string) []Site {
+func sites(dir string, all []NodeSpec) []Site {
 	var out []Site
 	add := func(name, volume, mount string) {
 		s := Site{Name: name, Volume: volume, Mount: mount}
-		for _, n := range Nodes {
+		for _, n := range all {
 			if n.Site == name {
 				s.Nodes = append(s.Nodes, n.Name)
 				s.Bricks = append(s.Bricks, n.Address+":"+BrickPath(dir, n.Name, volume))

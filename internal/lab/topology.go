@@ -17,18 +17,15 @@ import (
 	"path/filepath"
 )
 
-// Fixed names and addresses. The lab is one per machine.
+// Fixed names; the addresses depend on the Instance.
 const (
-	DefaultDir     = "/srv/glusterdr-lab"
-	BridgeName     = "gdr0"
-	BridgeAddress  = "198.51.100.1"
-	PrefixLen      = 24
-	netnsPrefix    = "gdr-"
-	PrimaryVolume  = "global"
-	SiteVolume     = "global-dr"
-	MountPath      = "/var/glfs/global"
-	EtcdClientPort = 23790
-	etcdPeerPort   = 23800
+	DefaultDir      = "/srv/glusterdr-lab"
+	PrefixLen       = 24
+	PrimaryVolume   = "global"
+	SiteVolume      = "global-dr"
+	MountPath       = "/var/glfs/global"
+	EtcdClientPort  = 23790
+	etcdPeerPort    = 23800
 	descriptionFile = "lab.json"
 )
 
@@ -39,24 +36,16 @@ type NodeSpec struct {
 	Address string
 }
 
-// Nodes is the lab topology: a one-node primary, a two-node site "sdsc"
-// (a real trusted pool) and a one-node site "tacc".
-var Nodes = []NodeSpec{
-	{Name: "p1", Site: "primary", Address: "198.51.100.10"},
-	{Name: "sdsc1", Site: "sdsc", Address: "198.51.100.21"},
-	{Name: "sdsc2", Site: "sdsc", Address: "198.51.100.22"},
-	{Name: "tacc1", Site: "tacc", Address: "198.51.100.31"},
-}
-
 // Description is the machine-readable account of a running lab, written to
 // lab.json for tests, examples and the CLI.
 type Description struct {
-	Dir    string `json:"dir"`
-	Bridge string `json:"bridge"`
-	SSH    SSH    `json:"ssh"`
-	Nodes  []Node `json:"nodes"`
-	Sites  []Site `json:"sites"`
-	Etcd   Etcd   `json:"etcd"`
+	Instance Instance `json:"instance"`
+	Dir      string   `json:"dir"`
+	Bridge   string   `json:"bridge"`
+	SSH      SSH      `json:"ssh"`
+	Nodes    []Node   `json:"nodes"`
+	Sites    []Site   `json:"sites"`
+	Etcd     Etcd     `json:"etcd"`
 }
 
 // SSH is how the engine reaches every node.
@@ -148,5 +137,3 @@ func (d *Description) save() error {
 	}
 	return os.Rename(tmp, filepath.Join(d.Dir, descriptionFile))
 }
-
-func netnsName(node string) string { return netnsPrefix + node }

@@ -20,16 +20,8 @@ import (
 
 // Options configure Up and Down.
 type Options struct {
-	// Dir is the lab's state folder; DefaultDir when empty.
-	Dir string
-	Log *slog.Logger
-}
-
-func (o Options) dir() string {
-	if o.Dir == "" {
-		return DefaultDir
-	}
-	return o.Dir
+	Instance Instance
+	Log      *slog.Logger
 }
 
 func (o Options) log() *slog.Logger {
@@ -49,8 +41,11 @@ func Up(ctx context.Context, opts Options) (*Description, error) {
 	if err := checkHost(); err != nil {
 		return nil, err
 	}
+	if err := opts.Instance.Valid(); err != nil {
+		return nil, err
+	}
 	log := opts.log()
-	if d, err := Load(opts.dir()); err == nil {
+	if d, err := Load(opts.Instance.Dir()); err == nil {
 		st := Inspect(ctx, d)
 		if st.Healthy() {
 			log.Info("lab already up", "dir", d.Dir)
@@ -62,7 +57,7 @@ func Up(ctx context.Context, opts Options) (*Description, error) {
 		return nil, fmt.Errorf("lab: clearing leftovers before up: %w", err)
 	}
 	start := time.Now()
-	d, err := build(ctx, opts.dir(), log)
+	d, err := build(ctx, opts.Instance, log)
 	if err != nil {
 		return nil, fmt.Errorf("%w\n(`glusterdr lab down` removes what was made)", err)
 	}
@@ -82,26 +77,27 @@ func checkHost() error {
 	return nil
 }
 
-func build(ctx context.Context, dir string, log *slog.Logger) (*Description, error) {
-	d := &Description{Dir: dir, Bridge: BridgeName}
+func build(ctx context.Context, inst Instance, log *slog.Logger) (*Description, error) {
+	dir, all := inst.Dir(), inst.Nodes()
+	d := &Description{Instance: inst, Dir: dir, Bridge: inst.Bridge()}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
 	if err := d.save(); err != nil {
 		return nil, err
 	}
-	keys, err := writeKeys(d)
+	keys, err := writeKeys(d, all)
 	if err != nil {
 		return nil, err
 	}
-	if err := createBridge(ctx); err != nil {
+	if err := createBridge(ctx, inst); err != nil {
 		return nil, err
 	}
-	d.Nodes = make([]Node, len(Nodes))
+	d.Nodes = make([]Node, len(all))
 	g, gctx := errgroup.WithContext(ctx)
-	for i, spec := range Nodes {
+	for i, spec := range all {
 		g.Go(func() error {
-			n, err := startNode(gctx, dir, spec, keys, d.SSH.PublicKey)
+			n, err := startNode(gctx, d, all, spec, keys)
 			d.Nodes[i] = n
 			return err
 		})
@@ -117,13 +113,13 @@ func build(ctx context.Context, dir string, log *slog.Logger) (*Description, err
 	if err := setUpPrimary(ctx, d); err != nil {
 		return nil, err
 	}
-	d.Sites = sites(dir)
+	d.Sites = sites(dir, all)
 	return d, d.save()
 }
 
 // writeKeys makes the engine's key, every node's host and root keys, and
 // the engine's known_hosts.
-func writeKeys(d *Description) (map[string]nodeKeys, error) {
+func writeKeys(d *Description, all []NodeSpec) (map[string]nodeKeys, error) {
 	engine, err := newKeyPair("glusterdr-lab-engine")
 	if err != nil {
 		return nil, err
@@ -133,7 +129,7 @@ func writeKeys(d *Description) (map[string]nodeKeys, error) {
 		return nil, err
 	}
 	keys := map[string]nodeKeys{}
-	for _, n := range Nodes {
+	for _, n := range all {
 		hostKey, err := newKeyPair("host-" + n.Name)
 		if err != nil {
 			return nil, err
@@ -145,7 +141,7 @@ func writeKeys(d *Description) (map[string]nodeKeys, error) {
 		keys[n.Name] = nodeKeys{host: hostKey, root: rootKey}
 	}
 	knownHostsFile := filepath.Join(d.Dir, "known_hosts")
-	if err := os.WriteFile(knownHostsFile, []byte(knownHosts(keys, false)), 0o644); err != nil {
+	if err := os.WriteFile(knownHostsFile, []byte(knownHosts(all, keys, false)), 0o644); err != nil {
 		return nil, err
 	}
 	d.SSH = SSH{User: "root", Port: 22, PrivateKeyFile: keyFile, PublicKey: engine.public, KnownHostsFile: knownHostsFile}
@@ -153,16 +149,17 @@ func writeKeys(d *Description) (map[string]nodeKeys, error) {
 }
 
 // startNode builds one node: namespaces, mounts, sshd and glusterd.
-func startNode(ctx context.Context, dir string, spec NodeSpec, keys map[string]nodeKeys, engineKey string) (Node, error) {
-	n := Node{Name: spec.Name, Site: spec.Site, Address: spec.Address, Netns: netnsName(spec.Name),
+func startNode(ctx context.Context, d *Description, all []NodeSpec, spec NodeSpec, keys map[string]nodeKeys) (Node, error) {
+	dir := d.Dir
+	n := Node{Name: spec.Name, Site: spec.Site, Address: spec.Address, Netns: d.Instance.netnsName(spec.Name),
 		PIDs: map[string]int{}, HostKey: keys[spec.Name].host.public}
-	if err := prepareNodeFiles(dir, spec, keys, engineKey); err != nil {
+	if err := prepareNodeFiles(dir, all, spec, keys, d.SSH.PublicKey); err != nil {
 		return n, err
 	}
-	if err := createNetns(ctx, spec); err != nil {
+	if err := createNetns(ctx, d.Instance, spec); err != nil {
 		return n, err
 	}
-	pid, err := startHolder(ctx, spec)
+	pid, err := startHolder(ctx, d.Instance, spec)
 	n.HolderPID = pid
 	if err != nil {
 		return n, err
