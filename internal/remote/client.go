@@ -49,6 +49,7 @@ type Client struct {
 	cfg       Config
 	ssh       *ssh.Client
 	ownedJump *Client // closed with this client
+	hostKey   ssh.PublicKey
 	logger    *slog.Logger
 	slots     chan struct{} // one token per command that may run at once
 
@@ -86,6 +87,11 @@ func newClient(cfg Config, sc *ssh.Client, logger *slog.Logger) *Client {
 
 // Host implements Runner.
 func (c *Client) Host() string { return c.cfg.Host }
+
+// HostKey is the host key the server presented and the handshake verified
+// (against known_hosts or a pinned key), for callers that pin it elsewhere,
+// such as gsyncd's own known_hosts.
+func (c *Client) HostKey() ssh.PublicKey { return c.hostKey }
 
 // Run implements Runner. The command line sent is Quote(cmd.Argv), run by
 // the login shell of the remote user. Cancelling ctx signals the command

@@ -78,10 +78,17 @@ func dialVia(ctx context.Context, cfg Config, jump *Client, logger *slog.Logger)
 	// server that accepted and never answers; it works for TCP and for a
 	// channel through a jump host alike.
 	stop := context.AfterFunc(hctx, func() { conn.Close() })
+	var hostKey ssh.PublicKey // the key the handshake verified
 	sconn, chans, reqs, err := ssh.NewClientConn(conn, cfg.addr(), &ssh.ClientConfig{
-		User:              cfg.user(),
-		Auth:              creds.methods,
-		HostKeyCallback:   verifier.check,
+		User: cfg.user(),
+		Auth: creds.methods,
+		HostKeyCallback: func(hostname string, remote net.Addr, key ssh.PublicKey) error {
+			if err := verifier.check(hostname, remote, key); err != nil {
+				return err
+			}
+			hostKey = key
+			return nil
+		},
 		HostKeyAlgorithms: verifier.hostKeyAlgorithms(),
 	})
 	if !stop() {
@@ -96,6 +103,7 @@ func dialVia(ctx context.Context, cfg Config, jump *Client, logger *slog.Logger)
 	}
 
 	c := newClient(cfg, ssh.NewClient(sconn, chans, reqs), logger)
+	c.hostKey = hostKey
 	attrs := []any{"host", cfg.Host, "port", cfg.port(), "user", cfg.user(),
 		"server_version", string(sconn.ServerVersion()), "duration", time.Since(start)}
 	if jump != nil {

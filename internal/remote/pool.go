@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // ErrPoolClosed is returned by a Pool after Close.
@@ -140,6 +142,16 @@ func (p *Pool) dialDestination(ctx context.Context, key string, cfg Config) (*Cl
 		p.mu.Unlock()
 	}
 	return client, nil
+}
+
+// HostKey returns the host key that the handshake of cfg's pooled
+// connection verified, connecting first if need be.
+func (p *Pool) HostKey(ctx context.Context, cfg Config) (ssh.PublicKey, error) {
+	c, err := p.Get(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c.HostKey(), nil
 }
 
 // drop forgets a dead connection, unless another goroutine already did.
