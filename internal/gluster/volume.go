@@ -154,14 +154,28 @@ func (c *Client) SetOptions(ctx context.Context, name string, opts map[string]st
 
 // ResetOption puts one volume option back to its default.
 func (c *Client) ResetOption(ctx context.Context, name, key string) error {
+	return c.resetOption(ctx, name, key, false)
+}
+
+// ForceResetOption resets an option that gluster guards, such as
+// geo-replication.indexing, which the administrator guide resets with
+// "force" when a promoted secondary is handed back.
+func (c *Client) ForceResetOption(ctx context.Context, name, key string) error {
+	return c.resetOption(ctx, name, key, true)
+}
+
+func (c *Client) resetOption(ctx context.Context, name, key string, force bool) error {
 	if err := ValidVolumeName(name); err != nil {
 		return err
 	}
 	if err := validOptionKey(key); err != nil {
 		return err
 	}
-	err := c.callAction(ctx, fmt.Sprintf("reset option %s on volume %q", key, name), glusterArgv(true, true, "volume", "reset", name, key))
-	return err
+	args := []string{"volume", "reset", name, key}
+	if force {
+		args = append(args, "force")
+	}
+	return c.callAction(ctx, fmt.Sprintf("reset option %s on volume %q", key, name), glusterArgv(true, true, args...))
 }
 
 // GetOption reads one option's effective value (`volume get`), default or not.

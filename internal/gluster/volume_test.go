@@ -153,7 +153,8 @@ func TestVolumeCommandsArgv(t *testing.T) {
 		on(g("--mode=script", "--xml", "volume", "delete", "gvd"), fixture(t, "volume-delete-gv0")).
 		on(g("--mode=script", "--xml", "volume", "set", "gvd", "changelog.changelog", "on"), done).
 		on(g("--mode=script", "--xml", "volume", "set", "gvd", "geo-replication.indexing", "on"), done).
-		on(g("--mode=script", "--xml", "volume", "reset", "gvd", "nfs.disable"), done)
+		on(g("--mode=script", "--xml", "volume", "reset", "gvd", "nfs.disable"), done).
+		on(g("--mode=script", "--xml", "volume", "reset", "gvd", "geo-replication.indexing", "force"), done)
 	c := New(f)
 	steps := []func() error{
 		func() error {
@@ -170,6 +171,7 @@ func TestVolumeCommandsArgv(t *testing.T) {
 			return c.SetOptions(ctx, "gvd", map[string]string{"geo-replication.indexing": "on", "changelog.changelog": "on"})
 		},
 		func() error { return c.ResetOption(ctx, "gvd", "nfs.disable") },
+		func() error { return c.ForceResetOption(ctx, "gvd", "geo-replication.indexing") },
 	}
 	for i, step := range steps {
 		if err := step(); err != nil {
@@ -186,6 +188,7 @@ func TestVolumeCommandsArgv(t *testing.T) {
 		key(g("--mode=script", "--xml", "volume", "set", "gvd", "changelog.changelog", "on")),
 		key(g("--mode=script", "--xml", "volume", "set", "gvd", "geo-replication.indexing", "on")),
 		key(g("--mode=script", "--xml", "volume", "reset", "gvd", "nfs.disable")),
+		key(g("--mode=script", "--xml", "volume", "reset", "gvd", "geo-replication.indexing", "force")),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
