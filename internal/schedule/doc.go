@@ -36,6 +36,13 @@
 //	  verify_node      = "dr-2.sdsc"    # [secondary_host] mounts the secondary read-only
 //	}
 //
+//	ssh {                               # optional: how the engine reaches the primary
+//	  user             = "root"         # [root]           node and the verify nodes
+//	  port             = 22             # [22]
+//	  private_key_file = "/root/.ssh/id_ed25519"  # [that path] on the controller
+//	  known_hosts_file = "/root/.ssh/known_hosts"  # [that path]; host keys are always checked
+//	}
+//
 //	retention {                         # optional
 //	  daily      = 7                    # [7] at least 1; under 4 warns
 //	  weekly     = 5                    # [5]

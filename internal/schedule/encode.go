@@ -47,6 +47,12 @@ func Encode(s *Schedule) []byte {
 		setString(target, "verify_node", t.VerifyNode)
 	}
 
+	ssh := appendBlock(root, "ssh")
+	setString(ssh, "user", s.SSH.User)
+	setInt(ssh, "port", s.SSH.Port)
+	setString(ssh, "private_key_file", s.SSH.PrivateKeyFile)
+	setString(ssh, "known_hosts_file", s.SSH.KnownHostsFile)
+
 	ret := appendBlock(root, "retention")
 	setInt(ret, "daily", s.Retention.Daily)
 	setInt(ret, "weekly", s.Retention.Weekly)

@@ -50,6 +50,7 @@ type rawFile struct {
 
 	Primary      *rawPrimary      `hcl:"primary,block"`
 	Targets      []rawTarget      `hcl:"target,block"`
+	SSH          *rawSSH          `hcl:"ssh,block"`
 	Retention    *rawRetention    `hcl:"retention,block"`
 	Etcd         *rawEtcd         `hcl:"etcd,block"`
 	ClusterDump  *rawClusterDump  `hcl:"cluster_dump,block"`
@@ -72,6 +73,13 @@ type rawTarget struct {
 	SecondaryUser   hcl.Expression `hcl:"secondary_user,optional"`
 	SSHPort         hcl.Expression `hcl:"ssh_port,optional"`
 	VerifyNode      hcl.Expression `hcl:"verify_node,optional"`
+}
+
+type rawSSH struct {
+	User           hcl.Expression `hcl:"user,optional"`
+	Port           hcl.Expression `hcl:"port,optional"`
+	PrivateKeyFile hcl.Expression `hcl:"private_key_file,optional"`
+	KnownHostsFile hcl.Expression `hcl:"known_hosts_file,optional"`
 }
 
 type rawRetention struct {
@@ -136,6 +144,7 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		s.Primary = r.Primary.build(d)
 	}
 	s.Targets = buildTargets(d, r.Targets, s.Primary.Volume, endOfFile)
+	s.SSH = orEmpty(r.SSH).build(d)
 	s.Retention = orEmpty(r.Retention).build(d)
 	if r.Etcd != nil {
 		s.Etcd = r.Etcd.build(d)
@@ -193,6 +202,15 @@ func (r *rawTarget) build(d *decoder, primaryVolume string) Target {
 	}
 	t.VerifyNode = attr(d, r.VerifyNode, name("verify_node"), t.SecondaryHost, validHost)
 	return t
+}
+
+func (r *rawSSH) build(d *decoder) SSH {
+	return SSH{
+		User:           attr(d, r.User, "ssh.user", DefaultNodeUser, validUser),
+		Port:           attr(d, r.Port, "ssh.port", DefaultNodePort, between(1, 65535)),
+		PrivateKeyFile: attr(d, r.PrivateKeyFile, "ssh.private_key_file", DefaultPrivateKeyFile, validPath),
+		KnownHostsFile: attr(d, r.KnownHostsFile, "ssh.known_hosts_file", DefaultKnownHostsFile, validPath),
+	}
 }
 
 func (r *rawRetention) build(d *decoder) retention.Policy {

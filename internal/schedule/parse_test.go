@@ -49,6 +49,8 @@ func TestParseExample(t *testing.T) {
 			Name: "tacc", PrimaryVolume: "global", SecondaryHost: "198.51.100.31",
 			SecondaryVolume: "global-dr", SecondaryUser: "georep", SSHPort: 2222, VerifyNode: "198.51.100.31",
 		}},
+		SSH: SSH{User: "glusterdr", Port: 2200, PrivateKeyFile: "/etc/glusterdr/id_ed25519",
+			KnownHostsFile: "/etc/glusterdr/known_hosts"},
 		Retention: retention.Policy{Daily: 7, Weekly: 5, Monthly: 3, FullEvery: 7},
 		Etcd: &Etcd{
 			Endpoints: []string{"https://10.0.0.11:2379", "https://10.0.0.12:2379"},
@@ -84,6 +86,8 @@ func TestParseFillsDefaults(t *testing.T) {
 			Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "dr-1.sdsc.example.org",
 			SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "dr-1.sdsc.example.org",
 		}},
+		SSH: SSH{User: "root", Port: 22, PrivateKeyFile: "/root/.ssh/id_ed25519",
+			KnownHostsFile: "/root/.ssh/known_hosts"},
 		Retention:   retention.Policy{Daily: 7, Weekly: 5},
 		ClusterDump: ClusterDump{Command: DefaultClusterDumpCommand()},
 	}
@@ -192,6 +196,10 @@ func TestParseDiagnostics(t *testing.T) {
 		{"etcd without endpoints", "", "etcd {\n  endpoints = []\n}\n", hcl.DiagError, "etcd.endpoints: at least one endpoint is needed", "[]"},
 		{"etcd endpoint without scheme", "", "etcd {\n  endpoints = [\"10.0.0.1:2379\"]\n}\n", hcl.DiagError, `"10.0.0.1:2379" is not an http:// or https:// URL`, `["10.0`},
 		{"etcd cert without key", "", "etcd {\n  endpoints = [\"https://e:2379\"]\n  cert = \"/c\"\n}\n", hcl.DiagError, "cert and key go together", "etcd {"},
+		{"ssh user as an option", "", "ssh {\n  user = \"-oProxyCommand=x\"\n}\n", hcl.DiagError, `ssh.user: the user name "-oProxyCommand=x" starts with '-'`, `"-o`},
+		{"ssh port out of range", "", "ssh {\n  port = 70000\n}\n", hcl.DiagError, "ssh.port: 70000 is not between 1 and 65535", "70000"},
+		{"ssh relative key file", "", "ssh {\n  private_key_file = \"id_ed25519\"\n}\n", hcl.DiagError, `ssh.private_key_file: "id_ed25519" is not an absolute path`, `"id_ed`},
+		{"ssh unknown argument", "", "ssh {\n  password = \"x\"\n}\n", hcl.DiagError, `An argument named "password" is not expected here`, "password"},
 		{"empty inventory command", "", "provisioning {\n  ansible_inventory_command = [\"\"]\n}\n", hcl.DiagError, "the program name (the first element) is empty", `[""]`},
 	}
 	for _, tt := range tests {

@@ -20,6 +20,7 @@ type Schedule struct {
 
 	Primary      Primary
 	Targets      []Target // in declared order
+	SSH          SSH      // how the engine reaches the primary node and the verify nodes
 	Retention    retention.Policy
 	Etcd         *Etcd // nil: no etcd snapshot
 	ClusterDump  ClusterDump
@@ -44,6 +45,16 @@ type Target struct {
 	SecondaryUser   string
 	SSHPort         int
 	VerifyNode      string // site host where the secondary is mounted read-only to verify
+}
+
+// SSH says how the engine, on the controller, reaches every node it drives:
+// the primary node and each target's verify node. Host keys are always
+// verified against KnownHostsFile.
+type SSH struct {
+	User           string
+	Port           int
+	PrivateKeyFile string // on the controller
+	KnownHostsFile string // on the controller
 }
 
 // Etcd says how to reach etcd for the snapshot.
@@ -112,8 +123,13 @@ const (
 	DefaultSecondaryUser     = "root"
 	DefaultSSHPort           = 22
 	DefaultEtcdDialTimeout   = 5 * time.Second
-	DefaultDaily             = 7
-	DefaultWeekly            = 5
+	// The ssh block: how the engine reaches the nodes.
+	DefaultNodeUser       = "root"
+	DefaultNodePort       = 22
+	DefaultPrivateKeyFile = "/root/.ssh/id_ed25519"
+	DefaultKnownHostsFile = "/root/.ssh/known_hosts"
+	DefaultDaily          = 7
+	DefaultWeekly         = 5
 	// MinSafeDaily is the smallest daily stack that covers a 3-day weekend
 	// plus a failed night; a smaller one draws a warning.
 	MinSafeDaily = 4

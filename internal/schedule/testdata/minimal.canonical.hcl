@@ -26,6 +26,13 @@ target "sdsc" {
   verify_node      = "dr-1.sdsc.example.org"
 }
 
+ssh {
+  user             = "root"
+  port             = 22
+  private_key_file = "/root/.ssh/id_ed25519"
+  known_hosts_file = "/root/.ssh/known_hosts"
+}
+
 retention {
   daily      = 7
   weekly     = 5

@@ -30,6 +30,13 @@ target "tacc" {
   ssh_port         = 2222
 }
 
+ssh {
+  user             = "glusterdr"
+  port             = 2200
+  private_key_file = "/etc/glusterdr/id_ed25519"
+  known_hosts_file = "/etc/glusterdr/known_hosts"
+}
+
 retention {
   daily      = 7
   weekly     = 5
