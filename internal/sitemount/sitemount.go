@@ -20,7 +20,7 @@ import (
 // crash leaves nothing that outlives the node's next boot.
 const baseDir = "/run/glusterdr/mnt"
 
-// Mount is a read-only FUSE mount of a volume on a node.
+// Mount is a FUSE mount of a volume on a node.
 type Mount struct {
 	r    remote.Runner
 	Path string
@@ -29,6 +29,15 @@ type Mount struct {
 // ReadOnly mounts host:/volume read-only at a fresh folder on the node that
 // r runs on.
 func ReadOnly(ctx context.Context, r remote.Runner, host, volume string) (*Mount, error) {
+	return mount(ctx, r, host, volume, "ro")
+}
+
+// ReadWrite mounts host:/volume writable, for a site promoted by failover.
+func ReadWrite(ctx context.Context, r remote.Runner, host, volume string) (*Mount, error) {
+	return mount(ctx, r, host, volume, "rw")
+}
+
+func mount(ctx context.Context, r remote.Runner, host, volume, mode string) (*Mount, error) {
 	if err := gluster.ValidHost(host); err != nil {
 		return nil, err
 	}
@@ -43,10 +52,10 @@ func ReadOnly(ctx context.Context, r remote.Runner, host, volume string) (*Mount
 	if _, err := r.Run(ctx, remote.Command("mkdir", "-p", mp)); err != nil {
 		return nil, fmt.Errorf("making the mount point on %s: %w", r.Host(), err)
 	}
-	argv := []string{"mount", "-t", "glusterfs", "-o", "ro", host + ":/" + volume, mp}
+	argv := []string{"mount", "-t", "glusterfs", "-o", mode, host + ":/" + volume, mp}
 	if _, err := r.Run(ctx, remote.Command(argv...)); err != nil {
 		_, _ = r.Run(ctx, remote.Command("rmdir", mp))
-		return nil, fmt.Errorf("mounting %s:/%s read-only on %s: %w", host, volume, r.Host(), err)
+		return nil, fmt.Errorf("mounting %s:/%s (%s) on %s: %w", host, volume, mode, r.Host(), err)
 	}
 	return &Mount{r: r, Path: mp}, nil
 }
