@@ -1,0 +1,233 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+)
+
+// georepSessionModel is gluster_georep_session's data.
+type georepSessionModel struct {
+	ID                         types.String   `tfsdk:"id"`
+	PrimaryNode                types.String   `tfsdk:"primary_node"`
+	PrimaryVolume              types.String   `tfsdk:"primary_volume"`
+	SecondaryNode              types.String   `tfsdk:"secondary_node"`
+	SecondaryVolume            types.String   `tfsdk:"secondary_volume"`
+	SecondaryUser              types.String   `tfsdk:"secondary_user"`
+	SSHPort                    types.Int64    `tfsdk:"ssh_port"`
+	SyncMethod                 types.String   `tfsdk:"sync_method"`
+	SyncJobs                   types.Int64    `tfsdk:"sync_jobs"`
+	IgnoreDeletes              types.Bool     `tfsdk:"ignore_deletes"`
+	UseMetaVolume              types.Bool     `tfsdk:"use_meta_volume"`
+	RsyncOptions               types.String   `tfsdk:"rsync_options"`
+	ConnectionTimeout          types.Int64    `tfsdk:"connection_timeout"`
+	SecondaryTimeout           types.Int64    `tfsdk:"secondary_timeout"`
+	DesiredState               types.String   `tfsdk:"desired_state"`
+	InsecureSkipHostKeyPinning types.Bool     `tfsdk:"insecure_skip_host_key_pinning"`
+	ResetSyncTimeOnDelete      types.Bool     `tfsdk:"reset_sync_time_on_delete"`
+	PinnedHostKeys             types.List     `tfsdk:"pinned_host_keys"`
+	Status                     types.String   `tfsdk:"status"`
+	LastSynced                 types.String   `tfsdk:"last_synced"`
+	Workers                    types.List     `tfsdk:"workers"`
+	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
+}
+
+// ref is the session the model names.
+func (m *georepSessionModel) ref() gluster.SessionRef {
+	ref := gluster.SessionRef{
+		PrimaryVolume:   m.PrimaryVolume.ValueString(),
+		SecondaryHost:   m.SecondaryNode.ValueString(),
+		SecondaryVolume: m.SecondaryVolume.ValueString(),
+	}
+	if u := m.SecondaryUser.ValueString(); u != "" && u != defaultSecondaryUser {
+		ref.SecondaryUser = u
+	}
+	return ref
+}
+
+func (m *georepSessionModel) sshPort() int {
+	return int(int64Or(m.SSHPort, defaultSSHPortGsyncd))
+}
+
+// configField ties a sessionConfigAttr to its field in a model.
+type configField struct {
+	sessionConfigAttr
+	str  *types.String
+	num  *types.Int64
+	flag *types.Bool
+}
+
+func (m *georepSessionModel) configFields() []configField {
+	fields := map[string]configField{
+		"sync_method":        {str: &m.SyncMethod},
+		"sync_jobs":          {num: &m.SyncJobs},
+		"ignore_deletes":     {flag: &m.IgnoreDeletes},
+		"use_meta_volume":    {flag: &m.UseMetaVolume},
+		"rsync_options":      {str: &m.RsyncOptions},
+		"connection_timeout": {num: &m.ConnectionTimeout},
+		"secondary_timeout":  {num: &m.SecondaryTimeout},
+	}
+	out := make([]configField, 0, len(sessionConfigAttrs))
+	for _, a := range sessionConfigAttrs {
+		f := fields[a.name]
+		f.sessionConfigAttr = a
+		out = append(out, f)
+	}
+	return out
+}
+
+// text is the value as gsyncd takes it; ok is false for null or unknown.
+func (f configField) text() (string, bool) {
+	switch {
+	case f.str != nil && !f.str.IsNull() && !f.str.IsUnknown():
+		return f.str.ValueString(), true
+	case f.num != nil && !f.num.IsNull() && !f.num.IsUnknown():
+		return strconv.FormatInt(f.num.ValueInt64(), 10), true
+	case f.flag != nil && !f.flag.IsNull() && !f.flag.IsUnknown():
+		return strconv.FormatBool(f.flag.ValueBool()), true
+	}
+	return "", false
+}
+
+// set writes a live value (as gsyncd prints it) into the field; a key
+// missing from the live config means gluster's default.
+func (f configField) set(live map[string]string) error {
+	v, ok := live[f.key]
+	if !ok {
+		v = f.def
+	}
+	switch {
+	case f.str != nil:
+		*f.str = types.StringValue(v)
+	case f.num != nil:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("gsyncd config %s = %q is not a whole number", f.key, v)
+		}
+		*f.num = types.Int64Value(n)
+	case f.flag != nil:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("gsyncd config %s = %q is not true or false", f.key, v)
+		}
+		*f.flag = types.BoolValue(b)
+	}
+	return nil
+}
+
+// nonDefaultConfig is what create must set: the values that differ from
+// gluster's defaults.
+func (m *georepSessionModel) nonDefaultConfig() map[string]string {
+	out := map[string]string{}
+	for _, f := range m.configFields() {
+		if v, ok := f.text(); ok && v != f.def {
+			out[f.key] = v
+		}
+	}
+	return out
+}
+
+// configChanges lists the keys to set and to reset (back to gluster's
+// default) to go from have to want.
+func configChanges(have, want *georepSessionModel) (set map[string]string, reset []string) {
+	set = map[string]string{}
+	haveFields := have.configFields()
+	for i, f := range want.configFields() {
+		w, ok := f.text()
+		if !ok {
+			continue
+		}
+		if h, _ := haveFields[i].text(); h == w {
+			continue
+		}
+		if w == f.def {
+			reset = append(reset, f.key)
+		} else {
+			set[f.key] = w
+		}
+	}
+	slices.Sort(reset)
+	return set, reset
+}
+
+// observeConfig writes the live config into the model.
+func (m *georepSessionModel) observeConfig(live map[string]string) error {
+	for _, f := range m.configFields() {
+		if err := f.set(live); err != nil {
+			return err
+		}
+	}
+	port := defaultSSHPortGsyncd
+	if v, ok := live["ssh_port"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("gsyncd config ssh_port = %q is not a port number", v)
+		}
+		port = n
+	}
+	m.SSHPort = types.Int64Value(int64(port))
+	return nil
+}
+
+// observeStatus writes the status, and the running state when the model
+// enforces one.
+func (m *georepSessionModel) observeStatus(st *gluster.SessionStatus) {
+	m.Status = types.StringValue(string(st.Rollup))
+	m.LastSynced = timeValue(st.LastSynced())
+	m.Workers = workersValue(st.Workers)
+	if !m.DesiredState.IsNull() && !m.DesiredState.IsUnknown() {
+		m.DesiredState = types.StringValue(string(georep.StateOf(st.Rollup)))
+	}
+}
+
+// rollupNames are the values of status.
+var rollupNames = []string{
+	string(gluster.RollupUp), string(gluster.RollupInitializing), string(gluster.RollupPartial),
+	string(gluster.RollupFaulty), string(gluster.RollupCreated), string(gluster.RollupStopped),
+	string(gluster.RollupPaused), string(gluster.RollupDown), string(gluster.RollupUnknown),
+}
+
+// workerAttrTypes is the object type of one element of workers.
+var workerAttrTypes = map[string]attr.Type{
+	"primary_node":         types.StringType,
+	"brick":                types.StringType,
+	"status":               types.StringType,
+	"crawl_status":         types.StringType,
+	"last_synced":          types.StringType,
+	"checkpoint_time":      types.StringType,
+	"checkpoint_completed": types.BoolType,
+}
+
+func workersValue(ws []gluster.Worker) types.List {
+	objType := types.ObjectType{AttrTypes: workerAttrTypes}
+	elems := make([]attr.Value, 0, len(ws))
+	for _, w := range ws {
+		elems = append(elems, types.ObjectValueMust(workerAttrTypes, map[string]attr.Value{
+			"primary_node":         types.StringValue(w.PrimaryNode),
+			"brick":                types.StringValue(w.PrimaryBrick),
+			"status":               types.StringValue(w.Status),
+			"crawl_status":         types.StringValue(w.CrawlStatus),
+			"last_synced":          timeValue(w.LastSynced),
+			"checkpoint_time":      timeValue(w.CheckpointTime),
+			"checkpoint_completed": types.BoolValue(w.CheckpointCompleted),
+		}))
+	}
+	return types.ListValueMust(objType, elems)
+}
+
+// timeValue renders a time as RFC 3339 in UTC; the zero time (gluster's
+// N/A) is null.
+func timeValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}

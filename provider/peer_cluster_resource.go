@@ -1,0 +1,372 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/peercluster"
+)
+
+var (
+	_ resource.Resource                   = (*peerClusterResource)(nil)
+	_ resource.ResourceWithConfigure      = (*peerClusterResource)(nil)
+	_ resource.ResourceWithImportState    = (*peerClusterResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*peerClusterResource)(nil)
+)
+
+// NewPeerClusterResource is gluster_peer_cluster.
+func NewPeerClusterResource() resource.Resource { return &peerClusterResource{} }
+
+type peerClusterResource struct {
+	data *providerData
+}
+
+func (r *peerClusterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_peer_cluster"
+}
+
+func (r *peerClusterResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schema(ctx)
+}
+
+func (r *peerClusterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *peerClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan peerClusterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, peerClusterCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	spec, diags := plan.spec(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	first := spec.Nodes[0]
+	id := peerClusterID(first, spec.Volume.Name)
+	if err := r.create(ctx, spec, plan.Volume.State.ValueString()); err != nil {
+		addError(&resp.Diagnostics, fmt.Sprintf("Could not create peer cluster %s (pool %v, volume %q) from %s. "+
+			"If the volume was created before the failure, import it: terraform import <address> %s",
+			id, spec.Nodes, spec.Volume.Name, first, id), timeoutHint(err, "create"))
+		return
+	}
+	plan.ID = types.StringValue(id)
+	if !r.readBack(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *peerClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state peerClusterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, peerClusterReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	found, diags := r.observe(ctx, &state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !found {
+		tflog.Warn(ctx, "volume is gone; removing gluster_peer_cluster from state so that plan proposes creating it",
+			map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *peerClusterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state peerClusterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, peerClusterUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if !r.update(ctx, &plan, &state, &resp.Diagnostics) {
+		return
+	}
+	if !r.readBack(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *peerClusterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state peerClusterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddError("Deletion Protection Enabled",
+			fmt.Sprintf("gluster_peer_cluster %s has deletion_protection = true, so its volume %q and its pool were left "+
+				"as they are. To destroy them deliberately, set deletion_protection = false, apply, then destroy again.",
+				state.ID.ValueString(), state.Volume.Name.ValueString()))
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, peerClusterDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	nodes := listStrings(ctx, state.Nodes, &resp.Diagnostics)
+	if err := r.delete(ctx, nodes, state.Volume.Name.ValueString()); err != nil {
+		addError(&resp.Diagnostics, fmt.Sprintf("Could not destroy peer cluster %s", state.ID.ValueString()), timeoutHint(err, "delete"))
+	}
+}
+
+func (r *peerClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	node, volume, err := parsePeerClusterID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("nodes"), []string{node})...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("volume").AtName("name"), volume)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), defaultDeletionProtection)...)
+}
+
+// ValidateConfig checks what spans attributes: the replica count against
+// the type and the bricks, and that every brick is on one of the nodes.
+func (r *peerClusterResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg peerClusterModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.Volume == nil {
+		return
+	}
+	validateVolumeLayout(ctx, &cfg, &resp.Diagnostics)
+}
+
+// create brings the site up: probe, create, start, options, and the
+// desired state.
+func (r *peerClusterResource) create(ctx context.Context, spec peercluster.Spec, state string) error {
+	c := r.data.gluster(spec.Nodes[0])
+	_, err := c.VolumeInfo(ctx, spec.Volume.Name)
+	switch {
+	case err == nil:
+		return fmt.Errorf("volume %q already exists on %s; import it instead: terraform import <address> %s",
+			spec.Volume.Name, spec.Nodes[0], peerClusterID(spec.Nodes[0], spec.Volume.Name))
+	case !errors.Is(err, gluster.ErrNotFound):
+		return err
+	}
+	if err := peercluster.Ensure(ctx, c, spec); err != nil {
+		return err
+	}
+	if state == "stopped" {
+		return c.StopVolume(ctx, spec.Volume.Name)
+	}
+	return nil
+}
+
+// update probes and detaches nodes, sets and resets options, and starts or
+// stops the volume.
+func (r *peerClusterResource) update(ctx context.Context, plan, state *peerClusterModel, diags *diagnostics) bool {
+	want := listStrings(ctx, plan.Nodes, diags)
+	have := listStrings(ctx, state.Nodes, diags)
+	wantOpts := mapStrings(ctx, plan.Volume.Options, diags)
+	haveOpts := mapStrings(ctx, state.Volume.Options, diags)
+	if diags.HasError() {
+		return false
+	}
+	name := plan.Volume.Name.ValueString()
+	c := r.data.gluster(want[0])
+	fail := func(what string, err error) bool {
+		addError(diags, fmt.Sprintf("Could not update peer cluster %s: %s", plan.ID.ValueString(), what), timeoutHint(err, "update"))
+		return false
+	}
+
+	add, remove := nodeChanges(have, want)
+	if len(add) > 0 {
+		if err := peercluster.AddPeers(ctx, c, add); err != nil {
+			return fail(fmt.Sprintf("probing %s from %s", strings.Join(add, ", "), want[0]), err)
+		}
+	}
+	if len(remove) > 0 {
+		vol, err := c.VolumeInfo(ctx, name)
+		if err != nil {
+			return fail("reading the volume's bricks before detaching nodes", err)
+		}
+		for _, n := range remove {
+			if held := bricksOn(vol, n); len(held) > 0 {
+				diags.AddAttributeError(path.Root("nodes"), "Node Still Holds Bricks",
+					fmt.Sprintf("Node %s cannot leave the pool of %s: it holds the bricks %s of volume %q. Move them "+
+						"first (gluster volume replace-brick or remove-brick), or keep the node in nodes.",
+						n, plan.ID.ValueString(), strings.Join(held, ", "), name))
+				return false
+			}
+		}
+		for _, n := range remove {
+			if err := c.Detach(ctx, n, false); err != nil {
+				return fail("detaching "+n, err)
+			}
+		}
+	}
+
+	set, reset := optionChanges(haveOpts, wantOpts)
+	if err := c.SetOptions(ctx, name, set); err != nil {
+		return fail("setting options", err)
+	}
+	for _, k := range reset {
+		if err := c.ResetOption(ctx, name, k); err != nil {
+			return fail("resetting option "+k, err)
+		}
+	}
+
+	if plan.Volume.State.ValueString() != state.Volume.State.ValueString() {
+		var err error
+		if plan.Volume.State.ValueString() == "stopped" {
+			err = c.StopVolume(ctx, name)
+		} else {
+			err = c.StartVolume(ctx, name)
+		}
+		if err != nil {
+			return fail("bringing the volume to "+plan.Volume.State.ValueString(), err)
+		}
+	}
+	return true
+}
+
+// delete stops and deletes the volume, then detaches the other nodes. A
+// volume already gone is fine.
+func (r *peerClusterResource) delete(ctx context.Context, nodes []string, volume string) error {
+	c := r.data.gluster(nodes[0])
+	if err := c.StopVolume(ctx, volume); err != nil && !errors.Is(err, gluster.ErrNotFound) {
+		return err
+	}
+	if err := c.DeleteVolume(ctx, volume); err != nil && !errors.Is(err, gluster.ErrNotFound) {
+		return err
+	}
+	for _, n := range nodes[1:] {
+		if err := c.Detach(ctx, n, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// observe reads the site into m. found is false when the volume is gone.
+func (r *peerClusterResource) observe(ctx context.Context, m *peerClusterModel) (found bool, diags diagnostics) {
+	nodes := listStrings(ctx, m.Nodes, &diags)
+	if diags.HasError() {
+		return false, diags
+	}
+	st, err := peercluster.Observe(ctx, r.data.gluster(nodes[0]), m.Volume.Name.ValueString())
+	if err != nil {
+		addError(&diags, fmt.Sprintf("Could not read peer cluster %s from %s", m.ID.ValueString(), nodes[0]), timeoutHint(err, "read"))
+		return false, diags
+	}
+	if st.Volume == nil {
+		return false, diags
+	}
+	prior := *m
+	m.observe(ctx, &prior, st, &diags)
+	return true, diags
+}
+
+// readBack replaces the planned values with what the site really holds
+// after create or update.
+func (r *peerClusterResource) readBack(ctx context.Context, m *peerClusterModel, diags *diagnostics) bool {
+	found, d := r.observe(ctx, m)
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
+	}
+	if !found {
+		diags.AddError("Volume Missing After Apply", fmt.Sprintf("Volume %q of %s was not found when it was read back on %s.",
+			m.Volume.Name.ValueString(), m.ID.ValueString(), listStrings(ctx, m.Nodes, diags)[0]))
+		return false
+	}
+	return true
+}
+
+// validateVolumeLayout checks the parts of the volume that only make sense
+// together; unknown values are left for apply.
+func validateVolumeLayout(ctx context.Context, cfg *peerClusterModel, diags *diagnostics) {
+	v := cfg.Volume
+	typ := v.Type.ValueString()
+	if typ == "" && !v.Type.IsUnknown() {
+		typ = defaultVolumeType
+	}
+	replicaPath := path.Root("volume").AtName("replica_count")
+	switch {
+	case typ == "replicate" && v.ReplicaCount.IsNull():
+		diags.AddAttributeError(replicaPath, "Missing Replica Count",
+			"Attribute volume.replica_count must be set (at least 2) when volume.type is \"replicate\".")
+	case typ == "distribute" && !v.ReplicaCount.IsNull():
+		diags.AddAttributeError(replicaPath, "Replica Count Without Replicate",
+			"Attribute volume.replica_count is set, but volume.type is \"distribute\": set type = \"replicate\" or remove replica_count.")
+	}
+	if v.Bricks.IsUnknown() || v.Bricks.IsNull() {
+		return
+	}
+	bricks := v.Bricks.Elements()
+	if typ == "replicate" && !v.ReplicaCount.IsNull() && !v.ReplicaCount.IsUnknown() {
+		if n := v.ReplicaCount.ValueInt64(); n > 0 && int64(len(bricks))%n != 0 {
+			diags.AddAttributeError(pathVolumeBricks, "Bricks Do Not Fill Replica Sets",
+				fmt.Sprintf("Attribute volume.bricks has %d bricks, which is not a multiple of volume.replica_count %d.", len(bricks), n))
+		}
+	}
+	if cfg.Nodes.IsUnknown() || cfg.Nodes.IsNull() {
+		return
+	}
+	var nodes []string
+	for _, e := range cfg.Nodes.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() {
+			return
+		}
+		nodes = append(nodes, s.ValueString())
+	}
+	for i, e := range bricks {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			continue
+		}
+		b, err := parseBrick(s.ValueString())
+		if err != nil {
+			continue // the attribute's own validator reports it
+		}
+		if !containsString(nodes, b.Host) {
+			diags.AddAttributeError(pathVolumeBricks.AtListIndex(i), "Brick Not On A Node",
+				fmt.Sprintf("Attribute volume.bricks[%d] %q is on %s, which is not one of nodes %v.", i, s.ValueString(), b.Host, nodes))
+		}
+	}
+	_ = ctx
+}

@@ -1,0 +1,68 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+)
+
+// providerData carries the configured clients from the provider's
+// Configure to every resource and data source.
+type providerData struct {
+	pool *remote.Pool
+	ssh  *sshSettings
+}
+
+// runner runs commands on node over its pooled connection.
+func (d *providerData) runner(node string) remote.Runner {
+	return lockRetryRunner{d.pool.Runner(d.ssh.config(node))}
+}
+
+// files reaches node's files over SFTP on its pooled connection.
+func (d *providerData) files(node string) remote.Files { return d.pool.Files(d.ssh.config(node)) }
+
+// gluster is the gluster CLI client of node.
+func (d *providerData) gluster(node string) *gluster.Client { return gluster.New(d.runner(node)) }
+
+// hostKey is node's host key as the provider's own handshake verified it.
+func (d *providerData) hostKey(ctx context.Context, node string) (ssh.PublicKey, error) {
+	return d.pool.HostKey(ctx, d.ssh.config(node))
+}
+
+// configuredData checks the value a resource or data source receives in
+// its Configure. Nil means the provider is not configured yet (during
+// validation), which is not an error.
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	d, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *provider.providerData from the gluster provider, got %T. This is a bug in the provider: please report it.", raw))
+		return nil
+	}
+	return d
+}
+
+var stringType = types.StringType
+
+func stringOr(v types.String, def string) string {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return def
+	}
+	return v.ValueString()
+}
+
+func int64Or(v types.Int64, def int64) int64 {
+	if v.IsNull() || v.IsUnknown() || v.ValueInt64() == 0 {
+		return def
+	}
+	return v.ValueInt64()
+}

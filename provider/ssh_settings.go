@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+)
+
+// sshSettings turn the provider block into one remote.Config per node.
+type sshSettings struct {
+	// base carries the defaults: credentials, host key sources, jump host
+	// and timeout; Host is empty.
+	base     remote.Config
+	hostKeys []pinnedKey
+	nodes    map[string]nodeSettings
+}
+
+// pinnedKey is one host_keys line: the hosts it names and the key, in
+// authorized_keys format as remote.Config.HostKeys wants it.
+type pinnedKey struct {
+	hosts []string
+	key   string
+}
+
+type nodeSettings struct {
+	address        string
+	port           int
+	user           string
+	privateKey     []byte
+	privateKeyFile string
+	knownHostsFile string
+}
+
+func newSSHSettings(m providerModel) (*sshSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := &sshSettings{nodes: map[string]nodeSettings{}}
+	b := &s.base
+	b.User = stringOr(m.User, defaultSSHUser)
+	b.Port = int(int64Or(m.Port, defaultSSHPort))
+	b.PrivateKey = []byte(m.PrivateKey.ValueString())
+	if len(b.PrivateKey) == 0 {
+		b.PrivateKey = nil
+	}
+	b.PrivateKeyFile = expandHome(m.PrivateKeyFile.ValueString())
+	b.Passphrase = m.Passphrase.ValueString()
+	b.Password = m.Password.ValueString()
+	b.Agent = m.Agent.ValueBool()
+	b.AgentSocket = m.AgentSocket.ValueString()
+	b.KnownHostsFile = expandHome(stringOr(m.KnownHostsFile, defaultKnownHostsFile))
+	b.TrustOnFirstUse = m.TrustOnFirstUse.ValueBool()
+	b.ConnectTimeout = defaultConnectTimeout
+	if v := m.ConnectTimeout.ValueString(); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("connect_timeout"), "Invalid Connect Timeout",
+				fmt.Sprintf("Attribute connect_timeout: %q is not a positive duration such as \"30s\".", v))
+		}
+		b.ConnectTimeout = d
+	}
+
+	if b.PrivateKey == nil && b.PrivateKeyFile == "" && b.Password == "" && !b.Agent {
+		if os.Getenv("SSH_AUTH_SOCK") == "" && b.AgentSocket == "" && !anyNodeHasKey(m.Nodes) {
+			diags.AddError("Missing SSH Credentials",
+				"The gluster provider has no way to log in to the nodes: set private_key, private_key_file, "+
+					"password or agent = true in the provider block (or a key per node in nodes), or run Terraform "+
+					"with an ssh-agent ($SSH_AUTH_SOCK).")
+		}
+		b.Agent = os.Getenv("SSH_AUTH_SOCK") != "" || b.AgentSocket != ""
+	}
+
+	for i, line := range m.HostKeys {
+		pk, err := parsePinnedKey(line.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("host_keys").AtListIndex(i), "Invalid Host Key",
+				fmt.Sprintf("Attribute host_keys[%d]: %v", i, err))
+			continue
+		}
+		s.hostKeys = append(s.hostKeys, pk)
+	}
+
+	if j := m.JumpHost; j != nil {
+		jump := s.base
+		jump.Host = j.Host.ValueString()
+		jump.Port = int(int64Or(j.Port, defaultSSHPort))
+		jump.User = stringOr(j.User, b.User)
+		jump.HostKeys = s.keysFor(jump.Host, jump.Host, jump.Port)
+		b.JumpHost = &jump
+	}
+
+	for name, n := range m.Nodes {
+		ns := nodeSettings{
+			address:        n.Address.ValueString(),
+			port:           int(n.Port.ValueInt64()),
+			user:           n.User.ValueString(),
+			privateKeyFile: expandHome(n.PrivateKeyFile.ValueString()),
+			knownHostsFile: expandHome(n.KnownHostsFile.ValueString()),
+		}
+		if k := n.PrivateKey.ValueString(); k != "" {
+			ns.privateKey = []byte(k)
+		}
+		s.nodes[name] = ns
+	}
+	return s, diags
+}
+
+// config is how to reach node, the name a resource gives.
+func (s *sshSettings) config(node string) remote.Config {
+	cfg := s.base
+	cfg.Host = node
+	if o, ok := s.nodes[node]; ok {
+		if o.address != "" {
+			cfg.Host = o.address
+		}
+		if o.port != 0 {
+			cfg.Port = o.port
+		}
+		if o.user != "" {
+			cfg.User = o.user
+		}
+		if o.privateKey != nil || o.privateKeyFile != "" {
+			cfg.PrivateKey, cfg.PrivateKeyFile = o.privateKey, o.privateKeyFile
+		}
+		if o.knownHostsFile != "" {
+			cfg.KnownHostsFile = o.knownHostsFile
+		}
+	}
+	cfg.HostKeys = s.keysFor(node, cfg.Host, cfg.Port)
+	return cfg
+}
+
+// keysFor lists the pinned keys whose hosts name the node, by its name or
+// by the address dialed, in known_hosts spelling ("[host]:port" off 22).
+func (s *sshSettings) keysFor(name, addr string, port int) []string {
+	want := []string{
+		knownhosts.Normalize(net.JoinHostPort(addr, strconv.Itoa(port))),
+		knownhosts.Normalize(net.JoinHostPort(name, strconv.Itoa(port))),
+	}
+	var keys []string
+	for _, pk := range s.hostKeys {
+		for _, h := range pk.hosts {
+			if slices.Contains(want, knownhosts.Normalize(h)) {
+				keys = append(keys, pk.key)
+				break
+			}
+		}
+	}
+	return keys
+}
+
+// secrets are the values that must never reach a log line: the inline keys,
+// each line of their base64 body, the passphrase and the password.
+func (s *sshSettings) secrets() []string {
+	var out []string
+	add := func(v string) {
+		if len(v) >= 8 {
+			out = append(out, v)
+		}
+	}
+	addKey := func(pem []byte) {
+		add(string(pem))
+		for _, line := range strings.Split(string(pem), "\n") {
+			if !strings.HasPrefix(line, "-----") {
+				add(strings.TrimSpace(line))
+			}
+		}
+	}
+	addKey(s.base.PrivateKey)
+	for _, n := range s.nodes {
+		addKey(n.privateKey)
+	}
+	add(s.base.Passphrase)
+	add(s.base.Password)
+	return out
+}
+
+// parsePinnedKey reads one known_hosts line: "host[,host...] keytype base64
+// [comment]". Markers, hashed names and patterns are refused: a pin names
+// its hosts exactly.
+func parsePinnedKey(line string) (pinnedKey, error) {
+	if strings.ContainsAny(line, "\r\n") {
+		return pinnedKey{}, fmt.Errorf("%q spans more than one line; give one known_hosts line per list element", line)
+	}
+	marker, hosts, key, _, _, err := ssh.ParseKnownHosts([]byte(line))
+	switch {
+	case err != nil:
+		return pinnedKey{}, fmt.Errorf("%q is not a known_hosts line (host keytype base64): %v", line, err)
+	case marker != "":
+		return pinnedKey{}, fmt.Errorf("%q carries the marker @%s, which pinned keys do not support", line, marker)
+	}
+	for _, h := range hosts {
+		if strings.HasPrefix(h, "|") || strings.ContainsAny(h, "*?!") {
+			return pinnedKey{}, fmt.Errorf("host %q in %q is hashed or a pattern; pin keys to exact host names or addresses", h, line)
+		}
+	}
+	return pinnedKey{hosts: hosts, key: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))}, nil
+}
+
+func anyNodeHasKey(nodes map[string]nodeModel) bool {
+	for _, n := range nodes {
+		if n.PrivateKey.ValueString() != "" || n.PrivateKeyFile.ValueString() != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// expandHome turns a leading "~/" into the user's home directory.
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}
