@@ -115,6 +115,17 @@ func TestLabFailoverAndFailback(t *testing.T) {
 	if v, _ := siteGluster.GetOption(ctx, s.Volume, "geo-replication.indexing"); v == "on" {
 		t.Errorf("after failback %s still has geo-replication.indexing on", s.Volume)
 	}
+	if v, _ := siteGluster.GetOption(ctx, s.Volume, "features.read-only"); v != "on" {
+		t.Errorf("after failback %s has features.read-only %q, want on (its DR role)", s.Volume, v)
+	}
+	// The primary takes writes again.
+	if err := p1files.WriteFile(ctx, path.Join(lab.MountPath, dir, "after-failback"), strings.NewReader("ok"), 0o644); err != nil {
+		t.Errorf("the primary is not writable after failback: %v", err)
+	}
+	// The nightly replication to the site carries on after the switch back.
+	if _, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 5 * time.Minute, Marker: marker(p1files, lab.MountPath)}); err != nil {
+		t.Errorf("the forward session does not complete a cycle after failback: %v", err)
+	}
 	if !strings.Contains(out.String(), "create the reverse session") {
 		t.Errorf("the failback did not print its steps:\n%s", out)
 	}

@@ -6,8 +6,9 @@
 //     off and geo-replication.indexing and changelog on;
 //   - failback: a reverse session from the site to the primary, created
 //     with special-sync-mode recover, one checkpoint cycle while writes at
-//     the site are stopped, then the reverse session deleted and the
-//     site's options reset.
+//     the site are stopped, then the reverse session deleted, the primary
+//     made writable again (push-pem's hook made it read-only, as it does
+//     every secondary) and the site handed back to its read-only DR role.
 //
 // Every step is printed before it runs, journaled when it is done, and
 // skipped when a re-run finds it done, so an interrupted switch resumes.
@@ -143,10 +144,20 @@ func Failback(t Topology, cycle gluster.CycleOptions) Plan {
 			},
 		},
 		{
+			Name:     "primary-writable",
+			Describe: fmt.Sprintf("on %s set %s features.read-only off: the primary takes writes again", t.Primary.Host(), rev.SecondaryVolume),
+			Run: func(ctx context.Context) error {
+				return t.Primary.SetOptions(ctx, rev.SecondaryVolume, map[string]string{"features.read-only": "off"})
+			},
+		},
+		{
 			Name: "demote-volume",
-			Describe: fmt.Sprintf("on %s reset %s's geo-replication.indexing (force) and changelog.changelog",
+			Describe: fmt.Sprintf("on %s set %s features.read-only on, and reset its geo-replication.indexing (force) and changelog.changelog",
 				t.SiteGluster.Host(), sv),
 			Run: func(ctx context.Context) error {
+				if err := t.SiteGluster.SetOptions(ctx, sv, map[string]string{"features.read-only": "on"}); err != nil {
+					return err
+				}
 				if err := t.SiteGluster.ForceResetOption(ctx, sv, "geo-replication.indexing"); err != nil {
 					return err
 				}

@@ -1,0 +1,111 @@
+// Package bench measures geo-replication throughput: it writes a file tree
+// on the primary's mount, replicates it with one checkpoint cycle, and
+// reports bytes and files per second, next to the fixed cost of a cycle
+// that carries nothing, so that the baseline separates the two.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+)
+
+// Options shape the tree.
+type Options struct {
+	Files    int
+	FileSize int64
+	// PerDir caps files per folder; 1000 when zero.
+	PerDir int
+	// Cycle tunes the checkpoint cycles (Marker is set by Run).
+	Cycle gluster.CycleOptions
+	// KeepTree leaves the tree on the volume; by default it is removed.
+	KeepTree bool
+}
+
+// Result is one measurement.
+type Result struct {
+	Session string `json:"session"`
+	Files   int    `json:"files"`
+	Bytes   int64  `json:"bytes"`
+	// WriteSeconds is the time to write the tree on the primary mount.
+	WriteSeconds float64 `json:"write_seconds"`
+	// EmptyCycleSeconds is a cycle with only the marker: the fixed cost.
+	EmptyCycleSeconds float64 `json:"empty_cycle_seconds"`
+	// CycleSeconds is the cycle that carried the tree.
+	CycleSeconds float64 `json:"cycle_seconds"`
+	// MBPerSecond is bytes over the whole cycle; NetMBPerSecond over the
+	// cycle minus the empty cycle's fixed cost.
+	MBPerSecond     float64 `json:"mb_per_second"`
+	NetMBPerSecond  float64 `json:"net_mb_per_second"`
+	FilesPerSecond  float64 `json:"files_per_second"`
+	NoticedAfterSec float64 `json:"noticed_after_seconds"`
+}
+
+// Mount is the primary node's view of the mounted global volume.
+type Mount struct {
+	Runner remote.Runner
+	Path   string
+	// Marker writes the checkpoint marker on the mount.
+	Marker func(ctx context.Context) error
+}
+
+// writeTree writes n files of size bytes of random data under dir, with a
+// fixed script whose values are positional arguments only.
+const writeTree = `dir=$1 n=$2 size=$3 per=$4 i=0
+while [ "$i" -lt "$n" ]; do
+  sub="$dir/d$((i / per))"
+  [ -d "$sub" ] || mkdir -p "$sub" || exit 1
+  head -c "$size" /dev/urandom > "$sub/f$i" || exit 1
+  i=$((i + 1))
+done`
+
+// Run measures one session's throughput.
+func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount, opts Options) (*Result, error) {
+	if opts.Files < 1 || opts.FileSize < 1 {
+		return nil, fmt.Errorf("bench: need at least one file of at least one byte, got %d of %d", opts.Files, opts.FileSize)
+	}
+	if opts.PerDir <= 0 {
+		opts.PerDir = 1000
+	}
+	cycle := opts.Cycle
+	cycle.Marker = m.Marker
+	res := &Result{Session: ref.String(), Files: opts.Files, Bytes: int64(opts.Files) * opts.FileSize}
+
+	empty, err := c.RunCheckpointCycle(ctx, ref, cycle)
+	if err != nil {
+		return nil, fmt.Errorf("bench: the empty cycle: %w", err)
+	}
+	res.EmptyCycleSeconds = empty.Duration.Seconds()
+
+	dir := path.Join(m.Path, ".glusterdr-bench", time.Now().UTC().Format("20060102T150405Z"))
+	start := time.Now()
+	argv := []string{"sh", "-c", writeTree, "sh", dir, strconv.Itoa(opts.Files), strconv.FormatInt(opts.FileSize, 10), strconv.Itoa(opts.PerDir)}
+	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: argv}); err != nil {
+		return nil, fmt.Errorf("bench: writing the tree on %s: %w", m.Runner.Host(), err)
+	}
+	res.WriteSeconds = time.Since(start).Seconds()
+
+	full, err := c.RunCheckpointCycle(ctx, ref, cycle)
+	if err != nil {
+		return nil, fmt.Errorf("bench: the cycle carrying %d bytes: %w", res.Bytes, err)
+	}
+	res.CycleSeconds = full.Duration.Seconds()
+	res.NoticedAfterSec = full.NoticedAt.Sub(full.CompletedAt).Seconds()
+	mb := float64(res.Bytes) / 1e6
+	res.MBPerSecond = mb / res.CycleSeconds
+	res.FilesPerSecond = float64(res.Files) / res.CycleSeconds
+	if net := res.CycleSeconds - res.EmptyCycleSeconds; net > 0 {
+		res.NetMBPerSecond = mb / net
+	}
+	if !opts.KeepTree {
+		if _, err := m.Runner.Run(ctx, remote.Command("rm", "-rf", "--", dir)); err != nil {
+			return res, fmt.Errorf("bench: removing %s: %w", dir, err)
+		}
+	}
+	return res, nil
+}
