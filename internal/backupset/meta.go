@@ -153,8 +153,10 @@ const MaxMismatches = 200
 // SampleResult is the random sample of volume files compared at the target.
 type SampleResult struct {
 	Seed int64 `json:"seed"`
-	// Candidates is how many files had settled before the checkpoint.
-	Candidates int `json:"candidates"`
+	// Scanned is how many regular files the scan of the primary's volume
+	// found to draw from (those that changed after the checkpoint are not
+	// drawn).
+	Scanned int `json:"scanned"`
 	// Files is how many were compared; Dropped were drawn but changed or
 	// vanished on the primary while they were being read.
 	Files   int      `json:"files"`

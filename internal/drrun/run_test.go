@@ -1,0 +1,226 @@
+package drrun
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
+)
+
+func TestRunVerifiesAndAlternates(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var targets []string
+	for range 2 {
+		rep, err := h.eng.Run(ctx, RunOptions{})
+		if err != nil {
+			t.Fatalf("Run: %v\n%s", err, h.logs)
+		}
+		if !rep.OK || !rep.Changed || len(rep.Sets) != 1 {
+			t.Fatalf("report: %+v", rep)
+		}
+		sr := rep.Sets[0]
+		m := sr.Set
+		targets = append(targets, m.Target)
+		if sr.Action != ActionOpened || strings.Join(sr.Ran, ",") != "open,fill,replicate,verify,retention,record" {
+			t.Errorf("action %s, ran %v", sr.Action, sr.Ran)
+		}
+		if m.Status != retention.Verified || m.NextStep() != "" {
+			t.Errorf("set %s: status %s, next step %q", m.ID, m.Status, m.NextStep())
+		}
+		v := m.Verification
+		if v == nil || !v.Verified || v.Entries < 4 || v.Sample.Files != 5 || v.Etcd == nil || !v.Etcd.OK || v.Etcd.Keys < 20 {
+			t.Errorf("verification: %+v", v)
+		}
+		for name, mode := range map[string]os.FileMode{backupset.EtcdFile: 0o600, backupset.ProvisioningFile: 0o600,
+			backupset.ManifestFile: 0o644, backupset.MetaFile: 0o644} {
+			info, err := os.Stat(filepath.Join(h.primary, "backup", m.ID, name))
+			if err != nil || info.Mode().Perm() != mode {
+				t.Errorf("%s: %v, mode %v, want %v", name, err, info.Mode().Perm(), mode)
+			}
+		}
+		if m.Contents.ClusterDump == nil || m.Contents.ClusterDump.Files != 1 || m.Contents.Provisioning.Redactions == 0 {
+			t.Errorf("contents: %+v", m.Contents)
+		}
+		if rep.SyncSeconds <= 0 || rep.OverheadSeconds <= 0 || rep.Seconds < rep.SyncSeconds {
+			t.Errorf("timings: total %v sync %v overhead %v", rep.Seconds, rep.SyncSeconds, rep.OverheadSeconds)
+		}
+	}
+	if strings.Join(targets, ",") != "sdsc,tacc" {
+		t.Errorf("targets night by night: %v, want sdsc then tacc", targets)
+	}
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(h.eng.Schedule))
+	if err != nil || len(entries) != 2 || !entries[0].Verified() || !entries[1].Verified() {
+		t.Fatalf("journal: %+v %v", entries, err)
+	}
+	var st Status
+	data, err := os.ReadFile(StatusPath(h.eng.Schedule))
+	if err != nil || json.Unmarshal(data, &st) != nil {
+		t.Fatalf("status.json: %v %s", err, data)
+	}
+	if st.VerifiedCopies != 2 || st.RPOSeconds == nil || st.NextTarget != "sdsc" || len(st.NextRuns) != 3 {
+		t.Errorf("status: %+v", st)
+	}
+	metrics, err := os.ReadFile(h.eng.Schedule.MetricsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`glusterdr_last_run_success{target="sdsc"} 1`, `glusterdr_verified_copies 2`,
+		`glusterdr_rpo_seconds{target="tacc"}`, `glusterdr_last_run_overhead_seconds{target="sdsc"}`} {
+		if !bytes.Contains(metrics, []byte(want)) {
+			t.Errorf("metrics lack %q:\n%s", want, metrics)
+		}
+	}
+	checkNoSecrets(t, h.logs.Bytes(), "the log")
+}
+
+// checkNoSecrets fails when a secret of the test inventory shows up.
+func checkNoSecrets(t *testing.T, data []byte, where string) {
+	t.Helper()
+	for _, s := range []string{"hunter2", "S3cr3tBecome", "abcdef.0123456789abcdef", "tok-live-9f8e7d", "$ANSIBLE_VAULT", "b3BlbnNzaC1rZXktdjEAAAAA"} {
+		if bytes.Contains(data, []byte(s)) {
+			t.Errorf("secret %q in %s", s, where)
+		}
+	}
+}
+
+func TestRunFailsVerificationNamingTheFiles(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	// The copy arrives with the etcd snapshot and a volume file empty, as
+	// rsync 3.5.0 left them while gluster reported success.
+	h.damage = func(site string) {
+		matches, _ := filepath.Glob(filepath.Join(site, "backup", "*", backupset.EtcdFile))
+		for _, p := range append(matches, filepath.Join(site, "data", "d0", "f00.bin")) {
+			if err := os.Truncate(p, 0); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	h.eng.Schedule.SampleFiles = 100 // every volume file
+	rep, err := h.eng.Run(ctx, RunOptions{})
+	var se *StepError
+	if !errors.As(err, &se) || se.Step != backupset.StepVerify {
+		t.Fatalf("Run: %v, want a failed verify step", err)
+	}
+	m := rep.Sets[0].Set
+	msg := err.Error()
+	for _, want := range []string{"step verify of backup set " + m.ID + " failed",
+		"backup/" + m.ID + "/etcd.snapshot: size 0, want", "(arrived empty)", "data/d0/f00.bin: size 0, want 1000 (arrived empty)"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not say %q:\n%s", want, msg)
+		}
+	}
+	if rep.OK || rep.FailedStep != backupset.StepVerify || m.Status != retention.Failed || m.FailedStep != backupset.StepVerify {
+		t.Errorf("report ok %v failed step %q; set %s failed at %q", rep.OK, rep.FailedStep, m.Status, m.FailedStep)
+	}
+	if got := m.Step(backupset.StepRetention).State; got != backupset.StateSkipped {
+		t.Errorf("retention after a failed verification is %s, want skipped", got)
+	}
+	if m.Verification.Etcd.OK || m.Verification.Errors < 2 {
+		t.Errorf("verification: %+v", m.Verification)
+	}
+	entries, _ := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(h.eng.Schedule))
+	if len(entries) != 1 || entries[0].Verified() || entries[0].FailedStep != backupset.StepVerify {
+		t.Errorf("journal: %+v", entries)
+	}
+}
+
+func TestSecondRunIsRefused(t *testing.T) {
+	h := newHarness(t)
+	lock, err := runlock.Acquire(h.eng.Schedule.LockFile, "glusterdr run --schedule x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	rep, err := h.eng.Run(context.Background(), RunOptions{})
+	var held *runlock.HeldError
+	if !errors.As(err, &held) || held.Holder.PID != os.Getpid() {
+		t.Fatalf("Run while locked: %v", err)
+	}
+	if rep.OK || !strings.Contains(rep.Error, "another run holds the lock") || rep.Changed {
+		t.Errorf("report: %+v", rep)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(h.primary, "backup")); len(entries) != 0 {
+		t.Errorf("a refused run opened a set: %v", entries)
+	}
+}
+
+func TestInterruptedRunIsResumed(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.onReplicate = func(ctx context.Context) error {
+		cancel() // SIGTERM in the middle of the checkpoint wait
+		return ctx.Err()
+	}
+	rep, err := h.eng.Run(ctx, RunOptions{})
+	var se *StepError
+	if !errors.As(err, &se) || !se.Interrupted || se.Step != backupset.StepReplicate {
+		t.Fatalf("interrupted Run: %v", err)
+	}
+	id := rep.Sets[0].Set.ID
+	m, err := h.eng.Store().Read(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != retention.Pending || m.NextStep() != backupset.StepReplicate {
+		t.Fatalf("after the interruption: %s, next %s", m.Status, m.NextStep())
+	}
+
+	h.onReplicate = nil
+	rep, err = h.eng.Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatalf("resumed Run: %v\n%s", err, h.logs)
+	}
+	if len(rep.Sets) != 1 || rep.Sets[0].Set.ID != id || rep.Sets[0].Action != ActionResumed ||
+		strings.Join(rep.Sets[0].Ran, ",") != "replicate,verify,retention,record" {
+		t.Fatalf("resumed: %+v", rep.Sets)
+	}
+	if m := rep.Sets[0].Set; m.Status != retention.Verified || m.Step(backupset.StepReplicate).Attempts != 2 {
+		t.Errorf("resumed set: %s, attempts %d", m.Status, m.Step(backupset.StepReplicate).Attempts)
+	}
+	entries, _ := journal.ReadFile(context.Background(), remote.LocalFiles{}, JournalPath(h.eng.Schedule))
+	if len(entries) != 1 || !entries[0].Resumed {
+		t.Errorf("journal: %+v", entries)
+	}
+}
+
+// TestKilledRunIsResumed leaves set.json as SIGKILL leaves it: a step
+// running, nothing after it.
+func TestKilledRunIsResumed(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.eng.Run(ctx, RunOptions{Step: backupset.StepOpen}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.eng.Run(ctx, RunOptions{Step: backupset.StepFill}); err != nil {
+		t.Fatal(err)
+	}
+	listing, _ := h.eng.Store().List(ctx)
+	m := listing.Sets[0]
+	m.Begin(backupset.StepReplicate, h.eng.now())
+	if err := h.eng.Store().Write(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := h.eng.Run(ctx, RunOptions{Plan: true})
+	if err != nil || len(plan.Planned) != 1 || plan.Planned[0].Action != ActionResumed || plan.Planned[0].Set != m.ID {
+		t.Fatalf("plan: %+v %v", plan.Planned, err)
+	}
+	rep, err := h.eng.Run(ctx, RunOptions{})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified || h.cycles != 1 {
+		t.Errorf("resumed %+v, cycles %d", rep.Sets[0], h.cycles)
+	}
+}

@@ -1,0 +1,166 @@
+package drrun
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
+	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
+)
+
+// StatusFileName is status.json's name inside the schedule's state_dir.
+const StatusFileName = "status.json"
+
+// Status is what `glusterdr status --json` prints and status.json holds: the
+// sites, their newest verified copies, the RPO and the next runs. It is
+// built from the schedule and the journal alone, so it answers even when
+// the primary is gone.
+type Status struct {
+	Updated  time.Time   `json:"updated"`
+	Rotation string      `json:"rotation"`
+	NextRuns []time.Time `json:"next_runs"`
+	// NextTarget is the target the next run would choose.
+	NextTarget string         `json:"next_target"`
+	Targets    []TargetStatus `json:"targets"`
+	LastRun    *journal.Entry `json:"last_run"`
+	// VerifiedCopies counts the targets that hold a verified copy; the
+	// primary's own data makes it one more copy in all.
+	VerifiedCopies int `json:"verified_copies"`
+	// RPOSeconds is the age of the newest verified copy at any target: how
+	// much would be lost if the primary were lost now. Null without one.
+	RPOSeconds *float64 `json:"rpo_seconds"`
+	// Running names the run that holds the lock; `glusterdr status` only.
+	Running *runlock.Holder `json:"running,omitempty"`
+}
+
+// TargetStatus is one target site.
+type TargetStatus struct {
+	Name      string `json:"name"`
+	Secondary string `json:"secondary"`
+	// LastVerified is the newest verified set at the target.
+	LastVerified *journal.Entry `json:"last_verified"`
+	// CopyTime is the point in time that copy reflects (its checkpoint).
+	CopyTime   *time.Time `json:"copy_time"`
+	RPOSeconds *float64   `json:"rpo_seconds"`
+	// LastRun is the target's most recent set, verified or not.
+	LastRun *journal.Entry `json:"last_run"`
+}
+
+// BuildStatus sums up a schedule's journal at now.
+func BuildStatus(s *schedule.Schedule, entries []journal.Entry, now time.Time) Status {
+	st := Status{Updated: now.UTC(), Rotation: string(s.Rotation), NextRuns: s.NextRuns(now, 3), Targets: []TargetStatus{}}
+	if st.NextRuns == nil {
+		st.NextRuns = []time.Time{}
+	}
+	if next := schedule.ChooseTargets(s, journal.History(entries)); len(next) > 0 {
+		st.NextTarget = next[0]
+	}
+	if e, ok := journal.Last(entries); ok {
+		st.LastRun = &e
+	}
+	for _, t := range s.Targets {
+		ts := TargetStatus{Name: t.Name, Secondary: SessionRef(t).Secondary()}
+		if e, ok := journal.LastVerified(entries, t.Name); ok {
+			ts.LastVerified = &e
+			copyTime := e.CheckpointTime
+			if copyTime.IsZero() {
+				copyTime = e.Started
+			}
+			rpo := now.Sub(copyTime).Seconds()
+			ts.CopyTime, ts.RPOSeconds = &copyTime, &rpo
+			st.VerifiedCopies++
+			if st.RPOSeconds == nil || rpo < *st.RPOSeconds {
+				st.RPOSeconds = &rpo
+			}
+		}
+		for _, e := range entries {
+			if e.Target == t.Name && (ts.LastRun == nil || !e.Time.Before(ts.LastRun.Time)) {
+				ts.LastRun = &e
+			}
+		}
+		st.Targets = append(st.Targets, ts)
+	}
+	return st
+}
+
+// LoadStatus builds the status from the journal on this machine and says
+// whether a run holds the lock.
+func LoadStatus(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, error) {
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(s))
+	if err != nil {
+		return Status{}, err
+	}
+	st := BuildStatus(s, entries, now)
+	if h, held, err := runlock.Inspect(s.LockFile); err == nil && held {
+		st.Running = &h
+	}
+	return st, nil
+}
+
+// record appends m to the journal, then rewrites status.json and the
+// metrics textfile from it.
+func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
+	if err := journal.Append(JournalPath(e.Schedule), journalEntry(m, e.now())); err != nil {
+		return err
+	}
+	return e.writeStatus(ctx)
+}
+
+func (e *Engine) writeStatus(ctx context.Context) error {
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(e.Schedule))
+	if err != nil {
+		return err
+	}
+	st := BuildStatus(e.Schedule, entries, e.now())
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	files := remote.LocalFiles{}
+	if err := files.WriteFile(ctx, StatusPath(e.Schedule), bytes.NewReader(append(data, '\n')), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", StatusPath(e.Schedule), err)
+	}
+	if err := files.MkdirAll(ctx, parentDir(e.Schedule.MetricsFile), 0o755); err != nil {
+		return fmt.Errorf("metrics folder: %w", err)
+	}
+	if err := files.WriteFile(ctx, e.Schedule.MetricsFile, bytes.NewReader(RenderMetrics(st)), 0o644); err != nil {
+		return fmt.Errorf("writing the metrics textfile %s: %w", e.Schedule.MetricsFile, err)
+	}
+	return nil
+}
+
+func journalEntry(m *backupset.Meta, now time.Time) journal.Entry {
+	total, sync := m.Seconds()
+	en := journal.Entry{Time: now, Set: m.ID, Target: m.Target, Tier: string(m.Tier), Kind: string(m.Kind),
+		Result: journal.ResultFailed, FailedStep: m.FailedStep, Started: m.Step(backupset.StepOpen).Started,
+		Seconds: total, SyncSeconds: sync, OverheadSeconds: total - sync,
+		Files: m.Contents.Files, Bytes: m.Contents.Bytes}
+	if m.Status == "verified" {
+		en.Result = journal.ResultVerified
+	}
+	if m.FailedStep != "" {
+		en.Error = m.Step(m.FailedStep).Error
+	}
+	if m.Replication != nil {
+		en.CheckpointTime = m.Replication.CheckpointTime
+	}
+	for _, s := range m.Steps {
+		en.Resumed = en.Resumed || s.Attempts > 1
+	}
+	return en
+}
+
+func parentDir(p string) string {
+	for i := len(p) - 1; i > 0; i-- {
+		if p[i] == '/' {
+			return p[:i]
+		}
+	}
+	return "/"
+}
