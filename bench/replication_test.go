@@ -54,5 +54,6 @@ func measure(b *testing.B, files int, size int64) {
 		b.ReportMetric(res.CycleSeconds, "cycle-s")
 		b.ReportMetric(res.EmptyCycleSeconds, "empty-cycle-s")
 		b.ReportMetric(res.NoticedAfterSec, "noticed-after-s")
+		b.ReportMetric(res.DeleteCycleSeconds, "delete-cycle-s")
 	}
 }

@@ -44,6 +44,9 @@ type Result struct {
 	NetMBPerSecond  float64 `json:"net_mb_per_second"`
 	FilesPerSecond  float64 `json:"files_per_second"`
 	NoticedAfterSec float64 `json:"noticed_after_seconds"`
+	// DeleteCycleSeconds is the cycle that carried the tree's removal;
+	// zero with KeepTree.
+	DeleteCycleSeconds float64 `json:"delete_cycle_seconds,omitempty"`
 }
 
 // Mount is the primary node's view of the mounted global volume.
@@ -102,10 +105,18 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 	if net := res.CycleSeconds - res.EmptyCycleSeconds; net > 0 {
 		res.NetMBPerSecond = mb / net
 	}
-	if !opts.KeepTree {
-		if _, err := m.Runner.Run(ctx, remote.Command("rm", "-rf", "--", dir)); err != nil {
-			return res, fmt.Errorf("bench: removing %s: %w", dir, err)
-		}
+	if opts.KeepTree {
+		return res, nil
 	}
+	// Replicate the removal too, so that the next measurement's empty
+	// cycle is really empty.
+	if _, err := m.Runner.Run(ctx, remote.Command("rm", "-rf", "--", dir)); err != nil {
+		return res, fmt.Errorf("bench: removing %s: %w", dir, err)
+	}
+	del, err := c.RunCheckpointCycle(ctx, ref, cycle)
+	if err != nil {
+		return res, fmt.Errorf("bench: the cycle carrying the removal: %w", err)
+	}
+	res.DeleteCycleSeconds = del.Duration.Seconds()
 	return res, nil
 }
