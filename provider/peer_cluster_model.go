@@ -70,9 +70,10 @@ func (m *peerClusterModel) spec(ctx context.Context) (peercluster.Spec, diag.Dia
 
 // observe writes what the site really holds into m; prior is the state
 // before (the plan after create or update), whose choices decide what is
-// tracked: the order of the nodes and which glusterd-owned options are
-// reported.
-func (m *peerClusterModel) observe(ctx context.Context, prior *peerClusterModel, st *peercluster.State, diags *diag.Diagnostics) {
+// tracked: the order of the nodes and which glusterd-owned and user-defined
+// options are reported. adoptAll (right after an import) reports every
+// user-defined option.
+func (m *peerClusterModel) observe(ctx context.Context, prior *peerClusterModel, st *peercluster.State, adoptAll bool, diags *diag.Diagnostics) {
 	priorNodes := listStrings(ctx, prior.Nodes, diags)
 	m.Nodes = stringList(observedNodes(priorNodes, st.Peers))
 
@@ -101,6 +102,14 @@ func (m *peerClusterModel) observe(ctx context.Context, prior *peerClusterModel,
 	if prior.Volume != nil && !prior.Volume.Options.IsNull() && !prior.Volume.Options.IsUnknown() {
 		tracked = mapStrings(ctx, prior.Volume.Options, diags)
 		priorOptionsSet = true
+	}
+	if adoptAll {
+		tracked = map[string]string{}
+		for k, v := range v.Options {
+			if isUserOption(k) {
+				tracked[k] = v
+			}
+		}
 	}
 	opts := observedOptions(v.Options, tracked)
 	switch {
@@ -138,17 +147,21 @@ func observedNodes(prior []string, peers []gluster.Peer) []string {
 	return append(out, extra...)
 }
 
-// observedOptions reports every reconfigured option, except glusterd's own
-// ones that tracked does not list.
+// observedOptions reports every reconfigured option, except those that
+// tracked does not list among glusterd's own ones and the user-defined
+// ones (user.*, which hooks such as Samba's set and gluster cannot reset).
 func observedOptions(live, tracked map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range live {
-		if _, ok := tracked[k]; ok || !slices.Contains(glusterdOwnedOptions, k) {
+		if _, ok := tracked[k]; ok || !slices.Contains(glusterdOwnedOptions, k) && !isUserOption(k) {
 			out[k] = v
 		}
 	}
 	return out
 }
+
+// isUserOption reports a user-defined option, "user.<anything>".
+func isUserOption(k string) bool { return strings.HasPrefix(k, "user.") }
 
 // volumeTypeOf maps gluster's layout onto the schema's vocabulary; layouts
 // the schema cannot declare are reported as gluster names them.

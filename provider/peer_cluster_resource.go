@@ -86,10 +86,17 @@ func (r *peerClusterResource) Read(ctx context.Context, req resource.ReadRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	found, diags := r.observe(ctx, &state)
+	// Right after an import, nothing is tracked yet: adopt every option,
+	// user-defined ones included.
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
+	found, diags := r.observe(ctx, &state, imported != nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if imported != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
 	if !found {
 		tflog.Warn(ctx, "volume is gone; removing gluster_peer_cluster from state so that plan proposes creating it",
@@ -161,7 +168,12 @@ func (r *peerClusterResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("nodes"), []string{node})...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("volume").AtName("name"), volume)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), defaultDeletionProtection)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }
+
+// privateImported marks state that an import has just made, for the Read
+// that follows it.
+const privateImported = "imported"
 
 // ValidateConfig checks what spans attributes: the replica count against
 // the type and the bricks, and that every brick is on one of the nodes.
@@ -244,6 +256,12 @@ func (r *peerClusterResource) update(ctx context.Context, plan, state *peerClust
 		return fail("setting options", err)
 	}
 	for _, k := range reset {
+		if isUserOption(k) {
+			diags.AddAttributeWarning(path.Root("volume").AtName("options"), "User Option Left In Place",
+				fmt.Sprintf("gluster cannot reset user-defined options (volume reset says the option does not exist), so %s "+
+					"keeps its value on volume %q; it is no longer managed. Set it to a new value to change it.", k, name))
+			continue
+		}
 		if err := c.ResetOption(ctx, name, k); err != nil {
 			return fail("resetting option "+k, err)
 		}
@@ -282,7 +300,7 @@ func (r *peerClusterResource) delete(ctx context.Context, nodes []string, volume
 }
 
 // observe reads the site into m. found is false when the volume is gone.
-func (r *peerClusterResource) observe(ctx context.Context, m *peerClusterModel) (found bool, diags diagnostics) {
+func (r *peerClusterResource) observe(ctx context.Context, m *peerClusterModel, adoptAll bool) (found bool, diags diagnostics) {
 	nodes := listStrings(ctx, m.Nodes, &diags)
 	if diags.HasError() {
 		return false, diags
@@ -296,14 +314,14 @@ func (r *peerClusterResource) observe(ctx context.Context, m *peerClusterModel) 
 		return false, diags
 	}
 	prior := *m
-	m.observe(ctx, &prior, st, &diags)
+	m.observe(ctx, &prior, st, adoptAll, &diags)
 	return true, diags
 }
 
 // readBack replaces the planned values with what the site really holds
 // after create or update.
 func (r *peerClusterResource) readBack(ctx context.Context, m *peerClusterModel, diags *diagnostics) bool {
-	found, d := r.observe(ctx, m)
+	found, d := r.observe(ctx, m, false)
 	diags.Append(d...)
 	if diags.HasError() {
 		return false

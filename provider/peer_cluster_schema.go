@@ -116,8 +116,10 @@ func (r *peerClusterResource) schema(ctx context.Context) schema.Schema {
 					"options": schema.MapAttribute{
 						MarkdownDescription: "Volume options (`gluster volume set`), e.g. `{ \"auth.allow\" = \"203.0.113.*\" }`. " +
 							"This map is authoritative: an option set by hand shows as drift and is reset by apply, except " +
-							"the ones glusterd sets by itself (" + quotedList(glusterdOwnedOptions) + "), which are tracked " +
-							"only when listed here. Removing an option resets it to gluster's default. Default: none.",
+							"the ones glusterd sets by itself (" + quotedList(glusterdOwnedOptions) + ") and user-defined " +
+							"`user.*` ones, which are tracked only when listed here. Removing an option resets it to gluster's " +
+							"default; a `user.*` option, which gluster cannot reset, keeps its value and is no longer managed. " +
+							"Default: none.",
 						ElementType: stringType,
 						Optional:    true,
 						Validators: []validator.Map{
