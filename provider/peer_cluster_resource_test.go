@@ -210,7 +210,7 @@ func TestAccPeerCluster(t *testing.T) {
 				},
 				// The failed apply saved the refreshed state; this plan
 				// refreshes it again and finds nothing to do.
-				Config: cfgProbed,
+				Config:           cfgProbed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			// 9. Drift: the volume deleted by hand; plan proposes to create
