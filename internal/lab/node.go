@@ -21,7 +21,7 @@ const systemPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 // copy-on-write layer: whatever a node writes there (glusterd state, logs,
 // keys, cron entries, the mount point) lands in the node's folder, and the
 // host's own files are never touched.
-var overlays = []string{"/etc", "/var", "/root"}
+var overlays = []string{"/etc", "/var", "/root", "/usr/local", "/opt"}
 
 func nodeDir(dir, node string) string { return filepath.Join(dir, "nodes", node) }
 
