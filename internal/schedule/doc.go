@@ -15,6 +15,7 @@
 //	time_zone          = "UTC"          # [UTC] IANA zone the cron fields are read in
 //	rotation           = "alternate"    # [alternate] or "all"
 //	checkpoint_timeout = "2h"           # [2h] wait for the geo-replication checkpoint
+//	checkpoint_stall_after = "3m"       # [3m] nothing moves this long: stop/start once
 //	sample_files       = 20             # [20] volume files compared at the target; 0 warns
 //	state_dir          = "/var/lib/glusterdr"  # [/var/lib/glusterdr] journal and status
 //	lock_file          = "/var/lib/glusterdr/run.lock"  # [<state_dir>/run.lock]

@@ -26,6 +26,7 @@ func Encode(s *Schedule) []byte {
 	setString(root, "time_zone", s.TimeZone)
 	setString(root, "rotation", string(s.Rotation))
 	setString(root, "checkpoint_timeout", formatDuration(s.CheckpointTimeout))
+	setString(root, "checkpoint_stall_after", formatDuration(s.CheckpointStallAfter))
 	setInt(root, "sample_files", s.SampleFiles)
 	setString(root, "state_dir", s.StateDir)
 	setString(root, "lock_file", s.LockFile)

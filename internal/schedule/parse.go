@@ -43,6 +43,7 @@ type rawFile struct {
 	TimeZone          hcl.Expression `hcl:"time_zone,optional"`
 	Rotation          hcl.Expression `hcl:"rotation,optional"`
 	CheckpointTimeout hcl.Expression `hcl:"checkpoint_timeout,optional"`
+	StallAfter        hcl.Expression `hcl:"checkpoint_stall_after,optional"`
 	SampleFiles       hcl.Expression `hcl:"sample_files,optional"`
 	StateDir          hcl.Expression `hcl:"state_dir,optional"`
 	LockFile          hcl.Expression `hcl:"lock_file,optional"`
@@ -121,13 +122,14 @@ func orEmpty[T any](block *T) *T {
 
 func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 	s := &Schedule{
-		Cron:              required(d, r.Cron, "cron", validCron),
-		TimeZone:          attr(d, r.TimeZone, "time_zone", DefaultTimeZone, validTimeZone),
-		Rotation:          Rotation(attr(d, r.Rotation, "rotation", string(DefaultRotation), oneOf(Rotations))),
-		CheckpointTimeout: duration(d, r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
-		SampleFiles:       attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0)),
-		StateDir:          attr(d, r.StateDir, "state_dir", DefaultStateDir, validPath),
-		MetricsFile:       attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
+		Cron:                 required(d, r.Cron, "cron", validCron),
+		TimeZone:             attr(d, r.TimeZone, "time_zone", DefaultTimeZone, validTimeZone),
+		Rotation:             Rotation(attr(d, r.Rotation, "rotation", string(DefaultRotation), oneOf(Rotations))),
+		CheckpointTimeout:    duration(d, r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
+		CheckpointStallAfter: duration(d, r.StallAfter, "checkpoint_stall_after", DefaultStallAfter),
+		SampleFiles:          attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0)),
+		StateDir:             attr(d, r.StateDir, "state_dir", DefaultStateDir, validPath),
+		MetricsFile:          attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
 	}
 	s.LockFile = attr(d, r.LockFile, "lock_file", path.Join(s.StateDir, DefaultLockFileName), validPath)
 	if s.SampleFiles == 0 {

@@ -35,7 +35,7 @@ func TestParseExample(t *testing.T) {
 	got := mustParse(t, readTestdata(t, "schedule.hcl"))
 	want := &Schedule{
 		Cron: "30 1 * * *", TimeZone: "America/Los_Angeles", Rotation: RotationAlternate,
-		CheckpointTimeout: 3 * time.Hour, SampleFiles: 50,
+		CheckpointTimeout: 3 * time.Hour, CheckpointStallAfter: 5 * time.Minute, SampleFiles: 50,
 		StateDir: "/var/lib/glusterdr", LockFile: "/run/glusterdr.lock",
 		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
 		Primary: Primary{
@@ -75,7 +75,7 @@ func TestParseFillsDefaults(t *testing.T) {
 	got := mustParse(t, readTestdata(t, "minimal.hcl"))
 	want := &Schedule{
 		Cron: "@daily", TimeZone: "UTC", Rotation: RotationAlternate,
-		CheckpointTimeout: 2 * time.Hour, SampleFiles: 20,
+		CheckpointTimeout: 2 * time.Hour, CheckpointStallAfter: 3 * time.Minute, SampleFiles: 20,
 		StateDir: "/var/lib/glusterdr", LockFile: "/var/lib/glusterdr/run.lock",
 		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
 		Primary: Primary{
@@ -169,6 +169,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"local time zone", "", "time_zone = \"Local\"\n", hcl.DiagError, "must be an IANA name", `"Local"`},
 		{"unknown rotation", "", "rotation = \"round-robin\"\n", hcl.DiagError, `rotation: "round-robin" is not one of "alternate", "all"`, `"round`},
 		{"zero timeout", "", "checkpoint_timeout = \"0s\"\n", hcl.DiagError, `checkpoint_timeout: "0s" must be positive`, `"0s"`},
+		{"zero stall window", "", "checkpoint_stall_after = \"0s\"\n", hcl.DiagError, `checkpoint_stall_after: "0s" must be positive`, `"0s"`},
 		{"not a duration", "", "checkpoint_timeout = \"soon\"\n", hcl.DiagError, `"soon" is not a duration`, `"soon"`},
 		{"duration of the wrong type", "", "etcd {\n  endpoints = [\"https://e\"]\n  dial_timeout = [1]\n}\n", hcl.DiagError, "string required", "[1]"},
 		{"negative sample", "", "sample_files = -1\n", hcl.DiagError, "sample_files: -1 is less than 0", "-1\n"},

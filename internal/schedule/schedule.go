@@ -13,10 +13,13 @@ type Schedule struct {
 	TimeZone          string        // IANA zone name
 	Rotation          Rotation      // which targets a night replicates to
 	CheckpointTimeout time.Duration // how long to wait for the geo-replication checkpoint
-	SampleFiles       int           // volume files compared at the target per verification
-	StateDir          string        // journal and status
-	LockFile          string        // one run at a time
-	MetricsFile       string        // Prometheus textfile
+	// CheckpointStallAfter: a checkpoint wait in which nothing moves for this
+	// long stops and starts the session once.
+	CheckpointStallAfter time.Duration
+	SampleFiles          int    // volume files compared at the target per verification
+	StateDir             string // journal and status
+	LockFile             string // one run at a time
+	MetricsFile          string // Prometheus textfile
 
 	Primary      Primary
 	Targets      []Target // in declared order
@@ -114,6 +117,7 @@ const (
 	DefaultTimeZone          = "UTC"
 	DefaultRotation          = RotationAlternate
 	DefaultCheckpointTimeout = 2 * time.Hour
+	DefaultStallAfter        = 3 * time.Minute
 	DefaultSampleFiles       = 20
 	DefaultStateDir          = "/var/lib/glusterdr"
 	DefaultLockFileName      = "run.lock" // inside state_dir

@@ -1,14 +1,15 @@
 # glusterdr schedule, written by the dr_schedule Terraform resource.
 # Edits here show up as drift in terraform plan.
 
-cron               = "@daily"
-time_zone          = "UTC"
-rotation           = "alternate"
-checkpoint_timeout = "2h"
-sample_files       = 20
-state_dir          = "/var/lib/glusterdr"
-lock_file          = "/var/lib/glusterdr/run.lock"
-metrics_file       = "/var/lib/prometheus/node-exporter/glusterdr.prom"
+cron                   = "@daily"
+time_zone              = "UTC"
+rotation               = "alternate"
+checkpoint_timeout     = "2h"
+checkpoint_stall_after = "3m"
+sample_files           = 20
+state_dir              = "/var/lib/glusterdr"
+lock_file              = "/var/lib/glusterdr/run.lock"
+metrics_file           = "/var/lib/prometheus/node-exporter/glusterdr.prom"
 
 primary {
   volume     = "global"

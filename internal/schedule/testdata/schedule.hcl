@@ -4,6 +4,7 @@ cron               = "30 1 * * *" # 01:30 every night...
 time_zone          = "America/Los_Angeles" # ...on the controller's wall clock
 rotation           = "alternate"
 checkpoint_timeout = "3h"
+checkpoint_stall_after = "5m"
 sample_files       = 50
 state_dir          = "/var/lib/glusterdr"
 lock_file          = "/run/glusterdr.lock"
