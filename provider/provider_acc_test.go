@@ -45,6 +45,24 @@ type accLab struct {
 
 func newAccLab(t *testing.T) *accLab {
 	t.Helper()
+	accPreCheck(t)
+	l := &accLab{t: t, d: labtest.Require(t), conn: labtest.Conn(t)}
+	t.Cleanup(func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for _, p := range l.providers {
+			if err := p.closePool(); err != nil {
+				t.Errorf("closing a provider's SSH pool: %v", err)
+			}
+		}
+	})
+	return l
+}
+
+// accPreCheck fails the test unless real Terraform can run: TF_ACC set and
+// a terraform binary. It also points Terraform at a CLI config that exists.
+func accPreCheck(t *testing.T) {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Fatal("TF_ACC is not set: this acceptance test runs real Terraform against the lab. " +
 			"Run it with TF_ACC=1 (make test-lab); it never skips itself into green.")
@@ -69,17 +87,6 @@ func newAccLab(t *testing.T) *accLab {
 			t.Setenv("TF_CLI_CONFIG_FILE", empty)
 		}
 	}
-	l := &accLab{t: t, d: labtest.Require(t), conn: labtest.Conn(t)}
-	t.Cleanup(func() {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		for _, p := range l.providers {
-			if err := p.closePool(); err != nil {
-				t.Errorf("closing a provider's SSH pool: %v", err)
-			}
-		}
-	})
-	return l
 }
 
 // factories serve the provider in the test process, once per Terraform
@@ -295,3 +302,5 @@ func (e expectBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 	}
 	resp.Error = fmt.Errorf("%s: not in the plan", e.addr)
 }
+
+func remoteCommand(argv ...string) remote.Cmd { return remote.Command(argv...) }

@@ -1,0 +1,117 @@
+# The whole DR topology of the glusterdr lab (`glusterdr lab up`): the sdsc
+# and tacc peer clusters, and a geo-replication session from the primary's
+# global volume to each. Everything is read from the lab's lab.json, so the
+# same configuration works on any lab instance:
+#
+#   terraform apply -var lab_json=/srv/glusterdr-lab1/lab.json
+terraform {
+  required_providers {
+    gluster = {
+      source = "glusterdr/gluster"
+    }
+  }
+}
+
+variable "lab_json" {
+  description = "Path of the lab's description, written by `glusterdr lab up`."
+  type        = string
+  default     = "/srv/glusterdr-lab/lab.json"
+}
+
+variable "deletion_protection" {
+  description = "Protect the sites' volumes and pools from destroy; set false to tear the lab topology down."
+  type        = bool
+  default     = true
+}
+
+locals {
+  lab     = jsondecode(file(var.lab_json))
+  node    = { for n in local.lab.nodes : n.name => n }
+  site    = { for s in local.lab.sites : s.name => s }
+  primary = local.node[local.site["primary"].nodes[0]].address
+}
+
+# The lab's SSH key, and its known_hosts: every host key is verified.
+provider "gluster" {
+  user             = local.lab.ssh.user
+  port             = local.lab.ssh.port
+  private_key_file = local.lab.ssh.private_key_file
+  known_hosts_file = local.lab.ssh.known_hosts_file
+}
+
+# The sdsc site: a trusted pool of two nodes, one brick on each.
+resource "gluster_peer_cluster" "sdsc" {
+  nodes = [for n in local.site["sdsc"].nodes : local.node[n].address]
+  volume = {
+    name   = local.site["sdsc"].volume
+    bricks = local.site["sdsc"].bricks
+    force  = true # the lab's bricks live on the root file system
+  }
+  # On by default: destroying a DR copy must be deliberate.
+  deletion_protection = var.deletion_protection
+}
+
+# The tacc site: one node.
+resource "gluster_peer_cluster" "tacc" {
+  nodes = [for n in local.site["tacc"].nodes : local.node[n].address]
+  volume = {
+    name   = local.site["tacc"].volume
+    bricks = local.site["tacc"].bricks
+    force  = true
+  }
+  deletion_protection = var.deletion_protection
+}
+
+# A session from the primary to each site. desired_state is left unset: the
+# nightly schedule starts and stops the sessions, and plan must not call
+# that drift. The sites' host keys are pinned for gsyncd (the default).
+resource "gluster_georep_session" "sdsc" {
+  primary_node     = local.primary
+  primary_volume   = local.site["primary"].volume
+  secondary_node   = gluster_peer_cluster.sdsc.nodes[0]
+  secondary_volume = gluster_peer_cluster.sdsc.volume.name
+
+  # Debian 12's current rsync (3.5.0) makes gsyncd's default rsync sync
+  # deliver empty files while reporting success; tarssh copies the bytes.
+  sync_method = "tarssh"
+}
+
+resource "gluster_georep_session" "tacc" {
+  primary_node     = local.primary
+  primary_volume   = local.site["primary"].volume
+  secondary_node   = gluster_peer_cluster.tacc.nodes[0]
+  secondary_volume = gluster_peer_cluster.tacc.volume.name
+  sync_method      = "tarssh"
+}
+
+# The live status of the sdsc session, for outputs and checks.
+data "gluster_georep_status" "sdsc" {
+  primary_node     = gluster_georep_session.sdsc.primary_node
+  primary_volume   = gluster_georep_session.sdsc.primary_volume
+  secondary_node   = gluster_georep_session.sdsc.secondary_node
+  secondary_volume = gluster_georep_session.sdsc.secondary_volume
+}
+
+output "sessions" {
+  description = "Each session's id, status, and the host keys pinned for gsyncd."
+  value = {
+    for s in [gluster_georep_session.sdsc, gluster_georep_session.tacc] : s.secondary_node => {
+      id               = s.id
+      status           = s.status
+      pinned_host_keys = s.pinned_host_keys
+    }
+  }
+}
+
+output "sdsc_last_synced" {
+  description = "When the sdsc copy was last brought up to date (null before the first sync)."
+  value       = data.gluster_georep_status.sdsc.last_synced
+}
+
+output "site_nodes" {
+  description = "The first node of each site, where its gluster commands run."
+  value = {
+    sdsc = gluster_peer_cluster.sdsc.nodes[0]
+    tacc = gluster_peer_cluster.tacc.nodes[0]
+  }
+}

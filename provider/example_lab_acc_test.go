@@ -1,0 +1,103 @@
+//go:build lab
+
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// TestAccExampleLab applies examples/lab, the whole lab topology (two peer
+// clusters, two sessions), and proves that a refresh of it makes one SSH
+// handshake per host, not one per resource: by the nodes' own sshd logs,
+// and by the provider's pool statistics.
+func TestAccExampleLab(t *testing.T) {
+	l := newAccLab(t)
+	l.resetSites()
+	t.Cleanup(func() { l.removeBricks("global-dr", "sdsc1", "sdsc2", "tacc1") })
+	dir := config.StaticDirectory(filepath.Join("..", "examples", "lab"))
+	vars := func(protect bool) config.Variables {
+		return config.Variables{
+			"lab_json":            config.StringVariable(filepath.Join(l.d.Dir, "lab.json")),
+			"deletion_protection": config.BoolVariable(protect),
+		}
+	}
+	nodes := []string{"p1", "sdsc1", "sdsc2", "tacc1"}
+	var before map[string]int
+
+	// A configuration directory with a provider block takes its providers
+	// per step, not per test case.
+	factories := l.factories()
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: factories,
+				ConfigDirectory:          dir,
+				ConfigVariables:          vars(true),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("gluster_peer_cluster.sdsc", "nodes.#", "2"),
+					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "pinned_host_keys.#", "2"),
+					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "pinned_host_keys.0", l.pinnedLine("sdsc1")),
+					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "pinned_host_keys.1", l.pinnedLine("sdsc2")),
+					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "pinned_host_keys.0", l.pinnedLine("tacc1")),
+					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "sync_method", "tarssh"),
+				),
+			},
+			// A plan of the unchanged topology is empty; it refreshes all
+			// four resources once.
+			{
+				PreConfig:                func() { before = l.sshdLogins(nodes) },
+				ProtoV6ProviderFactories: factories,
+				ConfigDirectory:          dir,
+				ConfigVariables:          vars(true),
+				PlanOnly:                 true,
+			},
+			{
+				PreConfig: func() {
+					// That step ran two plans: one without refresh, which
+					// reads only the data source (on p1), and one with.
+					after := l.sshdLogins(nodes)
+					want := map[string]int{"p1": 2, "sdsc1": 1, "sdsc2": 1, "tacc1": 1}
+					for _, n := range nodes {
+						if d := after[n] - before[n]; d != want[n] {
+							t.Errorf("the plans logged in to %s %d times, want %d: one per host and Terraform command", n, d, want[n])
+						}
+					}
+				},
+				ProtoV6ProviderFactories: factories,
+				ConfigDirectory:          dir,
+				ConfigVariables:          vars(false),
+			},
+		},
+	})
+
+	maxHandshakes := int64(0)
+	for i, s := range l.providerStats() {
+		if s.Handshakes > int64(len(nodes)) || s.Redials != 0 {
+			t.Errorf("provider instance %d: %+v; want at most one handshake per host (%d hosts) and no redial", i, s, len(nodes))
+		}
+		maxHandshakes = max(maxHandshakes, s.Handshakes)
+	}
+	if maxHandshakes != int64(len(nodes)) {
+		t.Errorf("no Terraform command reached all %d hosts (most handshakes: %d)", len(nodes), maxHandshakes)
+	}
+}
+
+// sshdLogins counts the logins from the host (the lab's bridge address) in
+// each node's sshd log; gsyncd's own logins come from the nodes.
+func (l *accLab) sshdLogins(nodes []string) map[string]int {
+	bridge := strings.TrimSuffix(l.addr("p1"), ".10") + ".1"
+	out := map[string]int{}
+	for _, n := range nodes {
+		data, err := os.ReadFile(filepath.Join(l.d.Dir, "nodes", n, "sshd.out"))
+		l.must(err)
+		out[n] = strings.Count(string(data), fmt.Sprintf("Accepted publickey for %s from %s ", l.d.SSH.User, bridge))
+	}
+	return out
+}
