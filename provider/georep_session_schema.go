@@ -66,22 +66,22 @@ var (
 
 	sessionConfigAttrs = []sessionConfigAttr{
 		{name: "sync_method", key: "sync_method", kind: kindString, def: "rsync", values: syncMethods,
-			desc: "How gsyncd copies file data: " + quotedList(syncMethods) + ". Gluster's default is `rsync`. " +
+			desc: "How gsyncd copies file data: " + quotedList(syncMethods) + ". " +
 				"**Use `tarssh` on Debian 12**: with its current rsync (3.5.0+ds1-0+deb12u1), `rsync` delivers files " +
 				"of 0 bytes at the secondary while reporting success, and the checkpoint still completes."},
 		{name: "sync_jobs", key: "sync_jobs", kind: kindInt, def: "3", min: 1,
-			desc: "Number of parallel sync jobs per worker. Gluster's default is `3`."},
+			desc: "Number of parallel sync jobs per worker."},
 		{name: "ignore_deletes", key: "ignore_deletes", kind: kindBool, def: "false",
-			desc: "Keep at the secondary the files deleted at the primary. Gluster's default is `false`."},
+			desc: "Keep at the secondary the files deleted at the primary."},
 		{name: "use_meta_volume", key: "use_meta_volume", kind: kindBool, def: "false",
 			desc: "Elect the Active worker of each replica set through the shared meta volume " +
-				"(`gluster_shared_storage`, which must exist and be mounted). Gluster's default is `false`."},
+				"(`gluster_shared_storage`, which must exist and be mounted)."},
 		{name: "rsync_options", key: "rsync_options", kind: kindString, def: "",
-			desc: "Extra options for rsync, e.g. `--bwlimit=10000`. Gluster's default is empty."},
+			desc: "Extra options for rsync, e.g. `--bwlimit=10000`."},
 		{name: "connection_timeout", key: "connection_timeout", kind: kindInt, def: "60", min: 1,
-			desc: "Seconds a worker waits for its connection to the secondary. Gluster's default is `60`."},
+			desc: "Seconds a worker waits for its connection to the secondary."},
 		{name: "secondary_timeout", key: "secondary_timeout", kind: kindInt, def: "120", min: 1,
-			desc: "Seconds of silence after which the secondary's gsyncd gives up on the primary. Gluster's default is `120`."},
+			desc: "Seconds of silence after which the secondary's gsyncd gives up on the primary."},
 	}
 )
 
@@ -202,14 +202,14 @@ func (a sessionConfigAttr) schemaAttribute() schema.Attribute {
 	case kindInt:
 		def, _ := strconv.ParseInt(a.def, 10, 64)
 		return schema.Int64Attribute{
-			MarkdownDescription: desc + fmt.Sprintf(" Default `%d`. gsyncd config `%s`.", def, a.key),
+			MarkdownDescription: desc + fmt.Sprintf(" Default `%d`, gluster's own. gsyncd config `%s`.", def, a.key),
 			Optional:            true, Computed: true,
 			Default:    int64default.StaticInt64(def),
 			Validators: []validator.Int64{int64validator.AtLeast(a.min)},
 		}
 	case kindBool:
 		return schema.BoolAttribute{
-			MarkdownDescription: desc + fmt.Sprintf(" Default `%s`. gsyncd config `%s`.", a.def, a.key),
+			MarkdownDescription: desc + fmt.Sprintf(" Default `%s`, gluster's own. gsyncd config `%s`.", a.def, a.key),
 			Optional:            true, Computed: true,
 			Default: booldefault.StaticBool(a.def == "true"),
 		}
@@ -223,7 +223,7 @@ func (a sessionConfigAttr) schemaAttribute() schema.Attribute {
 		defDesc = "empty"
 	}
 	return schema.StringAttribute{
-		MarkdownDescription: desc + fmt.Sprintf(" Default %s. gsyncd config `%s`.", defDesc, a.key),
+		MarkdownDescription: desc + fmt.Sprintf(" Default %s, gluster's own. gsyncd config `%s`.", defDesc, a.key),
 		Optional:            true, Computed: true,
 		Default:    stringdefault.StaticString(a.def),
 		Validators: validators,

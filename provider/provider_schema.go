@@ -32,7 +32,15 @@ func providerSchema() schema.Schema {
 			"Host keys are always verified, against `known_hosts_file` or the pinned `host_keys`; trust on first use " +
 			"must be asked for by name. One SSH connection is kept per host for the whole run, whatever the number of " +
 			"resources that use it; each command runs in its own session on it.\n\n" +
-			"The settings here are the defaults for every node; `nodes` overrides them per node.",
+			"The settings here are the defaults for every node; `nodes` overrides them per node.\n\n" +
+			"**Geo-replication on Debian 12: use `sync_method = \"tarssh\"`.** With Debian 12's current rsync " +
+			"(3.5.0+ds1-0+deb12u1), gsyncd's default `rsync` sync method delivers files of 0 bytes at the secondary, " +
+			"while rsync exits 0 and the checkpoint completes: monitoring stays green over an empty copy. " +
+			"`tarssh` (or rsync 3.2.7) copies the bytes.\n\n" +
+			"**Host keys for gsyncd.** gsyncd's own SSH defaults to `StrictHostKeyChecking=no`. " +
+			"`gluster_georep_session` pins, for gsyncd, the host keys that the provider's own connections verified " +
+			"for every secondary node, so that verification holds end to end; `insecure_skip_host_key_pinning` is " +
+			"the explicit opt-out.",
 		Attributes: map[string]schema.Attribute{
 			"user": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("SSH user on every node. Default `%s`.", defaultSSHUser),
