@@ -26,7 +26,14 @@ func newRootCommand() *cobra.Command {
 	}
 	root.PersistentFlags().BoolVar(&g.json, "json", false, "print the result as JSON (for scripts and the Ansible collection)")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level on stderr: debug, info, warn or error")
-	root.AddCommand(newLabCommand(g))
+	lab := newLabCommand(g)
+	lab.AddCommand(newLabScheduleCommand(g))
+	root.AddCommand(lab)
+	root.AddCommand(newRunCommand(g))
+	root.AddCommand(newStatusCommand(g))
+	root.AddCommand(newVerifyCommand(g))
+	root.AddCommand(newRetentionCommand(g))
+	root.AddCommand(newSetsCommand(g))
 	return root
 }
 

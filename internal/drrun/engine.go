@@ -22,6 +22,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"os"
 	"path"
 	"strings"
 	"time"
@@ -113,7 +114,8 @@ func (e *Engine) log() *slog.Logger {
 func (e *Engine) controller() (remote.Runner, remote.Files) {
 	r, f := e.Controller, e.ControllerFiles
 	if r == nil {
-		r = remote.Local{}
+		name, _ := os.Hostname()
+		r = remote.Local{Name: name}
 	}
 	if f == nil {
 		f = remote.LocalFiles{}

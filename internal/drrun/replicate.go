@@ -11,8 +11,8 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
-// progressLogEvery throttles the checkpoint progress in the log; the
-// Progress callback still sees every poll.
+// progressLogEvery throttles the checkpoint progress in the debug log; the
+// Progress callback (which the CLI prints) still sees every poll.
 const progressLogEvery = 10 * time.Second
 
 // replicate runs one checkpoint cycle of the session to m's target:
@@ -27,8 +27,9 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	marker := path.Join(e.Schedule.Primary.Mount, MarkerName)
 	var lastLog time.Time
 	opts := gluster.CycleOptions{
-		Timeout: e.Schedule.CheckpointTimeout,
-		Logger:  e.log(),
+		Timeout:    e.Schedule.CheckpointTimeout,
+		StallAfter: e.Schedule.CheckpointStallAfter,
+		Logger:     e.log(),
 		Marker: func(ctx context.Context) error {
 			stamp := fmt.Sprintf("%s %s\n", e.now().Format(time.RFC3339Nano), m.ID)
 			return pf.WriteFile(ctx, marker, strings.NewReader(stamp), 0o644)
@@ -39,7 +40,7 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 			}
 			if time.Since(lastLog) >= progressLogEvery {
 				lastLog = time.Now()
-				e.log().Info("checkpoint progress", "set", m.ID, "session", ref.String(),
+				e.log().Debug("checkpoint progress", "set", m.ID, "session", ref.String(),
 					"elapsed", p.Elapsed.Round(time.Second), "timeout", p.Timeout, "status", p.Rollup,
 					"workers_done", p.Done, "workers", p.Total, "pending_entry", p.Pending.Entry,
 					"pending_data", p.Pending.Data, "pending_meta", p.Pending.Meta)

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
+)
+
+func newRetentionCommand(g *globals) *cobra.Command {
+	var path string
+	var apply bool
+	cmd := &cobra.Command{
+		Use:   "retention",
+		Short: "Plan retention over the backup sets; with --apply, carry it out",
+		Long: `Retention computes which sets to keep, promote and delete under the schedule's
+policy (N daily, M weekly, optional monthly and full+incremental chains). By default it
+only prints the plan. --apply takes the run lock, records promotions in set.json and
+deletes what the plan says; never a target's newest verified set, never a set whose
+set.json cannot be read.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			s, err := loadSchedule(g, path)
+			if err != nil {
+				return err
+			}
+			e, done := newEngine(g, c, s)
+			defer done()
+			r, err := e.Retention(c.Context(), apply, commandLine())
+			if r != nil {
+				if g.json {
+					if perr := printJSON(c.OutOrStdout(), r); perr != nil {
+						return perr
+					}
+				} else {
+					printRetention(c.OutOrStdout(), r)
+				}
+			}
+			return err
+		},
+	}
+	scheduleFlag(cmd, &path)
+	cmd.Flags().BoolVar(&apply, "apply", false, "carry the plan out (default: only print it)")
+	return cmd
+}
+
+func printRetention(w io.Writer, r *drrun.RetentionReport) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DECISION\tSET\tTIER\tREASON")
+	for _, d := range r.Promote {
+		fmt.Fprintf(tw, "promote\t%s\t%s\t%s\n", d.ID, d.Tier, d.Reason)
+	}
+	for _, d := range r.Keep {
+		fmt.Fprintf(tw, "keep\t%s\t%s\t%s\n", d.ID, d.Tier, d.Reason)
+	}
+	for _, d := range r.Delete {
+		fmt.Fprintf(tw, "delete\t%s\t%s\t%s\n", d.ID, d.Tier, d.Reason)
+	}
+	for _, u := range r.Unreadable {
+		fmt.Fprintf(tw, "untouched\t%s\t-\tset.json unreadable: %s\n", u.ID, u.Error)
+	}
+	tw.Flush()
+	if r.Applied {
+		fmt.Fprintf(w, "applied: %d promoted, %d deleted\n", len(r.Promote), len(r.Deleted))
+	} else {
+		fmt.Fprintln(w, "plan only; --apply carries it out")
+	}
+}

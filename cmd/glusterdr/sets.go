@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+)
+
+// setsResult is what `glusterdr sets --json` prints.
+type setsResult struct {
+	Sets       []backupset.Summary    `json:"sets"`
+	Unreadable []backupset.Unreadable `json:"unreadable"`
+}
+
+func newSetsCommand(g *globals) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "sets",
+		Short: "List the backup sets with their level, target, verification and size",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			s, err := loadSchedule(g, path)
+			if err != nil {
+				return err
+			}
+			e, done := newEngine(g, c, s)
+			defer done()
+			listing, err := e.Store().List(c.Context())
+			if err != nil {
+				return err
+			}
+			res := setsResult{Sets: []backupset.Summary{}, Unreadable: listing.Unreadable}
+			if res.Unreadable == nil {
+				res.Unreadable = []backupset.Unreadable{}
+			}
+			for _, m := range listing.Sets {
+				res.Sets = append(res.Sets, m.Summary())
+			}
+			if g.json {
+				return printJSON(c.OutOrStdout(), res)
+			}
+			printSets(c.OutOrStdout(), res)
+			return nil
+		},
+	}
+	scheduleFlag(cmd, &path)
+	return cmd
+}
+
+func printSets(w io.Writer, r setsResult) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SET\tTARGET\tTIER\tKIND\tSTATUS\tFILES\tBYTES\tPROBLEM")
+	for _, s := range r.Sets {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.ID, s.Target, s.Tier, s.Kind, s.Status, s.Files, s.Bytes, firstLine(s.Problem))
+	}
+	for _, u := range r.Unreadable {
+		fmt.Fprintf(tw, "%s\t-\t-\t-\tunreadable\t-\t-\t%s\n", u.ID, firstLine(u.Error))
+	}
+	tw.Flush()
+}

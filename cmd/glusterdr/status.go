@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
+)
+
+func newStatusCommand(g *globals) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "The sites, their last verified copies, the RPO and the next runs",
+		Long: `Status reads the schedule and the run journal on this machine (the controller),
+so it answers even when the primary is gone. It needs no SSH.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			s, err := loadSchedule(g, path)
+			if err != nil {
+				return err
+			}
+			st, err := drrun.LoadStatus(c.Context(), s, time.Now())
+			if err != nil {
+				return err
+			}
+			if g.json {
+				return printJSON(c.OutOrStdout(), st)
+			}
+			printStatus(c.OutOrStdout(), st)
+			return nil
+		},
+	}
+	scheduleFlag(cmd, &path)
+	return cmd
+}
+
+func printStatus(w io.Writer, st drrun.Status) {
+	now := st.Updated
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tSECONDARY\tLAST VERIFIED SET\tCOPY OF\tRPO\tLAST RUN")
+	for _, t := range st.Targets {
+		set, copyOf, rpo, last := "none", "-", "-", "never"
+		if t.LastVerified != nil {
+			set = t.LastVerified.Set
+		}
+		if t.CopyTime != nil {
+			copyOf = t.CopyTime.UTC().Format(time.DateTime)
+		}
+		if t.RPOSeconds != nil {
+			rpo = (time.Duration(*t.RPOSeconds) * time.Second).Round(time.Second).String()
+		}
+		if t.LastRun != nil {
+			last = fmt.Sprintf("%s %s (%s)", t.LastRun.Set, t.LastRun.Result, since(t.LastRun.Time, now))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Secondary, set, copyOf, rpo, last)
+	}
+	tw.Flush()
+	rpo := "no verified copy"
+	if st.RPOSeconds != nil {
+		rpo = (time.Duration(*st.RPOSeconds) * time.Second).Round(time.Second).String()
+	}
+	fmt.Fprintf(w, "\nRPO (newest verified copy anywhere): %s; verified copies at %d site(s)\n", rpo, st.VerifiedCopies)
+	for i, r := range st.NextRuns {
+		target := ""
+		if i == 0 && st.NextTarget != "" {
+			target = " to " + st.NextTarget
+		}
+		fmt.Fprintf(w, "next run: %s%s\n", r.Format(time.RFC3339), target)
+	}
+	if st.Running != nil {
+		fmt.Fprintf(w, "running now: PID %d since %s (%s)\n", st.Running.PID, st.Running.Started.Format(time.RFC3339), st.Running.Command)
+	}
+}
