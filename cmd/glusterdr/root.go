@@ -34,6 +34,8 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newVerifyCommand(g))
 	root.AddCommand(newRetentionCommand(g))
 	root.AddCommand(newSetsCommand(g))
+	root.AddCommand(newSessionCommand(g))
+	root.AddCommand(newCheckpointCommand(g))
 	return root
 }
 
