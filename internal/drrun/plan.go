@@ -2,7 +2,9 @@ package drrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
@@ -73,6 +75,13 @@ func (e *Engine) planOne(ctx context.Context, o RunOptions, rep *Report) error {
 		return nil
 	}
 	m, err := e.pick(ctx, o)
+	if o.Set != "" && errors.Is(err, fs.ErrNotExist) {
+		// Check mode after a planned open: the set does not exist yet.
+		rep.Planned = append(rep.Planned, PlannedSet{Action: ActionStepped, Set: o.Set, Steps: []string{step},
+			Why: "the set does not exist yet; it would once open has run"})
+		rep.Changed = true
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,23 @@ import (
 
 // RetentionReport is a retention plan, and what applying it did.
 type RetentionReport struct {
-	Policy  retention.Policy `json:"policy"`
-	Applied bool             `json:"applied"`
-	Keep    []Decision       `json:"keep"`
-	Delete  []Decision       `json:"delete"`
-	Promote []Decision       `json:"promote"`
+	Policy  Policy     `json:"policy"`
+	Applied bool       `json:"applied"`
+	Keep    []Decision `json:"keep"`
+	Delete  []Decision `json:"delete"`
+	Promote []Decision `json:"promote"`
 	// Deleted lists the sets removed, when applied.
 	Deleted []string `json:"deleted"`
 	// Unreadable sets are never touched; an operator decides.
 	Unreadable []backupset.Unreadable `json:"unreadable"`
+}
+
+// Policy is the schedule's retention policy, as reported.
+type Policy struct {
+	Daily     int `json:"daily"`
+	Weekly    int `json:"weekly"`
+	Monthly   int `json:"monthly"`
+	FullEvery int `json:"full_every"`
 }
 
 // Decision is one line of the plan.
@@ -76,7 +84,8 @@ func (e *Engine) planRetention(ctx context.Context, current *backupset.Meta) (*R
 	if err != nil {
 		return nil, nil, fmt.Errorf("retention: %w; nothing was deleted", err)
 	}
-	r := &RetentionReport{Policy: e.Schedule.Retention, Keep: decisions(plan.Keep), Delete: decisions(plan.Delete),
+	p := e.Schedule.Retention
+	r := &RetentionReport{Policy: Policy{Daily: p.Daily, Weekly: p.Weekly, Monthly: p.Monthly, FullEvery: p.FullEvery}, Keep: decisions(plan.Keep), Delete: decisions(plan.Delete),
 		Promote: decisions(plan.Promote), Deleted: []string{}, Unreadable: listing.Unreadable}
 	if r.Unreadable == nil {
 		r.Unreadable = []backupset.Unreadable{}

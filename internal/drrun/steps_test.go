@@ -98,6 +98,10 @@ func TestPlanChangesNothing(t *testing.T) {
 			t.Errorf("plan of step %s without a set succeeded", step)
 		}
 	}
+	planned, err := h.eng.Run(ctx, RunOptions{Plan: true, Step: backupset.StepFill, Set: rep.Planned[0].Set})
+	if err != nil || !planned.Changed || planned.Planned[0].Set != rep.Planned[0].Set {
+		t.Errorf("plan of a step on the set a planned open would make: %v %+v", err, planned)
+	}
 	if after := treeHash(t, h.root); after != before {
 		t.Error("--plan changed files")
 	}

@@ -106,7 +106,7 @@ func (e *Engine) Verify(ctx context.Context, m *backupset.Meta) (*backupset.Veri
 			v.Errors++
 		}
 	}
-	v.Mismatches = ms[:min(len(ms), backupset.MaxMismatches)]
+	v.Mismatches = append([]manifest.Mismatch{}, ms[:min(len(ms), backupset.MaxMismatches)]...)
 	v.Verified = v.Errors == 0 && (v.Etcd == nil || v.Etcd.OK)
 	if !v.Verified {
 		var b strings.Builder
