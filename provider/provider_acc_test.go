@@ -76,17 +76,15 @@ func accPreCheck(t *testing.T) {
 	}
 	// The provider under test has its registry address, as in examples/.
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "glusterdr")
-	// A CLI config that does not exist (the machine points at a missing
-	// /root/.terraformrc) is replaced by an empty one the test owns.
-	if p := os.Getenv("TF_CLI_CONFIG_FILE"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			empty := filepath.Join(t.TempDir(), "terraformrc")
-			if err := os.WriteFile(empty, nil, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			t.Setenv("TF_CLI_CONFIG_FILE", empty)
-		}
+	// Terraform gets an empty CLI config that the test owns: the machine's
+	// may be missing (a /root/.terraformrc that does not exist), and the
+	// project's has dev_overrides for this very provider, which must not
+	// compete with the provider served in this process.
+	empty := filepath.Join(t.TempDir(), "terraformrc")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
+	t.Setenv("TF_CLI_CONFIG_FILE", empty)
 }
 
 // factories serve the provider in the test process, once per Terraform

@@ -108,10 +108,17 @@ output "sdsc_last_synced" {
   value       = data.gluster_georep_status.sdsc.last_synced
 }
 
-output "site_nodes" {
-  description = "The first node of each site, where its gluster commands run."
-  value = {
-    sdsc = gluster_peer_cluster.sdsc.nodes[0]
-    tacc = gluster_peer_cluster.tacc.nodes[0]
-  }
+output "primary_node" {
+  description = "The primary node, where the sessions' gluster commands run."
+  value       = local.primary
+}
+
+output "sdsc_node" {
+  description = "The first node of the sdsc site, where its gluster commands run."
+  value       = gluster_peer_cluster.sdsc.nodes[0]
+}
+
+output "tacc_node" {
+  description = "The first node of the tacc site."
+  value       = gluster_peer_cluster.tacc.nodes[0]
 }
