@@ -49,12 +49,3 @@ func stringMap(values map[string]string) types.Map {
 
 // diagnostics is the framework's diagnostics list.
 type diagnostics = diag.Diagnostics
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

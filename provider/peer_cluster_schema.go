@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -19,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Defaults of gluster_peer_cluster.
@@ -174,4 +177,58 @@ func quotedList(values []string) string {
 		return strings.Join(q, "")
 	}
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// validateVolumeLayout checks the parts of the volume that only make sense
+// together; unknown values are left for apply.
+func validateVolumeLayout(cfg *peerClusterModel, diags *diagnostics) {
+	v := cfg.Volume
+	typ := v.Type.ValueString()
+	if typ == "" && !v.Type.IsUnknown() {
+		typ = defaultVolumeType
+	}
+	replicaPath := path.Root("volume").AtName("replica_count")
+	switch {
+	case typ == "replicate" && v.ReplicaCount.IsNull():
+		diags.AddAttributeError(replicaPath, "Missing Replica Count",
+			"Attribute volume.replica_count must be set (at least 2) when volume.type is \"replicate\".")
+	case typ == "distribute" && !v.ReplicaCount.IsNull():
+		diags.AddAttributeError(replicaPath, "Replica Count Without Replicate",
+			"Attribute volume.replica_count is set, but volume.type is \"distribute\": set type = \"replicate\" or remove replica_count.")
+	}
+	if v.Bricks.IsUnknown() || v.Bricks.IsNull() {
+		return
+	}
+	bricks := v.Bricks.Elements()
+	if typ == "replicate" && !v.ReplicaCount.IsNull() && !v.ReplicaCount.IsUnknown() {
+		if n := v.ReplicaCount.ValueInt64(); n > 0 && int64(len(bricks))%n != 0 {
+			diags.AddAttributeError(pathVolumeBricks, "Bricks Do Not Fill Replica Sets",
+				fmt.Sprintf("Attribute volume.bricks has %d bricks, which is not a multiple of volume.replica_count %d.", len(bricks), n))
+		}
+	}
+	if cfg.Nodes.IsUnknown() || cfg.Nodes.IsNull() {
+		return
+	}
+	var nodes []string
+	for _, e := range cfg.Nodes.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() {
+			return
+		}
+		nodes = append(nodes, s.ValueString())
+	}
+	for i, e := range bricks {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			continue
+		}
+		b, err := parseBrick(s.ValueString())
+		if err != nil {
+			continue // the attribute's own validator reports it
+		}
+		if !slices.Contains(nodes, b.Host) {
+			diags.AddAttributeError(pathVolumeBricks.AtListIndex(i), "Brick Not On A Node",
+				fmt.Sprintf("Attribute volume.bricks[%d] %q is on %s, which is not one of nodes %v.", i, s.ValueString(), b.Host, nodes))
+		}
+	}
 }
