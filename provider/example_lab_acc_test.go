@@ -21,7 +21,7 @@ func TestAccExampleLab(t *testing.T) {
 	l := newAccLab(t)
 	l.resetSites()
 	t.Cleanup(func() { l.removeBricks("global-dr", "sdsc1", "sdsc2", "tacc1") })
-	dir := config.StaticDirectory(filepath.Join("..", "examples", "lab"))
+	dir := config.StaticDirectory(l.exampleCopy(filepath.Join("..", "examples", "lab")))
 	vars := func(protect bool) config.Variables {
 		return config.Variables{
 			"lab_json":            config.StringVariable(filepath.Join(l.d.Dir, "lab.json")),
@@ -100,4 +100,21 @@ func (l *accLab) sshdLogins(nodes []string) map[string]int {
 		out[n] = strings.Count(string(data), fmt.Sprintf("Accepted publickey for %s from %s ", l.d.SSH.User, bridge))
 	}
 	return out
+}
+
+// exampleCopy copies an example's .tf files, and nothing else (no state
+// left by a `make tf-demo`), into a folder of the test's own.
+func (l *accLab) exampleCopy(dir string) string {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	l.must(err)
+	if len(files) == 0 {
+		l.t.Fatalf("no .tf file in %s", dir)
+	}
+	dst := l.t.TempDir()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		l.must(err)
+		l.must(os.WriteFile(filepath.Join(dst, filepath.Base(f)), data, 0o644))
+	}
+	return dst
 }

@@ -84,7 +84,10 @@ resource "gluster_georep_session" "tacc" {
   sync_method      = "tarssh"
 }
 
-# The live status of the sdsc session, for outputs and checks.
+# The live status of the sdsc session, read on every plan: a warning when a
+# worker is Faulty. (Outputs hold only stable values, so that a session the
+# nightly schedule started or stopped does not change them: plan
+# -detailed-exitcode then says 0 when nothing drifted.)
 data "gluster_georep_status" "sdsc" {
   primary_node     = gluster_georep_session.sdsc.primary_node
   primary_volume   = gluster_georep_session.sdsc.primary_volume
@@ -92,20 +95,21 @@ data "gluster_georep_status" "sdsc" {
   secondary_volume = gluster_georep_session.sdsc.secondary_volume
 }
 
-output "sessions" {
-  description = "Each session's id, status, and the host keys pinned for gsyncd."
-  value = {
-    for s in [gluster_georep_session.sdsc, gluster_georep_session.tacc] : s.secondary_node => {
-      id               = s.id
-      status           = s.status
-      pinned_host_keys = s.pinned_host_keys
-    }
+check "sdsc_session_healthy" {
+  assert {
+    condition     = data.gluster_georep_status.sdsc.status != "faulty"
+    error_message = "A gsyncd worker of the session to sdsc is Faulty: see gluster volume geo-replication status on the primary."
   }
 }
 
-output "sdsc_last_synced" {
-  description = "When the sdsc copy was last brought up to date (null before the first sync)."
-  value       = data.gluster_georep_status.sdsc.last_synced
+output "sessions" {
+  description = "Each session's id and the host keys pinned for gsyncd."
+  value = {
+    for s in [gluster_georep_session.sdsc, gluster_georep_session.tacc] : s.secondary_node => {
+      id               = s.id
+      pinned_host_keys = s.pinned_host_keys
+    }
+  }
 }
 
 output "primary_node" {
