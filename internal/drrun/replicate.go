@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
@@ -15,13 +14,6 @@ import (
 // progressLogEvery throttles the checkpoint progress in the debug log; the
 // Progress callback (which the CLI prints) still sees every poll.
 const progressLogEvery = 10 * time.Second
-
-// MarkerEvery is how often the marker is written again while the cycle
-// waits: gluster's changelogs roll over every 15 s, and a checkpoint whose
-// only later change (the first marker) fell into the checkpoint's own
-// changelog was seen to wait forever, its last-synced time one second short
-// of the checkpoint. A newer change in a later changelog completes it.
-const MarkerEvery = 15 * time.Second
 
 // replicate runs one checkpoint cycle of the session to m's target:
 // stopped, checkpoint, marker, start, wait, stop.
@@ -33,25 +25,14 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	ref := SessionRef(t)
 	pr, pf := e.primary()
 	marker := path.Join(e.Schedule.Primary.Mount, MarkerName)
-	touch := func(ctx context.Context) error {
-		stamp := fmt.Sprintf("%s %s\n", e.now().Format(time.RFC3339Nano), m.ID)
-		return pf.WriteFile(ctx, marker, strings.NewReader(stamp), 0o644)
-	}
-	waiting, stopTouching := context.WithCancel(ctx)
-	var touching sync.WaitGroup
-	defer touching.Wait()
-	defer stopTouching()
 	var lastLog time.Time
 	opts := gluster.CycleOptions{
 		Timeout:    e.Schedule.CheckpointTimeout,
 		StallAfter: e.Schedule.CheckpointStallAfter,
 		Logger:     e.log(),
 		Marker: func(ctx context.Context) error {
-			if err := touch(ctx); err != nil {
-				return err
-			}
-			touching.Go(func() { e.keepTouching(waiting, touch) })
-			return nil
+			stamp := fmt.Sprintf("%s %s\n", e.now().Format(time.RFC3339Nano), m.ID)
+			return pf.WriteFile(ctx, marker, strings.NewReader(stamp), 0o644)
 		},
 		Progress: func(p gluster.Progress) {
 			if e.Progress != nil {
@@ -81,20 +62,4 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	e.log().Info("replicated", "set", m.ID, "session", ref.String(), "checkpoint", res.CheckpointTime,
 		"sync", res.Duration.Round(time.Millisecond), "restarts", res.Restarts)
 	return nil
-}
-
-// keepTouching writes the marker every MarkerEvery until ctx ends.
-func (e *Engine) keepTouching(ctx context.Context, touch func(context.Context) error) {
-	t := time.NewTicker(MarkerEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := touch(ctx); err != nil && ctx.Err() == nil {
-				e.log().Warn("rewriting the checkpoint marker", "error", err)
-			}
-		}
-	}
 }
