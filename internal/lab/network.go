@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -16,7 +17,52 @@ func run(ctx context.Context, argv ...string) (string, error) {
 	return strings.TrimSpace(string(res.Stdout)), err
 }
 
+// checkBlockFree refuses an instance whose address block the host already
+// uses: a route into it, or a gateway in it, on any device but the lab's
+// own bridge. Bringing the lab up there would cut the host off.
+func checkBlockFree(ctx context.Context, i Instance) error {
+	out, err := run(ctx, "ip", "-o", "-4", "route", "show")
+	if err != nil {
+		return err
+	}
+	return blockClash(out, i)
+}
+
+// blockClash finds, in `ip -o -4 route show` output, a route that uses the
+// instance's block through another device.
+func blockClash(routes string, i Instance) error {
+	block := netip.MustParsePrefix(i.address(0) + "/24")
+	for _, line := range strings.Split(routes, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || fieldAfter(f, "dev") == i.Bridge() {
+			continue
+		}
+		if dest, err := netip.ParsePrefix(f[0]); err == nil && dest.Overlaps(block) ||
+			addrIn(fieldAfter(f, "via"), block) || addrIn(fieldAfter(f, "src"), block) {
+			return fmt.Errorf("lab instance %d: this host already routes %s (%q); use another instance (--instance)", i, block, line)
+		}
+	}
+	return nil
+}
+
+func fieldAfter(f []string, key string) string {
+	for j := 0; j+1 < len(f); j++ {
+		if f[j] == key {
+			return f[j+1]
+		}
+	}
+	return ""
+}
+
+func addrIn(s string, p netip.Prefix) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && p.Contains(a)
+}
+
 func createBridge(ctx context.Context, i Instance) error {
+	if err := checkBlockFree(ctx, i); err != nil {
+		return err
+	}
 	steps := [][]string{
 		{"ip", "link", "add", i.Bridge(), "type", "bridge"},
 		{"ip", "addr", "add", fmt.Sprintf("%s/%d", i.BridgeAddress(), PrefixLen), "dev", i.Bridge()},
