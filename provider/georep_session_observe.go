@@ -24,7 +24,7 @@ func (r *georepSessionResource) observe(ctx context.Context, m *georepSessionMod
 		addError(diags, fmt.Sprintf("Could not read geo-replication session %s on %s", ref, primary), timeoutHint(err, "read"))
 		return false
 	}
-	st, err := sessionStatus(ctx, c, r.data.runner(primary), ref)
+	st, err := c.Status(ctx, ref)
 	if errors.Is(err, gluster.ErrNoSession) {
 		return false
 	}

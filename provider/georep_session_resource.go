@@ -161,7 +161,7 @@ func (r *georepSessionResource) ImportState(ctx context.Context, req resource.Im
 func (r *georepSessionResource) create(ctx context.Context, m *georepSessionModel) error {
 	ref := m.ref()
 	c := r.data.gluster(m.PrimaryNode.ValueString())
-	_, err := sessionStatus(ctx, c, r.data.runner(m.PrimaryNode.ValueString()), ref)
+	_, err := c.Status(ctx, ref)
 	switch {
 	case err == nil:
 		return fmt.Errorf("the session %s already exists on %s; import it instead: terraform import <address> %s",

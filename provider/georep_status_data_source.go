@@ -136,7 +136,7 @@ func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 		ref.SecondaryUser = u
 	}
 	c := d.data.gluster(m.PrimaryNode.ValueString())
-	st, err := sessionStatus(ctx, c, d.data.runner(m.PrimaryNode.ValueString()), ref)
+	st, err := c.Status(ctx, ref)
 	if err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not read the status of geo-replication session %s on %s", ref, m.PrimaryNode.ValueString()),
 			timeoutHint(err, "read"))

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,15 +22,18 @@ type providerData struct {
 }
 
 // runner runs commands on node over its pooled connection.
-func (d *providerData) runner(node string) remote.Runner {
-	return lockRetryRunner{d.pool.Runner(d.ssh.config(node))}
-}
+func (d *providerData) runner(node string) remote.Runner { return d.pool.Runner(d.ssh.config(node)) }
 
 // files reaches node's files over SFTP on its pooled connection.
 func (d *providerData) files(node string) remote.Files { return d.pool.Files(d.ssh.config(node)) }
 
-// gluster is the gluster CLI client of node.
-func (d *providerData) gluster(node string) *gluster.Client { return gluster.New(d.runner(node)) }
+// gluster is the gluster CLI client of node. Its retries (a glusterd busy
+// with another transaction) go to stderr, which Terraform keeps in its log.
+func (d *providerData) gluster(node string) *gluster.Client {
+	return gluster.New(d.runner(node), gluster.WithLogger(stderrLog))
+}
+
+var stderrLog = slog.New(slog.NewTextHandler(os.Stderr, nil))
 
 // hostKey is node's host key as the provider's own handshake verified it.
 func (d *providerData) hostKey(ctx context.Context, node string) (ssh.PublicKey, error) {

@@ -105,6 +105,7 @@ type rig struct {
 func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *rig {
 	r := &rig{t: t, f: newFake(t), clk: newClock()}
 	r.f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
+		on(g("volume", "geo-replication", "gv0", "vm::gv1", "status"), fixture(t, "err-georep-status-missing-session")).
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok(strconv.FormatInt(cp.Unix(), 10)+"\n")).
 		on(cycStart, fixture(t, "georep-start"))
@@ -445,7 +446,8 @@ func TestCycleFinalStopFails(t *testing.T) {
 	}
 }
 
-var busy = reply{stderr: "Another transaction is in progress for gv0. Please try again after some time.\n", rc: 1}
+// down is a poll that fails for a while: the CLI cannot reach glusterd.
+var down = reply{stderr: "Connection failed. Please check if gluster daemon is operational.\n", rc: 1}
 
 func TestCycleRetriesFailedPolls(t *testing.T) {
 	var logs bytes.Buffer
@@ -454,7 +456,7 @@ func TestCycleRetriesFailedPolls(t *testing.T) {
 		case 0:
 			return detailXML(pendingW(5, "2026-11-25 17:23:45"))
 		case 1, 2, 3:
-			return busy
+			return down
 		}
 		return detailXML(doneW("2026-11-25 17:25:03"))
 	})
@@ -477,10 +479,10 @@ func TestCycleGivesUpAfterFailedPolls(t *testing.T) {
 		if poll == 0 {
 			return detailXML(pendingW(5, "2026-11-25 17:23:45"))
 		}
-		return busy
+		return down
 	})
 	_, err := r.run(CycleOptions{})
-	if err == nil || !strings.Contains(err.Error(), "Another transaction is in progress") ||
+	if err == nil || !strings.Contains(err.Error(), "Connection failed") ||
 		!strings.Contains(err.Error(), "pending entry 0, data 5") {
 		t.Fatalf("got %v", err)
 	}

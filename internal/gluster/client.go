@@ -10,6 +10,8 @@ package gluster
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -46,6 +48,7 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 type Client struct {
 	r     remote.Runner
 	clock Clock
+	log   *slog.Logger
 }
 
 // Option configures a Client.
@@ -54,9 +57,12 @@ type Option func(*Client)
 // WithClock replaces the wall clock, for tests.
 func WithClock(c Clock) Option { return func(cl *Client) { cl.clock = c } }
 
+// WithLogger logs the client's retries; they are discarded otherwise.
+func WithLogger(l *slog.Logger) Option { return func(cl *Client) { cl.log = l } }
+
 // New returns a client that runs the gluster CLI through r.
 func New(r remote.Runner, opts ...Option) *Client {
-	c := &Client{r: r, clock: realClock{}}
+	c := &Client{r: r, clock: realClock{}, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(c)
 	}
@@ -78,11 +84,49 @@ func glusterArgv(script, xml bool, args ...string) []string {
 	return append(argv, args...)
 }
 
+// Bounds of the wait for glusterd's cluster lock.
+const (
+	lockRetryFirst = 500 * time.Millisecond
+	lockRetryMax   = 5 * time.Second
+	lockRetryFor   = 2 * time.Minute
+)
+
 // exec runs argv. A non-zero exit is not an error here: it comes back in
 // Result.ExitCode for the caller to judge, because the gluster CLI's exit
 // codes lie in both directions. Only a command that did not run to
 // completion (transport failure, context) returns an *Error.
+//
+// A gluster command that glusterd refused because another transaction holds
+// the cluster lock ("Another transaction is in progress ... Please try
+// again after some time") did not run, so it is run again, with backoff,
+// for up to lockRetryFor: Terraform works on resources in parallel, and the
+// nightly schedule may hold the lock at the same moment.
 func (c *Client) exec(ctx context.Context, op string, argv []string) (remote.Result, error) {
+	deadline := c.clock.Now().Add(lockRetryFor)
+	delay := lockRetryFirst
+	for attempt := 1; ; attempt++ {
+		res, err := c.execOnce(ctx, op, argv)
+		if err != nil || argv[0] != "gluster" || !lockBusy(res) || c.clock.Now().Add(delay).After(deadline) {
+			return res, err
+		}
+		c.log.Info("glusterd is busy with another transaction; retrying", "host", c.Host(), "op", op,
+			"attempt", attempt, "retry_in", delay)
+		if c.clock.Sleep(ctx, delay) != nil {
+			return res, nil
+		}
+		delay = min(delay*2, lockRetryMax)
+	}
+}
+
+// lockBusy recognises glusterd's refusal for a held cluster lock, in plain
+// output and in --xml's opErrstr alike.
+func lockBusy(res remote.Result) bool {
+	text := strings.ToLower(string(res.Stdout) + "\n" + string(res.Stderr))
+	return strings.Contains(text, "another transaction is in progress") ||
+		strings.Contains(text, "another transaction could be in progress")
+}
+
+func (c *Client) execOnce(ctx context.Context, op string, argv []string) (remote.Result, error) {
 	res, err := c.r.Run(ctx, remote.Command(argv...))
 	if err == nil {
 		return res, nil

@@ -155,7 +155,9 @@ func TestErrorFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t).on(tt.argv, fixture(t, tt.fixture))
+			f := newFake(t).on(tt.argv, fixture(t, tt.fixture)).
+				// Status confirms a missing session with the plain status.
+				on(g("volume", "geo-replication", "gv0", "vm::nosuchvol", "status"), fixture(t, "err-georep-status-missing-session"))
 			err := tt.call(New(f))
 			if tt.wantOK {
 				if err != nil {

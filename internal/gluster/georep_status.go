@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -303,22 +304,45 @@ func looseRef(primary, secondary string) SessionRef {
 }
 
 // Status reads `status detail` of one session. A missing session gives
-// ErrNoSession (the CLI then exits 2 and prints no XML at all).
+// ErrNoSession.
+//
+// The --xml status of a missing session exits 2 and prints no XML at all,
+// but so does one that glusterd could not answer (seen while another
+// session of the same primary was being created). Taking that for "gone"
+// would make Terraform propose to re-create a live session, so the plain
+// status, which says "No active geo-replication sessions between ..." only
+// for a missing session, decides; an undecided answer is asked again.
 func (c *Client) Status(ctx context.Context, ref SessionRef) (*SessionStatus, error) {
 	if err := ref.Validate(); err != nil {
 		return nil, err
 	}
 	op := "read status of geo-replication session " + ref.String()
 	argv := georepArgv(false, true, ref, "status", "detail")
-	env, err := c.callXML(ctx, op, argv)
-	if err != nil {
+	var env *envelope
+	for attempt := 1; ; attempt++ {
+		var err error
+		env, err = c.callXML(ctx, op, argv)
 		var e *Error
-		if errors.As(err, &e) && e.Kind == nil && !e.XML && e.ExitCode != 0 &&
-			strings.Contains(e.Stdout, "geo-replication command failed") {
-			e.Kind = ErrNoSession
-			e.Hint = defaultHint(ErrNoSession, c.Host())
+		if err == nil || !errors.As(err, &e) || e.Kind != nil || e.XML || e.ExitCode == 0 ||
+			!strings.Contains(e.Stdout, "geo-replication command failed") {
+			if err != nil {
+				return nil, err
+			}
+			break
 		}
-		return nil, err
+		gone, plain := c.sessionMissing(ctx, ref)
+		if gone {
+			e.Kind, e.Hint = ErrNoSession, defaultHint(ErrNoSession, c.Host())
+			return nil, e
+		}
+		if attempt == statusAttempts {
+			e.Hint = fmt.Sprintf("The plain status does not say the session is missing (%s): glusterd may be busy or failing; check /var/log/glusterfs/glusterd.log on %s",
+				firstLine(plain), c.Host())
+			return nil, e
+		}
+		if err := c.clock.Sleep(ctx, statusPause); err != nil {
+			return nil, err
+		}
 	}
 	all, err := parseGeorepStatus(env)
 	if err != nil {
@@ -333,6 +357,30 @@ func (c *Client) Status(ctx context.Context, ref SessionRef) (*SessionStatus, er
 	}
 	return nil, &Error{Op: op, Host: c.Host(), Argv: argv, Kind: ErrNoSession,
 		Err: errors.New("session missing from the status answer"), Hint: defaultHint(ErrNoSession, c.Host())}
+}
+
+// How often Status asks again when gluster neither answers nor says the
+// session is missing.
+const (
+	statusAttempts = 3
+	statusPause    = 2 * time.Second
+)
+
+// sessionMissing runs the plain status of ref: missing is true when gluster
+// says in words that there is no such session; what sums up the answer.
+func (c *Client) sessionMissing(ctx context.Context, ref SessionRef) (missing bool, what string) {
+	res, err := c.exec(ctx, "read plain status of "+ref.String(), georepArgv(false, false, ref, "status"))
+	out := strings.TrimSpace(string(res.Stdout) + "\n" + string(res.Stderr))
+	switch {
+	case strings.Contains(out, "No active geo-replication sessions between"):
+		return true, out
+	case err != nil:
+		return false, err.Error()
+	case res.ExitCode == 0:
+		return false, "it lists the session"
+	default:
+		return false, out
+	}
 }
 
 // StatusAll reads `volume geo-replication status`: every session whose
