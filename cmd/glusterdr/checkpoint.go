@@ -77,7 +77,8 @@ func newCheckpointCommand(g *globals) *cobra.Command {
 that works on GlusterFS 10: stop the session, "config checkpoint now", write a marker
 file at the root of the primary mount (an idle volume completes no checkpoint otherwise),
 start, wait until every Active worker has completed the checkpoint and none is Faulty
-(a stalled session is stopped and started once), then stop. It fails after --timeout,
+(a session in which nothing moves for the schedule's checkpoint_stall_after is stopped
+and started once), then stop. It fails after --timeout,
 and a session that never leaves Created or a worker Faulty too long fails it sooner;
 the session is stopped in every case.
 
@@ -105,7 +106,7 @@ failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 			res := &checkpointResult{Target: t.Name, Session: ref.String(), PrimaryNode: s.Primary.Node, Plan: plan,
 				TimeoutSeconds: timeout.Seconds(), Workers: []workerView{}}
 			cp := checkpointCmd{client: gluster.New(nodes.Runner(s.Primary.Node)), files: nodes.Files(s.Primary.Node),
-				ref: ref, mount: s.Primary.Mount, timeout: timeout, progress: progressPrinter(c), g: g}
+				ref: ref, mount: s.Primary.Mount, timeout: timeout, stallAfter: s.CheckpointStallAfter, progress: progressPrinter(c), g: g}
 			if plan {
 				err = cp.plan(c.Context(), res)
 			} else {
@@ -134,14 +135,16 @@ failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 
 // checkpointCmd is one run of `glusterdr checkpoint`.
 type checkpointCmd struct {
-	client   *gluster.Client
-	files    remote.Files // the primary node's, for the marker
-	ref      gluster.SessionRef
-	mount    string
-	timeout  time.Duration
-	progress func(gluster.Progress)
-	g        *globals
-	now      func() time.Time
+	client  *gluster.Client
+	files   remote.Files // the primary node's, for the marker
+	ref     gluster.SessionRef
+	mount   string
+	timeout time.Duration
+	// stallAfter is the schedule's checkpoint_stall_after.
+	stallAfter time.Duration
+	progress   func(gluster.Progress)
+	g          *globals
+	now        func() time.Time
 }
 
 func (cp checkpointCmd) clock() time.Time {
@@ -183,8 +186,9 @@ func (cp checkpointCmd) locked(ctx context.Context, s *schedule.Schedule, res *c
 func (cp checkpointCmd) run(ctx context.Context, res *checkpointResult) error {
 	marker := path.Join(cp.mount, drrun.MarkerName)
 	opts := gluster.CycleOptions{
-		Timeout: cp.timeout,
-		Logger:  cp.g.logger(),
+		Timeout:    cp.timeout,
+		StallAfter: cp.stallAfter,
+		Logger:     cp.g.logger(),
 		Marker: func(ctx context.Context) error {
 			stamp := fmt.Sprintf("%s glusterdr checkpoint\n", cp.clock().UTC().Format(time.RFC3339Nano))
 			return cp.files.WriteFile(ctx, marker, strings.NewReader(stamp), 0o644)

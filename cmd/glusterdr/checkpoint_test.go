@@ -137,7 +137,10 @@ func TestCheckpointPlanReadsOnly(t *testing.T) {
 
 func TestCheckpointPlanWithoutSession(t *testing.T) {
 	n := &fakeNode{t: t, host: "vm", files: map[string][]byte{}}
-	n.answer = func(string) (string, int) {
+	n.answer = func(argv string) (string, int) {
+		if strings.HasSuffix(argv, "gv0 vm::gv1 status") { // the plain status, which says so
+			return fixtureText(t, "err-georep-status-missing-session.out"), 1
+		}
 		return fixtureText(t, "err-georep-status-missing-session.xml.out"), 2
 	}
 	err := testCheckpointCmd(n, time.Minute).plan(context.Background(), &checkpointResult{Plan: true})

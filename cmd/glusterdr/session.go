@@ -43,11 +43,6 @@ var sessionOwnedKeys = []string{"ssh_port", "ssh_options", "ssh_options_tar", "c
 // Defaults of `glusterdr session`.
 const (
 	defaultSessionTimeout = 10 * time.Minute
-	// A status that says the session is missing is asked again before it
-	// is believed: it answers so too while glusterd is busy with another
-	// session of the same primary.
-	sessionGoneConfirmations = 3
-	sessionGoneConfirmPause  = 2 * time.Second
 )
 
 // Changes a session command makes, in the order it makes them.
@@ -255,8 +250,6 @@ type sessionCmd struct {
 	ref           gluster.SessionRef
 	resetSyncTime bool
 	log           *slog.Logger
-	// goneConfirmPause is sessionGoneConfirmPause unless a test shortens it.
-	goneConfirmPause time.Duration
 }
 
 func (sc *sessionCmd) gluster() *gluster.Client { return gluster.New(sc.hosts.Runner(sc.primary)) }
@@ -326,7 +319,7 @@ type observed struct {
 func (sc *sessionCmd) observe(ctx context.Context) (observed, error) {
 	o := observed{view: sessionView{Config: map[string]string{}, Workers: []workerView{}}}
 	c := sc.gluster()
-	st, err := sc.status(ctx, c)
+	st, err := c.Status(ctx, sc.ref)
 	if errors.Is(err, gluster.ErrNoSession) {
 		return o, nil
 	}
@@ -344,28 +337,6 @@ func (sc *sessionCmd) observe(ctx context.Context) (observed, error) {
 		return o, err
 	}
 	return o, nil
-}
-
-// status reads the session's status; ErrNoSession only when several reads
-// in a row say so.
-func (sc *sessionCmd) status(ctx context.Context, c *gluster.Client) (*gluster.SessionStatus, error) {
-	pause := sc.goneConfirmPause
-	if pause == 0 {
-		pause = sessionGoneConfirmPause
-	}
-	for i := 1; ; i++ {
-		st, err := c.Status(ctx, sc.ref)
-		if !errors.Is(err, gluster.ErrNoSession) || i == sessionGoneConfirmations {
-			return st, err
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
-	}
 }
 
 // expectedHostKeys are the known_hosts lines to pin for gsyncd: the

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
@@ -305,7 +304,7 @@ func fixtureSession(t *testing.T, syncMethod string, pinned bool) *fakeNode {
 }
 
 func testSessionCmd(n *fakeNode) *sessionCmd {
-	return &sessionCmd{hosts: fakeHosts{n}, primary: "vm", ref: fixtureRef, log: slog.New(slog.DiscardHandler), goneConfirmPause: time.Millisecond}
+	return &sessionCmd{hosts: fakeHosts{n}, primary: "vm", ref: fixtureRef, log: slog.New(slog.DiscardHandler)}
 }
 
 func testSchedule(t *testing.T) *schedule.Schedule {
