@@ -1,0 +1,329 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glusterdr maintainers
+# Mozilla Public License 2.0 (see https://mozilla.org/MPL/2.0/)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: backup_set
+short_description: Open, fill, replicate, verify or record a DR backup set, one step at a time
+version_added: 0.1.0
+description:
+  - A backup set is the folder C(<backup_dir>/<UTC timestamp>-<target>/) on the primary's global volume, with its
+    C(set.json) recording the state of each step of the nightly cycle, C(open), C(fill), C(replicate), C(verify),
+    C(retention) and C(record).
+  - I(state) names the step this task takes the set through. The module runs that one step, and only when the
+    set has not done it yet, so that re-running a task changes nothing and a failed step can be run again.
+  - C(opened) makes a new set for I(target) (or for the target the schedule's rotation chooses tonight).
+  - C(filled) puts the provisioning state, the etcd snapshot (hash-checked), the cluster dump and a
+    C(manifest.json) with the sha256 and size of every file into the set.
+  - C(replicated) runs one geo-replication checkpoint cycle to the set's target and records it.
+  - C(verified) reads the set back at the target through the secondary volume and compares every manifest hash,
+    a random sample of volume files, and the etcd snapshot. With I(recheck=true) it verifies the set again
+    without changing anything (C(glusterdr verify)), and fails when the copy is not what was sent.
+  - C(recorded) appends the run journal and writes the status and metrics. It runs after a failed step too, so
+    that the failure is on record.
+  - Retention, the step between C(verified) and C(recorded), is M(glusterdr.dr.retention) with I(set).
+  - The engine refuses a step whose earlier steps are not done, and names them.
+  - Runs C(glusterdr run --step S [--set ID] [--target T] --json); check mode adds C(--plan).
+author:
+  - glusterdr maintainers
+extends_documentation_fragment:
+  - glusterdr.dr.glusterdr
+attributes:
+  check_mode:
+    support: full
+    description:
+      - Check mode reports what the step would do and changes nothing.
+      - A set that the open step only planned (check mode) does not exist, so its later steps report that they
+        would run.
+  diff_mode:
+    support: none
+options:
+  state:
+    description: The step the set is taken through.
+    type: str
+    required: true
+    choices: [opened, filled, replicated, verified, recorded]
+  set:
+    description:
+      - The backup set, by its ID (its folder name, such as C(20261125T020000Z-sdsc)).
+      - With I(state=opened), a set that exists already is left alone.
+      - When unset, C(opened) makes a new set, and the other states work on the newest unfinished set of
+        I(target) (of any target when I(target) is unset).
+    type: str
+  target:
+    description:
+      - The schedule target. With I(state=opened), the target of the new set instead of the schedule's choice.
+    type: str
+  resume:
+    description:
+      - With I(state=opened) and no I(set), carry on with a set that an interrupted run left (of I(target), or
+        of any target), when the engine would resume it (it is pending and within the resume window), instead
+        of opening a new one. The later steps then pick up where it stopped.
+    type: bool
+    default: false
+  recheck:
+    description:
+      - With I(state=verified), verify the newest replicated set (or I(set)) at its target again, changing
+        nothing. The module fails when the copy differs.
+    type: bool
+    default: false
+seealso:
+  - module: glusterdr.dr.retention
+  - module: glusterdr.dr.dr_status
+'''
+
+EXAMPLES = r'''
+- name: Open tonight's backup set
+  glusterdr.dr.backup_set:
+    state: opened
+  register: glusterdr_set
+
+- name: Or carry on with the set an interrupted run left, if there is one
+  glusterdr.dr.backup_set:
+    state: opened
+    target: sdsc
+    resume: true
+  register: glusterdr_set
+
+- name: Fill it with the provisioning state, the etcd snapshot and the cluster dump
+  glusterdr.dr.backup_set:
+    state: filled
+    set: "{{ glusterdr_set.set }}"
+
+- name: Replicate it and verify it at its target
+  glusterdr.dr.backup_set:
+    state: "{{ item }}"
+    set: "{{ glusterdr_set.set }}"
+  loop: [replicated, verified]
+
+- name: Check again that SDSC still holds the newest replicated set, changing nothing
+  glusterdr.dr.backup_set:
+    state: verified
+    target: sdsc
+    recheck: true
+'''
+
+RETURN = r'''
+set:
+  description: The set's ID. In check mode with I(state=opened), the ID the new set would get.
+  returned: always
+  type: str
+  sample: 20261125T020000Z-sdsc
+target:
+  description: The set's target.
+  returned: always
+  type: str
+  sample: sdsc
+status:
+  description: The set's status after the step, C(pending), C(verified) or C(failed); null in check mode when the set does not exist yet.
+  returned: always
+  type: str
+  sample: pending
+resumed:
+  description: With I(resume), whether an interrupted set was taken up instead of opening a new one.
+  returned: with I(state=opened)
+  type: bool
+  sample: false
+ran:
+  description: The steps this task ran (none when the step was done already, and in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [fill]
+planned:
+  description: In check mode, what the step would do and why.
+  returned: check mode
+  type: dict
+  sample: {"action": "stepped", "set": "20261125T020000Z-sdsc", "steps": ["fill"], "why": "step fill is pending"}
+verified:
+  description: Whether the set (or, with I(recheck), the copy read back now) is verified.
+  returned: always
+  type: bool
+  sample: false
+info:
+  description: The set's C(set.json) after the step, with every step's state and timing, its contents, the replication and the verification.
+  returned: when the set exists
+  type: dict
+  sample: {"id": "20261125T020000Z-sdsc", "status": "pending", "steps": [{"name": "open", "state": "done"}]}
+verification:
+  description: What reading the set back at the target found, with I(recheck) or I(state=verified).
+  returned: when the set was verified
+  type: dict
+  sample: {"verified": true, "entries": 12, "errors": 0, "warnings": 0, "mismatches": []}
+cmd:
+  description: The CLI invocation.
+  returned: always
+  type: list
+  elements: str
+  sample: [/usr/local/bin/glusterdr, run, --schedule, /etc/glusterdr/schedule.hcl, --json, --log-level, warn, --step, fill, --set, 20261125T020000Z-sdsc]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
+    Glusterdr, glusterdr_argument_spec)
+
+# The engine's steps, in order, and the state that names each.
+STEPS = ['open', 'fill', 'replicate', 'verify', 'retention', 'record']
+STATES = dict(opened='open', filled='fill', replicated='replicate', verified='verify', recorded='record')
+
+
+def run_args(step, params, check_mode):
+    args = ['--step', step]
+    if params.get('set'):
+        args += ['--set', params['set']]
+    if params.get('target'):
+        args += ['--target', params['target']]
+    if check_mode:
+        args.append('--plan')
+    return args
+
+
+def set_result(meta, ran):
+    """The module's result for the set a run worked on."""
+    meta = meta or {}
+    return dict(set=meta.get('id'), target=meta.get('target'), status=meta.get('status'), ran=list(ran or []),
+                verified=meta.get('status') == 'verified', info=meta,
+                **(dict(verification=meta['verification']) if meta.get('verification') else {}))
+
+
+def from_run(report):
+    """Translates `glusterdr run --step S --json` (not planned)."""
+    sets = report.get('sets') or []
+    if not sets:
+        return dict(changed=bool(report.get('changed')), set=None, target=None, status=None, ran=[], verified=False)
+    first = sets[0]
+    result = set_result(first.get('set'), first.get('ran'))
+    result['changed'] = bool(report.get('changed'))
+    return result
+
+
+def from_plan(report, params):
+    """Translates `glusterdr run --step S --plan --json`."""
+    planned = (report.get('planned') or [{}])[0]
+    return dict(changed=bool(report.get('changed')), set=planned.get('set') or params.get('set'),
+                target=planned.get('target') or params.get('target'), status=None, ran=[], verified=False,
+                planned=planned)
+
+
+def index(step):
+    return STEPS.index(step)
+
+
+def plan_after_refusal(cli, res, step, params):
+    """Check mode, when the engine refused to plan the step: if the set does
+    not exist yet (the open step only planned it) or its earlier steps are
+    still to run, the step would run after them. Otherwise the refusal
+    stands."""
+    set_id = params.get('set')
+    if not set_id:
+        cli.fail(res)
+    listing = cli.run(['sets']).data or {}
+    summary = None
+    for s in listing.get('sets') or []:
+        if s.get('id') == set_id:
+            summary = s
+    planned = dict(action='stepped', set=set_id, steps=[step])
+    if summary is None:
+        planned['why'] = 'set %s does not exist yet: in check mode the open step only planned it' % set_id
+        return dict(changed=True, set=set_id, target=params.get('target'), status=None, ran=[], verified=False, planned=planned)
+    nxt = summary.get('next_step')
+    if summary.get('status') == 'pending' and nxt and index(nxt) < index(step):
+        planned['why'] = 'set %s would run step %s after step %s and those between' % (set_id, step, nxt)
+        return dict(changed=True, set=set_id, target=summary.get('target'), status=summary.get('status'), ran=[],
+                    verified=False, planned=planned)
+    cli.fail(res)
+
+
+def resumable(cli, params):
+    """The newest set the engine would resume (`glusterdr run --plan`), as
+    its planned entry, or None."""
+    args = ['--plan']
+    if params.get('target'):
+        args += ['--target', params['target']]
+    planned = [p for p in (cli.run(['run'], args).data.get('planned') or []) if p.get('action') == 'resumed']
+    if params.get('target'):
+        planned = [p for p in planned if p.get('target') == params['target']]
+    if not planned:
+        return None
+    return sorted(planned, key=lambda p: p.get('set') or '')[-1]
+
+
+def recheck(cli, params):
+    """`glusterdr verify`: verify again, change nothing."""
+    args = []
+    if params.get('set'):
+        args += ['--set', params['set']]
+    if params.get('target'):
+        args += ['--target', params['target']]
+    res = cli.run(['verify'], args, check=False)
+    data = res.data if isinstance(res.data, dict) else {}
+    if not res.ok:
+        cli.fail(res, set=data.get('set'), target=data.get('target'), verified=False,
+                 verification=data.get('verification'))
+    return dict(changed=False, set=data.get('set'), target=data.get('target'), status=None, ran=[],
+                verified=bool(data.get('verified')), verification=data.get('verification'))
+
+
+def argument_spec():
+    """The module's options; DOCUMENTATION describes each."""
+    spec = glusterdr_argument_spec()
+    spec.update(
+        state=dict(type='str', required=True, choices=sorted(STATES)),
+        set=dict(type='str'),
+        target=dict(type='str'),
+        resume=dict(type='bool', default=False),
+        recheck=dict(type='bool', default=False),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    if params['recheck'] and params['state'] != 'verified':
+        module.fail_json(msg='recheck goes with state=verified')
+    cli = Glusterdr(module)
+    step = STATES[params['state']]
+
+    if params['recheck']:
+        result = recheck(cli, params)
+        result['cmd'] = cli.argv(['verify'])
+        module.exit_json(**result)
+
+    if step == 'open' and params.get('set'):
+        # A named set that exists is opened already.
+        listing = cli.run(['sets']).data or {}
+        for s in listing.get('sets') or []:
+            if s.get('id') == params['set']:
+                module.exit_json(changed=False, set=s['id'], target=s.get('target'), status=s.get('status'), ran=[],
+                                 verified=bool(s.get('verified')), cmd=cli.argv(['sets']))
+        module.fail_json(msg='backup set %s does not exist; leave set unset to open a new one' % params['set'])
+
+    if step == 'open' and params['resume']:
+        p = resumable(cli, params)
+        if p:
+            module.exit_json(changed=False, resumed=True, set=p.get('set'), target=p.get('target'), status='pending',
+                             ran=[], verified=False, planned=p, cmd=cli.argv(['run'], ['--plan']))
+
+    args = run_args(step, params, module.check_mode)
+    res = cli.run(['run'], args, check=False)
+    if module.check_mode:
+        result = from_plan(res.data, params) if res.ok else plan_after_refusal(cli, res, step, params)
+    elif res.ok:
+        result = from_run(res.data)
+    else:
+        partial = from_run(res.data) if isinstance(res.data, dict) else {}
+        cli.fail(res, **partial)
+    if step == 'open':
+        result['resumed'] = False
+    result['cmd'] = res.cmd
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
