@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Integration test of the glusterdr.dr collection against the real lab
+# (instance 0), run from this host as root:
+#
+#   ansible/tests/integration/lab/run.sh
+#
+# It brings the lab up, sets up the sdsc and tacc sites, builds and installs
+# the collection tarball, runs glusterdr.dr.install twice over real SSH to p1
+# (the second time changing nothing), declares the sessions and a checkpoint
+# with the modules, stages the provisioning state, runs glusterdr.dr.nightly,
+# checks the verified set by reading it back at the site, checks that no
+# secret reached a backup set or a log, runs the nightly again in check mode
+# and checks that nothing changed.
+#
+# Environment:
+#   GLUSTERDR      the glusterdr binary to install (default: built from this tree)
+#   KEEP_WORKDIR=1 keep the work folder (logs, collection, inventory)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../../../.." && pwd)
+collection=$root/ansible
+lab_dir=/srv/glusterdr-lab
+p1=198.51.100.10
+
+# Debian's python3 and ansible first: gsyncd and ansible-test need them.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+export GLUSTERDR_LAB_INSTANCE=0
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_HOST_KEY_CHECKING=1
+
+work=$(mktemp -d /tmp/glusterdr-ansible-lab.XXXXXX)
+cleanup() {
+	if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
+		echo "work folder kept: $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+export ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_LOCAL_TEMP=$work/tmp
+
+started=$SECONDS
+say() { printf '\n==> [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# play NAME ARGS...: runs ansible-playbook, keeps its output in $work/NAME.log
+# and prints its recap.
+play() {
+	local name=$1
+	shift
+	local t0=$SECONDS rc=0
+	ansible-playbook -i "$here/inventory.ini" "$@" >"$work/$name.log" 2>&1 || rc=$?
+	sed -n '/^PLAY RECAP/,$p' "$work/$name.log"
+	echo "($name: $((SECONDS - t0))s, exit $rc)"
+	if [[ $rc != 0 ]]; then
+		tail -n 60 "$work/$name.log" >&2
+		fail "ansible-playbook $name exited $rc"
+	fi
+}
+
+# recap NAME FIELD: a number from p1's line of the recap.
+recap() {
+	local v
+	v=$(sed -n '/^PLAY RECAP/,$p' "$work/$1.log" | grep -E '^p1 ' | grep -oE "$2=[0-9]+" | head -n 1 | cut -d= -f2)
+	echo "${v:-0}"
+}
+
+# on_p1 ARGV...: runs a command on p1 over SSH as the playbooks do.
+on_p1() {
+	ssh -i "$lab_dir/id_ed25519" -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$lab_dir/known_hosts" \
+		-o BatchMode=yes "root@$p1" -- "$@"
+}
+
+[[ $(id -u) == 0 ]] || fail "run as root: the lab needs it"
+
+say "building glusterdr"
+if [[ -z ${GLUSTERDR:-} ]]; then
+	GLUSTERDR=$work/glusterdr
+	(cd "$root" && go build -trimpath -o "$GLUSTERDR" ./cmd/glusterdr)
+fi
+"$GLUSTERDR" --version
+
+say "lab up (instance 0)"
+"$GLUSTERDR" lab up --instance 0 --log-level warn >/dev/null
+"$GLUSTERDR" lab status --instance 0 >/dev/null || fail "the lab is not healthy"
+
+say "sites: pools, volumes and sessions at sdsc and tacc (lab demo, one cycle each)"
+for site in sdsc tacc; do
+	"$GLUSTERDR" lab demo --instance 0 --log-level warn --site "$site" | grep -E '^==>' || fail "lab demo --site $site"
+done
+
+say "building and installing the collection tarball"
+mkdir -p "$work/dist" "$work/tmp"
+ansible-galaxy collection build "$collection" --output-path "$work/dist" --force
+tarball=$(ls "$work"/dist/glusterdr-dr-*.tar.gz)
+ansible-galaxy collection install "$tarball" -p "$work/collections" --force 2>&1 | grep -v 'not part of the configured'
+ansible-doc -t module glusterdr.dr.backup_set >/dev/null
+
+say "glusterdr.dr.install, twice"
+play install-1 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR"
+play install-2 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR"
+[[ $(recap install-1 changed) -gt 0 ]] || echo "(install-1 changed nothing: p1 already had this binary)"
+[[ $(recap install-2 changed) == 0 ]] || fail "the second install changed something"
+on_p1 /usr/local/bin/glusterdr --version
+
+say "schedule, sessions (georep_session) and a checkpoint (checkpoint) on p1"
+play setup "$here/setup.yml"
+
+say "glusterdr.dr.provisioning_state, twice"
+play provisioning-1 glusterdr.dr.provisioning_state -e "{\"glusterdr_provisioning_state_files\": [\"$here/inventory.ini\"]}"
+play provisioning-2 glusterdr.dr.provisioning_state -e "{\"glusterdr_provisioning_state_files\": [\"$here/inventory.ini\"]}"
+[[ $(recap provisioning-2 changed) == 0 ]] || fail "staging an unchanged inventory changed something"
+
+say "glusterdr.dr.nightly"
+play nightly glusterdr.dr.nightly -v
+on_p1 /usr/local/bin/glusterdr sets --json --log-level warn >"$work/sets.json"
+set_id=$(python3 - "$work/sets.json" <<'PY'
+import json, sys
+sets = json.load(open(sys.argv[1]))['sets']
+newest = sorted(sets, key=lambda s: s['id'])[-1]
+assert newest['status'] == 'verified' and newest['verified'], newest
+print(newest['id'])
+PY
+) || fail "the nightly left no verified set: $(cat "$work/sets.json")"
+echo "newest set: $set_id"
+
+say "the set, read back at its site (glusterdr verify mounts the site's volume read-only)"
+on_p1 /usr/local/bin/glusterdr verify --json --log-level warn --set "$set_id" >"$work/verify.json" ||
+	fail "verification at the site failed: $(cat "$work/verify.json")"
+python3 - "$work/verify.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+ver = v['verification']
+assert v['verified'] and ver['errors'] == 0, v
+assert ver['entries'] > 0 and ver['etcd']['ok'], ver
+print('%s at %s, read on %s: %d manifest entries and %d sampled files identical, etcd snapshot revision %d'
+      % (v['set'], v['target'], ver['node'], ver['entries'], ver['sample']['files'], ver['etcd']['revision']))
+PY
+
+say "no secret in the backup set or in any log"
+on_p1 cat "/var/glfs/global/backup/$set_id/provisioning.json" >"$work/provisioning.json"
+python3 - "$work/provisioning.json" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))
+hv = st['inventory']['_meta']['hostvars']['p1']
+assert hv['platform_db_password'] != 'hunter2-glusterdr-lab-secret', 'the password reached the set'
+assert any('platform_db_password' in r for r in st['redactions']), st['redactions']
+print('provisioning.json: %d redaction(s), e.g. %s' % (len(st['redactions']), st['redactions'][0]))
+PY
+for secret in hunter2-glusterdr-lab-secret abcdef.0123456789abcdef; do
+	if grep -rl -- "$secret" "$work"/*.log "$work/provisioning.json"; then
+		fail "a secret reached the files above"
+	fi
+done
+
+say "glusterdr.dr.nightly --tags verify,record on the verified set: nothing left to do"
+play nightly-tags glusterdr.dr.nightly --tags verify,record -e "glusterdr_nightly_set=$set_id"
+[[ $(recap nightly-tags changed) == 0 ]] || fail "re-running done steps changed something"
+
+say "glusterdr.dr.nightly --check changes nothing"
+snapshot() {
+	on_p1 sh -c 'ls -1 /var/glfs/global/backup; sha256sum /var/lib/glusterdr/journal.jsonl /var/lib/glusterdr/status.json \
+		/var/glfs/global/backup/*/set.json; gluster volume geo-replication status'
+}
+snapshot >"$work/before-check.txt"
+play nightly-check glusterdr.dr.nightly --check
+snapshot >"$work/after-check.txt"
+diff -u "$work/before-check.txt" "$work/after-check.txt" || fail "the nightly in check mode changed something"
+echo "sets, journal, status.json, every set.json and the sessions are unchanged"
+
+say "passed in $((SECONDS - started))s"
+echo "the nightly's recap:"
+sed -n '/^PLAY RECAP/,$p' "$work/nightly.log"
