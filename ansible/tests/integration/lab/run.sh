@@ -10,7 +10,9 @@
 # with the modules, stages the provisioning state, runs glusterdr.dr.nightly,
 # checks the verified set by reading it back at the site, checks that no
 # secret reached a backup set or a log, runs the nightly again in check mode
-# and checks that nothing changed.
+# and checks that nothing changed, and finally runs the nightly timer's own
+# command on p1 (the other site's turn) and checks both sites hold a
+# verified copy.
 #
 # Environment:
 #   GLUSTERDR      the glusterdr binary to install (default: built from this tree)
@@ -99,9 +101,9 @@ tarball=$(ls "$work"/dist/glusterdr-dr-*.tar.gz)
 ansible-galaxy collection install "$tarball" -p "$work/collections" --force 2>&1 | grep -v 'not part of the configured'
 ansible-doc -t module glusterdr.dr.backup_set >/dev/null
 
-say "glusterdr.dr.install, twice"
-play install-1 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR"
-play install-2 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR"
+say "glusterdr.dr.install, twice (the binary, the folders, and this collection for the nightly timer)"
+play install-1 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR" -e "glusterdr_install_collection_src=$tarball"
+play install-2 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR" -e "glusterdr_install_collection_src=$tarball"
 [[ $(recap install-1 changed) -gt 0 ]] || echo "(install-1 changed nothing: p1 already had this binary)"
 [[ $(recap install-2 changed) == 0 ]] || fail "the second install changed something"
 on_p1 /usr/local/bin/glusterdr --version
@@ -170,6 +172,23 @@ play nightly-check glusterdr.dr.nightly --check
 snapshot >"$work/after-check.txt"
 diff -u "$work/before-check.txt" "$work/after-check.txt" || fail "the nightly in check mode changed something"
 echo "sets, journal, status.json, every set.json and the sessions are unchanged"
+
+say "the nightly timer's command, on p1 itself: the schedule's rotation alternates to the other site"
+t0=$SECONDS
+on_p1 env PATH=/usr/sbin:/usr/bin:/sbin:/bin ANSIBLE_NOCOLOR=1 ANSIBLE_CONFIG=/etc/glusterdr/ansible.cfg \
+	ansible-playbook glusterdr.dr.nightly >"$work/timer.log" 2>&1 || { tail -n 40 "$work/timer.log" >&2; fail "the timer's nightly failed"; }
+sed -n '/^PLAY RECAP/,$p' "$work/timer.log"
+echo "(timer: $((SECONDS - t0))s)"
+on_p1 /usr/local/bin/glusterdr status --json >"$work/status.json"
+python3 - "$work/status.json" "$set_id" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))
+first = sys.argv[2]
+verified = {t['name']: t['last_verified']['set'] for t in st['targets'] if t['last_verified']}
+assert len(verified) == 2 and first in verified.values(), verified
+assert st['verified_copies'] == 2, st
+print('verified copies at %d sites: %s; RPO %.0fs' % (st['verified_copies'], verified, st['rpo_seconds']))
+PY
 
 say "passed in $((SECONDS - started))s"
 echo "the nightly's recap:"
