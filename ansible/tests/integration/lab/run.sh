@@ -116,8 +116,15 @@ play provisioning-1 glusterdr.dr.provisioning_state -e "{\"glusterdr_provisionin
 play provisioning-2 glusterdr.dr.provisioning_state -e "{\"glusterdr_provisioning_state_files\": [\"$here/inventory.ini\"]}"
 [[ $(recap provisioning-2 changed) == 0 ]] || fail "staging an unchanged inventory changed something"
 
+say "glusterdr.dr.nightly with a target the schedule lacks fails, naming it"
+if ansible-playbook -i "$here/inventory.ini" glusterdr.dr.nightly -e glusterdr_nightly_target=nosuch >"$work/nightly-bad.log" 2>&1; then
+	fail "a nightly for a missing target passed"
+fi
+grep -q 'failed: target .*nosuch.* is not in the schedule' "$work/nightly-bad.log" || { tail -n 30 "$work/nightly-bad.log"; fail "the failure does not name the target"; }
+sed -n '/^PLAY RECAP/,$p' "$work/nightly-bad.log"
+
 say "glusterdr.dr.nightly"
-play nightly glusterdr.dr.nightly -v
+play nightly glusterdr.dr.nightly -v -e '{"glusterdr_nightly_sessions": [{"target": "sdsc", "config": {"sync_method": "tarssh"}}, {"target": "tacc", "config": {"sync_method": "tarssh"}}]}'
 on_p1 /usr/local/bin/glusterdr sets --json --log-level warn >"$work/sets.json"
 set_id=$(python3 - "$work/sets.json" <<'PY'
 import json, sys
