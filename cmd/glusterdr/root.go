@@ -52,5 +52,6 @@ func (g *globals) logger() *slog.Logger {
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "gv0 -> host::vol" stays readable
 	return enc.Encode(v)
 }

@@ -248,10 +248,16 @@ func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) er
 			fmt.Sprintf("The workers cannot reach %s: check that the primary's keys are in %s's authorized_keys there (WaitForKeys after create push-pem), that ssh_port is right, and see %s on %s.",
 				w.ref.SecondaryHost, w.ref.User(), w.ref.LogPath(), w.c.Host()))
 	}
-	seen := map[string]bool{}
+	// A worker's Faulty time runs until it is seen working again: gsyncd
+	// restarts a faulty worker, so one that flaps Faulty -> Initializing ->
+	// Faulty is still failing, and must not reset its grace each time.
+	for _, wk := range st.Workers {
+		if wk.Status == WorkerActive || wk.Status == WorkerPassive {
+			delete(w.faultySince, wk.Brick())
+		}
+	}
 	for _, fw := range faulty {
 		b := fw.Brick()
-		seen[b] = true
 		first, ok := w.faultySince[b]
 		if !ok {
 			w.faultySince[b] = now
@@ -259,13 +265,8 @@ func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) er
 		}
 		if now.Sub(first) >= w.o.FaultyGrace {
 			return w.failure(ErrWorkerFaulty, st,
-				fmt.Sprintf("the worker for brick %s has been Faulty for %s", b, now.Sub(first)),
+				fmt.Sprintf("the worker for brick %s has been failing (Faulty, never Active since) for %s", b, now.Sub(first)),
 				fmt.Sprintf("See %s on %s for the worker's error (often SSH keys, the secondary volume, or rsync).", w.ref.LogPath(), fw.PrimaryNode))
-		}
-	}
-	for b := range w.faultySince {
-		if !seen[b] {
-			delete(w.faultySince, b)
 		}
 	}
 	return nil

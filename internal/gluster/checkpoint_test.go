@@ -316,7 +316,7 @@ func TestCycleFaulty(t *testing.T) {
 	if !errors.Is(err, ErrWorkerFaulty) {
 		t.Fatalf("a completed Active worker must not hide a Faulty one; got %v", err)
 	}
-	for _, want := range []string{"the worker for brick vm:/data/glusterfs/bricks/b2 has been Faulty for", "See " + logGv0Vm + " on vm"} {
+	for _, want := range []string{"the worker for brick vm:/data/glusterfs/bricks/b2 has been failing (Faulty, never Active since) for", "See " + logGv0Vm + " on vm"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message lacks %q:\n%v", want, err)
 		}
@@ -342,6 +342,20 @@ func TestCycleTransientFaulty(t *testing.T) {
 	res, err := r.run(CycleOptions{})
 	if err != nil || res.Polls != 6 {
 		t.Fatalf("a worker Faulty for less than the grace must not fail the cycle: %+v, %v", res, err)
+	}
+}
+
+func TestCycleFlappingFaultyFails(t *testing.T) {
+	// gsyncd restarts a failing worker: Faulty, Initializing, Faulty, ...
+	r := newRig(t, cpFixture, func(poll, _ int) reply {
+		if poll%2 == 0 {
+			return detailXML(wk{status: WorkerFaulty})
+		}
+		return detailXML(wk{status: WorkerInitializing})
+	})
+	_, err := r.run(CycleOptions{FaultyGrace: 20 * time.Second, StallAfter: time.Hour})
+	if !errors.Is(err, ErrWorkerFaulty) || !strings.Contains(err.Error(), "never Active since") {
+		t.Fatalf("a worker flapping between Faulty and Initializing must fail after the grace: %v", err)
 	}
 }
 
