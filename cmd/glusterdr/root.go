@@ -36,6 +36,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newSetsCommand(g))
 	root.AddCommand(newSessionCommand(g))
 	root.AddCommand(newCheckpointCommand(g))
+	root.AddCommand(newRestoreDrillCommand(g))
 	return root
 }
 

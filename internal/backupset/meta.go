@@ -162,6 +162,10 @@ type SampleResult struct {
 	Files   int      `json:"files"`
 	Dropped int      `json:"dropped"`
 	Paths   []string `json:"paths"`
+	// Bytes is the size of the files compared; VolumeBytes the size of every
+	// regular file the scan found, i.e. the volume's data.
+	Bytes       int64 `json:"bytes"`
+	VolumeBytes int64 `json:"volume_bytes"`
 }
 
 // EtcdCheck is the etcd snapshot read back from the target.

@@ -41,7 +41,15 @@ type Site struct {
 // Sampler compares a sample of volume files between the copy mounted at
 // root on the site node and the primary; nil when the primary is not
 // reachable.
-type Sampler func(ctx context.Context, site remote.Runner, root string, asOf time.Time) (files int, ms []manifest.Mismatch, err error)
+type Sampler func(ctx context.Context, site remote.Runner, root string, asOf time.Time) (Sampled, []manifest.Mismatch, error)
+
+// Sampled is what a Sampler compared, and the size of the primary's data it
+// drew from.
+type Sampled struct {
+	Files       int
+	Bytes       int64
+	VolumeBytes int64
+}
 
 // Options tune a drill.
 type Options struct {
@@ -106,8 +114,13 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	if opts.Sample == nil {
 		rep.Sample.Skipped = "the primary is not reachable from here"
 	} else {
-		n, ms, err := opts.Sample(ctx, site.Runner, root, asOf)
-		rep.Sample.Files, rep.Sample.Mismatches = n, ms
+		sampled, ms, err := opts.Sample(ctx, site.Runner, root, asOf)
+		rep.Sample.Files, rep.Sample.Mismatches = sampled.Files, ms
+		if err == nil {
+			readBytes += sampled.Bytes
+			readSeconds += time.Since(t).Seconds()
+			rep.VolumeBytes = sampled.VolumeBytes
+		}
 		switch {
 		case err != nil:
 			rep.Sample.Skipped = "the primary could not be sampled: " + err.Error()
@@ -117,7 +130,10 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	}
 	rep.step("sample", t, nil, fmt.Sprintf("%d files", rep.Sample.Files))
 
-	rep.VolumeBytes = usedBytes(ctx, site.Runner, root)
+	if rep.VolumeBytes == 0 {
+		rep.VolumeBytes = usedBytes(ctx, site.Runner, root)
+		rep.RTOModel += "; the primary was not scanned, so the volume's size is the space used on the site's file system"
+	}
 	if readSeconds > 0 {
 		rep.ReadBytesPerSecond = float64(readBytes) / readSeconds
 		rep.RTOSeconds = rep.stepSeconds("etcd") + float64(rep.VolumeBytes)/rep.ReadBytesPerSecond

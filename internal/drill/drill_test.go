@@ -198,11 +198,11 @@ func TestDrillComparesTheVolumeSample(t *testing.T) {
 	at := time.Now().Add(-time.Hour)
 	m := s.addSet(t, at, retention.Full, "", "")
 	opts := s.options([]journal.Entry{verified(m, at)}, time.Now())
-	opts.Sample = func(context.Context, remote.Runner, string, time.Time) (int, []manifest.Mismatch, error) {
-		return 10, []manifest.Mismatch{{Path: "home/alice/data.h5", Problem: "size 0, want 10 (arrived empty)", Severity: manifest.SeverityError}}, nil
+	opts.Sample = func(context.Context, remote.Runner, string, time.Time) (Sampled, []manifest.Mismatch, error) {
+		return Sampled{Files: 10, Bytes: 1000, VolumeBytes: 5000}, []manifest.Mismatch{{Path: "home/alice/data.h5", Problem: "size 0, want 10 (arrived empty)", Severity: manifest.SeverityError}}, nil
 	}
 	rep, err := Run(context.Background(), s.site(), opts)
-	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "home/alice/data.h5") || rep.Sample.Files != 10 {
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "home/alice/data.h5") || rep.Sample.Files != 10 || rep.VolumeBytes != 5000 {
 		t.Errorf("err = %v, sample %+v; want the differing volume file named", err, rep.Sample)
 	}
 	if !strings.Contains(rep.Problem, "differ from the primary") {

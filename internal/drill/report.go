@@ -23,8 +23,9 @@ type Report struct {
 	Manifest   ManifestCheck `json:"manifest"`
 	Etcd       *EtcdCheck    `json:"etcd,omitempty"`
 	Sample     *SampleCheck  `json:"sample,omitempty"`
-	// VolumeBytes is the space used on the site's volume: what a full
-	// restore would copy back.
+	// VolumeBytes is the volume's data, what a full restore copies back: the
+	// size of the primary's files when it was scanned for the sample,
+	// otherwise the space used on the site's file system.
 	VolumeBytes int64 `json:"volume_bytes"`
 	// ReadBytesPerSecond is the rate at which the drill read the copy at
 	// the site; RTOSeconds extrapolates a full restore from it (see RTOModel).
@@ -68,7 +69,7 @@ type SampleCheck struct {
 }
 
 // rtoModel explains RTOSeconds to the operator.
-const rtoModel = "time to restore the etcd snapshot, plus the site volume's used bytes at the rate this drill read the copy at the site"
+const rtoModel = "time to restore the etcd snapshot, plus the volume's data at the rate this drill read and hashed files at the site"
 
 func (r *Report) step(name string, start time.Time, err error, detail string) {
 	s := StepTiming{Name: name, Seconds: time.Since(start).Seconds(), OK: err == nil, Detail: detail}

@@ -166,9 +166,9 @@ func (e *Engine) Store() backupset.Store {
 	return backupset.Store{Files: f, Runner: r, Dir: e.Schedule.Primary.BackupDir}
 }
 
-// backupRel is the backup folder relative to the mount, which is where it
+// BackupRel is the backup folder relative to the mount, which is where it
 // is found in the target's copy of the volume.
-func (e *Engine) backupRel() (string, error) {
+func (e *Engine) BackupRel() (string, error) {
 	p := e.Schedule.Primary
 	rel, ok := strings.CutPrefix(path.Clean(p.BackupDir), path.Clean(p.Mount)+"/")
 	if !ok || rel == "" {
@@ -177,7 +177,8 @@ func (e *Engine) backupRel() (string, error) {
 	return rel, nil
 }
 
-func (e *Engine) target(name string) (schedule.Target, error) {
+// Target is the schedule's target of that name, or an error listing them.
+func (e *Engine) Target(name string) (schedule.Target, error) {
 	t, ok := e.Schedule.Target(name)
 	if !ok {
 		var names []string

@@ -18,7 +18,7 @@ const progressLogEvery = 10 * time.Second
 // replicate runs one checkpoint cycle of the session to m's target:
 // stopped, checkpoint, marker, start, wait, stop.
 func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
-	t, err := e.target(m.Target)
+	t, err := e.Target(m.Target)
 	if err != nil {
 		return err
 	}

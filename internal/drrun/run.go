@@ -44,7 +44,7 @@ func (e *Engine) checkOptions(o RunOptions) error {
 		return fmt.Errorf("unknown step %q: want all or one of %s", s, strings.Join(backupset.Steps, ", "))
 	}
 	if o.Target != "" {
-		if _, err := e.target(o.Target); err != nil {
+		if _, err := e.Target(o.Target); err != nil {
 			return err
 		}
 	}
@@ -53,7 +53,7 @@ func (e *Engine) checkOptions(o RunOptions) error {
 			return err
 		}
 	}
-	_, err := e.backupRel()
+	_, err := e.BackupRel()
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
@@ -17,20 +18,28 @@ import (
 // be identical at the target, which was stopped right after the
 // checkpoint.
 func (e *Engine) sample(ctx context.Context, m *backupset.Meta, vr remote.Runner, targetRoot, setRel string) (backupset.SampleResult, []manifest.Mismatch, error) {
+	return e.SampleVolume(ctx, m.Replication.CheckpointTime, vr, targetRoot, setRel)
+}
+
+// SampleVolume compares a random sample of the primary's volume files that
+// had settled before asOf with the copy mounted at targetRoot on the node
+// vr runs on. exclude lists folders (relative to the volume root) to leave
+// out of the draw; the checkpoint marker is always left out.
+func (e *Engine) SampleVolume(ctx context.Context, asOf time.Time, vr remote.Runner, targetRoot string, exclude ...string) (backupset.SampleResult, []manifest.Mismatch, error) {
 	pr, _ := e.primary()
 	mount := e.Schedule.Primary.Mount
 	res := backupset.SampleResult{Seed: e.seed(), Paths: []string{}}
-	entries, err := manifest.Scan(ctx, pr, mount, manifest.ScanOptions{Exclude: []string{setRel, MarkerName}})
+	entries, err := manifest.Scan(ctx, pr, mount, manifest.ScanOptions{Exclude: append(exclude, MarkerName)})
 	if err != nil {
 		return res, nil, fmt.Errorf("scanning the primary's volume for the sample: %w", err)
 	}
 	for _, en := range entries {
 		if en.Type == manifest.TypeFile {
 			res.Scanned++
+			res.VolumeBytes += en.Size
 		}
 	}
-	cp := m.Replication.CheckpointTime
-	pick := manifest.Sample(entries, e.Schedule.SampleFiles, res.Seed, cp)
+	pick := manifest.Sample(entries, e.Schedule.SampleFiles, res.Seed, asOf)
 	paths := make([]string, len(pick))
 	for i, p := range pick {
 		paths[i] = p.Path
@@ -53,6 +62,7 @@ func (e *Engine) sample(ctx context.Context, m *backupset.Meta, vr remote.Runner
 			continue
 		}
 		p.SHA256 = sum
+		res.Bytes += p.Size
 		want = append(want, p)
 		res.Paths = append(res.Paths, p.Path)
 	}

@@ -48,11 +48,11 @@ func (e *Engine) verifyStep(ctx context.Context, m *backupset.Meta) error {
 // verification could not be carried out.
 func (e *Engine) Verify(ctx context.Context, m *backupset.Meta) (*backupset.Verification, error) {
 	start := time.Now()
-	t, err := e.target(m.Target)
+	t, err := e.Target(m.Target)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := e.backupRel()
+	rel, err := e.BackupRel()
 	if err != nil {
 		return nil, err
 	}

@@ -64,8 +64,12 @@ func (e Entry) Verified() bool { return e.Result == ResultVerified }
 
 // Append adds e to the journal at path on this machine, as one line, and
 // syncs it. The folder is created if needed.
-func Append(path string, e Entry) error {
-	line, err := json.Marshal(e)
+func Append(path string, e Entry) error { return AppendJSON(path, e) }
+
+// AppendJSON adds v to the JSON-lines file at path, as one synced line.
+// Other logs of the product (the restore drills') share this format.
+func AppendJSON(path string, v any) error {
+	line, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -92,8 +96,12 @@ func Append(path string, e Entry) error {
 // Parse reads journal lines. A last line without its newline (a write cut
 // short by a crash) is ignored; a damaged line elsewhere is an error naming
 // its line number.
-func Parse(data []byte) ([]Entry, error) {
-	var entries []Entry
+func Parse(data []byte) ([]Entry, error) { return ParseJSON[Entry](data) }
+
+// ParseJSON reads a JSON-lines file of T, with the same tolerance of a torn
+// last line as Parse.
+func ParseJSON[T any](data []byte) ([]T, error) {
+	var entries []T
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	complete := bytes.HasSuffix(data, []byte("\n"))
@@ -103,7 +111,7 @@ func Parse(data []byte) ([]Entry, error) {
 		if len(line) == 0 {
 			continue
 		}
-		var e Entry
+		var e T
 		if err := json.Unmarshal(line, &e); err != nil {
 			if !complete && n == lines+1 {
 				break // torn last line
@@ -122,6 +130,12 @@ func Parse(data []byte) ([]Entry, error) {
 // the controller, or SFTP to it). A journal that does not exist yet is
 // empty.
 func ReadFile(ctx context.Context, files remote.Files, path string) ([]Entry, error) {
+	return ReadJSONFile[Entry](ctx, files, path)
+}
+
+// ReadJSONFile reads a JSON-lines file of T through files; a missing file
+// is empty.
+func ReadJSONFile[T any](ctx context.Context, files remote.Files, path string) ([]T, error) {
 	data, err := files.ReadFile(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -129,7 +143,7 @@ func ReadFile(ctx context.Context, files remote.Files, path string) ([]Entry, er
 	if err != nil {
 		return nil, fmt.Errorf("journal: reading %s: %w", path, err)
 	}
-	return Parse(data)
+	return ParseJSON[T](data)
 }
 
 // History is what schedule.ChooseTargets needs, per target: when its last
