@@ -37,6 +37,8 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newSessionCommand(g))
 	root.AddCommand(newCheckpointCommand(g))
 	root.AddCommand(newRestoreDrillCommand(g))
+	root.AddCommand(newFailoverCommand(g))
+	root.AddCommand(newFailbackCommand(g))
 	return root
 }
 
