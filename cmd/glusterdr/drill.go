@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -98,7 +97,7 @@ func runDrills(ctx context.Context, e *drrun.Engine, targets []schedule.Target, 
 		}
 		rep, err := drill.Run(ctx, site, opts)
 		if rep != nil && rep.Set != "" {
-			if rerr := drill.Append(path.Join(s.StateDir, drill.FileName), rep); rerr != nil {
+			if rerr := drill.Append(drrun.DrillsPath(s), rep); rerr != nil {
 				err = errors.Join(err, rerr)
 			}
 			reports = append(reports, rep)
@@ -106,6 +105,10 @@ func runDrills(ctx context.Context, e *drrun.Engine, targets []schedule.Target, 
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", t.Name, err))
 		}
+	}
+	// status.json and the metrics show each site's last drill.
+	if err := e.WriteStatus(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	return reports, errors.Join(errs...)
 }

@@ -42,7 +42,7 @@ so it answers even when the primary is gone. It needs no SSH.`,
 func printStatus(w io.Writer, st drrun.Status) {
 	now := st.Updated
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tSECONDARY\tLAST VERIFIED SET\tCOPY OF\tRPO\tLAST RUN")
+	fmt.Fprintln(tw, "TARGET\tSECONDARY\tLAST VERIFIED SET\tCOPY OF\tRPO\tLAST RUN\tLAST DRILL")
 	for _, t := range st.Targets {
 		set, copyOf, rpo, last := "none", "-", "-", "never"
 		if t.LastVerified != nil {
@@ -57,7 +57,11 @@ func printStatus(w io.Writer, st drrun.Status) {
 		if t.LastRun != nil {
 			last = fmt.Sprintf("%s %s (%s)", t.LastRun.Set, t.LastRun.Result, since(t.LastRun.Time, now))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Secondary, set, copyOf, rpo, last)
+		drill := "never"
+		if d := t.LastDrill; d != nil {
+			drill = fmt.Sprintf("%s %s (%s)", d.Set, map[bool]string{true: "passed", false: "failed"}[d.Passed], since(d.Time, now))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Secondary, set, copyOf, rpo, last, drill)
 	}
 	tw.Flush()
 	rpo := "no verified copy"

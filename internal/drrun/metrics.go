@@ -80,6 +80,30 @@ func RenderMetrics(st Status) []byte {
 		lastRun(func(e *journal.Entry) float64 { return e.OverheadSeconds }))
 	family("glusterdr_last_run_bytes", "Bytes in the target's most recent backup set.",
 		lastRun(func(e *journal.Entry) float64 { return float64(e.Bytes) }))
+	family("glusterdr_restore_drill_last_success_timestamp_seconds", "When a restore drill at the target last passed.",
+		perTarget(func(t TargetStatus) (float64, bool) {
+			if t.LastPassedDrill == nil {
+				return 0, false
+			}
+			return float64(t.LastPassedDrill.Time.Unix()), true
+		}))
+	family("glusterdr_restore_drill_last_success", "1 if the target's most recent restore drill passed, 0 if it failed.",
+		perTarget(func(t TargetStatus) (float64, bool) {
+			if t.LastDrill == nil {
+				return 0, false
+			}
+			if t.LastDrill.Passed {
+				return 1, true
+			}
+			return 0, true
+		}))
+	family("glusterdr_restore_drill_rto_seconds", "The RTO the target's most recent restore drill extrapolated.",
+		perTarget(func(t TargetStatus) (float64, bool) {
+			if t.LastDrill == nil {
+				return 0, false
+			}
+			return t.LastDrill.RTOSeconds, true
+		}))
 	family("glusterdr_verified_copies", "How many target sites hold a verified copy.",
 		func(emit func(string, float64)) { emit("", float64(st.VerifiedCopies)) })
 	family("glusterdr_status_timestamp_seconds", "When this file was written.",

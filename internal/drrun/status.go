@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
@@ -50,6 +52,44 @@ type TargetStatus struct {
 	RPOSeconds *float64   `json:"rpo_seconds"`
 	// LastRun is the target's most recent set, verified or not.
 	LastRun *journal.Entry `json:"last_run"`
+	// LastDrill is the newest restore drill at the target, passed or not;
+	// LastPassedDrill the newest that passed.
+	LastDrill       *drill.Record `json:"last_drill"`
+	LastPassedDrill *drill.Record `json:"last_passed_drill"`
+}
+
+// addDrills fills in each target's restore drills from the drill log.
+func addDrills(st *Status, records []drill.Record) {
+	for i := range st.Targets {
+		t := &st.Targets[i]
+		for _, r := range records {
+			if r.Site == t.Name && (t.LastDrill == nil || !r.Time.Before(t.LastDrill.Time)) {
+				t.LastDrill = &r
+			}
+		}
+		if r, ok := drill.LastPassed(records, t.Name); ok {
+			t.LastPassedDrill = &r
+		}
+	}
+}
+
+// DrillsPath is the restore drills' log on the controller.
+func DrillsPath(s *schedule.Schedule) string { return path.Join(s.StateDir, drill.FileName) }
+
+// load builds the status from the journal and the drill log on this
+// machine.
+func load(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, error) {
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(s))
+	if err != nil {
+		return Status{}, err
+	}
+	drills, err := drill.Read(ctx, remote.LocalFiles{}, DrillsPath(s))
+	if err != nil {
+		return Status{}, err
+	}
+	st := BuildStatus(s, entries, now)
+	addDrills(&st, drills)
+	return st, nil
 }
 
 // BuildStatus sums up a schedule's journal at now.
@@ -92,11 +132,10 @@ func BuildStatus(s *schedule.Schedule, entries []journal.Entry, now time.Time) S
 // LoadStatus builds the status from the journal on this machine and says
 // whether a run holds the lock.
 func LoadStatus(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, error) {
-	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(s))
+	st, err := load(ctx, s, now)
 	if err != nil {
 		return Status{}, err
 	}
-	st := BuildStatus(s, entries, now)
 	if h, held, err := runlock.Inspect(s.LockFile); err == nil && held {
 		st.Running = &h
 	}
@@ -109,15 +148,16 @@ func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
 	if err := journal.Append(JournalPath(e.Schedule), journalEntry(m, e.now())); err != nil {
 		return err
 	}
-	return e.writeStatus(ctx)
+	return e.WriteStatus(ctx)
 }
 
-func (e *Engine) writeStatus(ctx context.Context) error {
-	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(e.Schedule))
+// WriteStatus rewrites status.json and the metrics textfile from the
+// journal and the drill log.
+func (e *Engine) WriteStatus(ctx context.Context) error {
+	st, err := load(ctx, e.Schedule, e.now())
 	if err != nil {
 		return err
 	}
-	st := BuildStatus(e.Schedule, entries, e.now())
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
