@@ -39,6 +39,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newRestoreDrillCommand(g))
 	root.AddCommand(newFailoverCommand(g))
 	root.AddCommand(newFailbackCommand(g))
+	root.AddCommand(newBenchCommand(g))
 	return root
 }
 
