@@ -10,7 +10,7 @@
 # with the modules, stages the provisioning state, runs glusterdr.dr.nightly,
 # checks the verified set by reading it back at the site, checks that no
 # secret reached a backup set or a log, runs the nightly again in check mode
-# and checks that nothing changed, and finally runs the nightly timer's own
+# and checks that nothing changed, and finally runs the dr_schedule trigger's
 # command on p1 (the other site's turn) and checks both sites hold a
 # verified copy.
 #
@@ -91,7 +91,13 @@ say "lab up (instance 0)"
 
 say "sites: pools, volumes and sessions at sdsc and tacc (lab demo, one cycle each)"
 for site in sdsc tacc; do
-	"$GLUSTERDR" lab demo --instance 0 --log-level warn --site "$site" | grep -E '^==>' || fail "lab demo --site $site"
+	# lab demo compares the bytes at the site with the primary's. Once, on a
+	# fresh lab, gsyncd's first (hybrid crawl) cycle with tarssh delivered a
+	# short file while the checkpoint completed; the nightly's verification
+	# would then fail on that file too, so this stops here, saying so.
+	"$GLUSTERDR" lab demo --instance 0 --log-level warn --site "$site" | grep -E '^==>' ||
+		fail "lab demo --site $site: the lab's own replication check failed (see above), before the collection ran; \
+the copy at $site is damaged: start again from \`glusterdr lab down\`"
 done
 
 say "building and installing the collection tarball"
@@ -101,9 +107,13 @@ tarball=$(ls "$work"/dist/glusterdr-dr-*.tar.gz)
 ansible-galaxy collection install "$tarball" -p "$work/collections" --force 2>&1 | grep -v 'not part of the configured'
 ansible-doc -t module glusterdr.dr.backup_set >/dev/null
 
-say "glusterdr.dr.install, twice (the binary, the folders, and this collection for the nightly timer)"
-play install-1 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR" -e "glusterdr_install_collection_src=$tarball"
-play install-2 glusterdr.dr.install -e "glusterdr_install_src=$GLUSTERDR" -e "glusterdr_install_collection_src=$tarball"
+say "glusterdr.dr.install, twice (the binary, the folders, and this collection for the nightly trigger)"
+# p1 sees this host's /usr: the collection goes into root's own default
+# collections path there, which is copy-on-write like the rest of /root.
+install_vars=(-e "glusterdr_install_src=$GLUSTERDR" -e "glusterdr_install_collection_src=$tarball"
+	-e glusterdr_install_collections_path=/root/.ansible/collections)
+play install-1 glusterdr.dr.install "${install_vars[@]}"
+play install-2 glusterdr.dr.install "${install_vars[@]}"
 [[ $(recap install-1 changed) -gt 0 ]] || echo "(install-1 changed nothing: p1 already had this binary)"
 [[ $(recap install-2 changed) == 0 ]] || fail "the second install changed something"
 on_p1 /usr/local/bin/glusterdr --version
@@ -180,12 +190,18 @@ snapshot >"$work/after-check.txt"
 diff -u "$work/before-check.txt" "$work/after-check.txt" || fail "the nightly in check mode changed something"
 echo "sets, journal, status.json, every set.json and the sessions are unchanged"
 
-say "the nightly timer's command, on p1 itself: the schedule's rotation alternates to the other site"
+say "the dr_schedule trigger's command, on p1 itself: the schedule's rotation alternates to the other site"
 t0=$SECONDS
-on_p1 env PATH=/usr/sbin:/usr/bin:/sbin:/bin ANSIBLE_NOCOLOR=1 ANSIBLE_CONFIG=/etc/glusterdr/ansible.cfg \
-	ansible-playbook glusterdr.dr.nightly >"$work/timer.log" 2>&1 || { tail -n 40 "$work/timer.log" >&2; fail "the timer's nightly failed"; }
+# As provider/dr_schedule_trigger.go writes it; ssh hands it to p1's shell,
+# hence the single quotes around the JSON.
+trigger_vars='{"glusterdr_hosts": "localhost", "glusterdr_schedule": "/etc/glusterdr/schedule.hcl", "glusterdr_binary": "/usr/local/bin/glusterdr"}'
+on_p1 env PATH=/usr/sbin:/usr/bin:/sbin:/bin ANSIBLE_NOCOLOR=1 \
+	ansible-playbook -i localhost, -c local -e "'$trigger_vars'" glusterdr.dr.nightly >"$work/timer.log" 2>&1 ||
+	{ tail -n 40 "$work/timer.log" >&2; fail "the trigger's nightly failed"; }
 sed -n '/^PLAY RECAP/,$p' "$work/timer.log"
-echo "(timer: $((SECONDS - t0))s)"
+echo "(trigger: $((SECONDS - t0))s)"
+on_p1 env PATH=/usr/sbin:/usr/bin:/sbin:/bin ANSIBLE_CONFIG=/etc/glusterdr/ansible.cfg ansible-inventory --graph glusterdr_controller |
+	grep -q localhost || fail "/etc/glusterdr/ansible.cfg does not name the controller"
 on_p1 /usr/local/bin/glusterdr status --json >"$work/status.json"
 python3 - "$work/status.json" "$set_id" <<'PY'
 import json, sys
