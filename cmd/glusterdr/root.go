@@ -40,6 +40,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newFailoverCommand(g))
 	root.AddCommand(newFailbackCommand(g))
 	root.AddCommand(newBenchCommand(g))
+	root.AddCommand(newReportCommand(g))
 	return root
 }
 
