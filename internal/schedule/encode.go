@@ -121,3 +121,7 @@ func formatDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// FormatDuration is d as Encode writes it ("2h", "1h30m", "90s"), for
+// callers that show a schedule's durations the way its file spells them.
+func FormatDuration(d time.Duration) string { return formatDuration(d) }
