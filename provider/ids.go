@@ -49,3 +49,23 @@ func parseSessionID(id string) (primaryNode string, ref gluster.SessionRef, err 
 	}
 	return parts[0], ref, nil
 }
+
+// scheduleID is "<controller node><path>": the path is absolute, so the
+// first '/' ends the node.
+func scheduleID(node, p string) string { return node + p }
+
+// parseScheduleID reads "<controller node>/<path without its leading />".
+func parseScheduleID(id string) (node, p string, err error) {
+	node, rest, ok := strings.Cut(id, "/")
+	if !ok || rest == "" {
+		return "", "", fmt.Errorf("%q is not <controller node><absolute path>, e.g. ctl.example.org/etc/glusterdr/schedule.hcl", id)
+	}
+	if err := gluster.ValidHost(node); err != nil {
+		return "", "", fmt.Errorf("id %q: controller node: %s", id, plainReason(err))
+	}
+	p = "/" + rest
+	if err := checkAbsolutePath(p); err != nil {
+		return "", "", fmt.Errorf("id %q: path: %v", id, err)
+	}
+	return node, p, nil
+}

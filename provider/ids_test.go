@@ -64,3 +64,49 @@ func TestParseSessionIDRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduleIDRoundTrip(t *testing.T) {
+	for _, c := range []struct{ node, path string }{
+		{"ctl.example.org", "/etc/glusterdr/schedule.hcl"},
+		{"198.18.1.10", "/etc/glusterdr/lab.hcl"},
+		{"2001:db8::10", "/etc/glusterdr/schedule.hcl"},
+	} {
+		id := scheduleID(c.node, c.path)
+		node, p, err := parseScheduleID(id)
+		if err != nil || node != c.node || p != c.path {
+			t.Errorf("parse(%q) = %q, %q, %v", id, node, p, err)
+		}
+	}
+	for id, want := range map[string]string{
+		"ctl.example.org":                  "is not <controller node><absolute path>",
+		"ctl.example.org/":                 "is not <controller node><absolute path>",
+		"-oProxyCommand=x/etc/x.hcl":       "controller node",
+		"ctl/etc/../x.hcl":                 "path",
+		"ctl/etc/glusterdr/schedule.hcl\n": "path",
+	} {
+		if _, _, err := parseScheduleID(id); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parse(%q) = %v, want an error about %q", id, err, want)
+		}
+	}
+}
+
+func TestProvisioningIDRoundTrip(t *testing.T) {
+	id := provisioningID("gluster1", "/var/glfs/global/backup", "initial")
+	if id != "gluster1/var/glfs/global/backup/provisioning/initial" {
+		t.Errorf("id = %q", id)
+	}
+	node, dir, name, err := parseProvisioningID(id)
+	if err != nil || node != "gluster1" || dir != "/var/glfs/global/backup" || name != "initial" {
+		t.Errorf("parse(%q) = %q, %q, %q, %v", id, node, dir, name, err)
+	}
+	for _, bad := range []string{
+		"gluster1/var/glfs/global/backup/initial",
+		"gluster1/provisioning/initial",
+		"gluster1/var/glfs/global/backup/provisioning/Initial",
+		"gluster1/var/glfs/global/backup/provisioning/",
+	} {
+		if _, _, _, err := parseProvisioningID(bad); err == nil {
+			t.Errorf("parse(%q) succeeded", bad)
+		}
+	}
+}

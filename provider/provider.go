@@ -119,12 +119,15 @@ func (p *glusterProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		NewPeerClusterResource,
 		NewGeorepSessionResource,
+		NewScheduleResource,
+		NewProvisioningStateResource,
 	}
 }
 
 func (p *glusterProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewGeorepStatusDataSource,
+		NewBackupSetsDataSource,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -170,4 +171,22 @@ func singleLine() validator.String {
 
 func isAlnum(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// absolutePath accepts a clean absolute path without control characters:
+// paths that go into schedule files, trigger files and cron lines.
+func absolutePath() validator.String {
+	return checkString{what: "a clean absolute path", check: checkAbsolutePath}
+}
+
+func checkAbsolutePath(p string) error {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return fmt.Errorf("%q is not absolute", p)
+	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return fmt.Errorf("%q contains a control character", p)
+	case path.Clean(p) != p:
+		return fmt.Errorf("%q is not clean (write %q)", p, path.Clean(p))
+	}
+	return nil
 }

@@ -1,0 +1,203 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+)
+
+var (
+	_ datasource.DataSource              = (*backupSetsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*backupSetsDataSource)(nil)
+)
+
+// backupSetsReadTimeout is the default time allowed for a read.
+const backupSetsReadTimeout = 2 * time.Minute
+
+// NewBackupSetsDataSource is dr_backup_sets.
+func NewBackupSetsDataSource() datasource.DataSource { return &backupSetsDataSource{} }
+
+type backupSetsDataSource struct {
+	data *providerData
+}
+
+type backupSetsModel struct {
+	ID             types.String   `tfsdk:"id"`
+	PrimaryNode    types.String   `tfsdk:"primary_node"`
+	BackupDir      types.String   `tfsdk:"backup_dir"`
+	Target         types.String   `tfsdk:"target"`
+	Sets           types.List     `tfsdk:"sets"`
+	Unreadable     types.List     `tfsdk:"unreadable"`
+	NewestVerified types.String   `tfsdk:"newest_verified"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// backupSetAttrs describe one set, as backupset.Summary does; the table
+// drives the schema and the object type.
+var backupSetAttrs = []struct {
+	name string
+	typ  attr.Type
+	desc string
+}{
+	{"id", types.StringType, "The set's folder name, `<UTC timestamp>-<target>`."},
+	{"time", types.StringType, "When the set was opened (RFC 3339, UTC)."},
+	{"target", types.StringType, "The target site it was replicated to."},
+	{"tier", types.StringType, "Its retention level: `daily`, `weekly` or `monthly`."},
+	{"kind", types.StringType, "`full` or `incremental`."},
+	{"parent", types.StringType, "The set an incremental builds on; null for a full."},
+	{"status", types.StringType, "`pending` (its cycle is unfinished), `verified` or `failed`."},
+	{"verified", types.BoolType, "Whether reading the set back at its target matched."},
+	{"failed_step", types.StringType, "The step that failed it; null otherwise."},
+	{"next_step", types.StringType, "Where a run resumes an unfinished set; null when its cycle is complete."},
+	{"files", types.Int64Type, "Files in the set."},
+	{"bytes", types.Int64Type, "Bytes in the set: its size."},
+	{"checkpoint_time", types.StringType, "The point in time the target's copy reflects (RFC 3339, UTC); null before replication."},
+	{"verified_at", types.StringType, "When verification matched (RFC 3339, UTC); null when not verified."},
+	{"mismatches", types.Int64Type, "What verification found wrong: errors plus warnings."},
+	{"problem", types.StringType, "Why the set is not verified; null when it is."},
+}
+
+var (
+	backupSetAttrTypes = func() map[string]attr.Type {
+		out := map[string]attr.Type{}
+		for _, a := range backupSetAttrs {
+			out[a.name] = a.typ
+		}
+		return out
+	}()
+	unreadableAttrTypes = map[string]attr.Type{"id": types.StringType, "error": types.StringType}
+)
+
+func (d *backupSetsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	// The name users asked for, like dr_schedule: data blocks say provider = gluster.
+	resp.TypeName = "dr_backup_sets"
+}
+
+func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	setAttrs := map[string]schema.Attribute{}
+	for _, a := range backupSetAttrs {
+		switch a.typ {
+		case types.BoolType:
+			setAttrs[a.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: a.desc}
+		case types.Int64Type:
+			setAttrs[a.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: a.desc}
+		default:
+			setAttrs[a.name] = schema.StringAttribute{Computed: true, MarkdownDescription: a.desc}
+		}
+	}
+	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", backupSetsReadTimeout),
+	}).(schema.SingleNestedAttribute)
+	ta.MarkdownDescription = "How long the read may take, SSH connections included."
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The backup sets in the backup folder on the primary node, oldest first, with their " +
+			"level, target, status, size and what verification at the target found: what `glusterdr sets` lists, read " +
+			"over SFTP from each set's `set.json`.\n\n" +
+			"**The type is `dr_backup_sets`, like `dr_schedule`:** its prefix is not the provider's, so the block says " +
+			"`provider = gluster`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<primary_node><backup_dir>`."},
+			"primary_node": schema.StringAttribute{Required: true, Validators: []validator.String{host()},
+				MarkdownDescription: "The node that mounts the global volume (`dr_schedule`'s `primary.node`)."},
+			"backup_dir": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{absolutePath()},
+				MarkdownDescription: fmt.Sprintf("The backup folder (`dr_schedule`'s `primary.backup_dir`). Default `%s`.", defaultBackupDir)},
+			"target": schema.StringAttribute{Optional: true, Validators: []validator.String{singleLine()},
+				MarkdownDescription: "Only the sets of this target. Default: every target's."},
+			"sets": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The sets, oldest first.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: setAttrs}},
+			"unreadable": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "Folders named like sets whose `set.json` is missing or damaged; retention never deletes them.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":    schema.StringAttribute{Computed: true, MarkdownDescription: "The folder's name."},
+					"error": schema.StringAttribute{Computed: true, MarkdownDescription: "Why it could not be read."},
+				}}},
+			"newest_verified": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "The id of the newest verified set (of `target`, when set); null when there is none."},
+			"timeouts": ta,
+		},
+	}
+}
+
+func (d *backupSetsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *backupSetsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m backupSetsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Read(ctx, backupSetsReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	node := m.PrimaryNode.ValueString()
+	m.BackupDir = types.StringValue(stringOr(m.BackupDir, defaultBackupDir))
+	store := backupset.Store{Files: d.data.files(node), Dir: m.BackupDir.ValueString()}
+	listing, err := store.List(ctx)
+	if err != nil {
+		addError(&resp.Diagnostics, fmt.Sprintf("Could not list the backup sets in %s on %s", store.Dir, node), timeoutHint(err, "read"))
+		return
+	}
+	m.ID = types.StringValue(node + store.Dir)
+	m.observe(listing)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// observe writes a listing into the model, keeping only target's sets when
+// target is set.
+func (m *backupSetsModel) observe(l backupset.Listing) {
+	target := m.Target.ValueString()
+	sets := []attr.Value{}
+	m.NewestVerified = types.StringNull()
+	for _, meta := range l.Sets {
+		s := meta.Summary()
+		if target != "" && s.Target != target {
+			continue
+		}
+		if s.Verified {
+			m.NewestVerified = types.StringValue(s.ID)
+		}
+		sets = append(sets, types.ObjectValueMust(backupSetAttrTypes, map[string]attr.Value{
+			"id": types.StringValue(s.ID), "time": timeValue(s.Opened), "target": types.StringValue(s.Target),
+			"tier": types.StringValue(string(s.Tier)), "kind": types.StringValue(string(s.Kind)),
+			"parent": optionalString(s.Parent), "status": types.StringValue(string(s.Status)),
+			"verified": types.BoolValue(s.Verified), "failed_step": optionalString(s.FailedStep),
+			"next_step": optionalString(s.NextStep), "files": types.Int64Value(int64(s.Files)),
+			"bytes": types.Int64Value(s.Bytes), "checkpoint_time": timeValue(s.CheckpointTime),
+			"verified_at": timeValue(s.VerifiedAt), "mismatches": types.Int64Value(int64(s.Mismatches)),
+			"problem": optionalString(s.Problem),
+		}))
+	}
+	m.Sets = types.ListValueMust(types.ObjectType{AttrTypes: backupSetAttrTypes}, sets)
+	unreadable := []attr.Value{}
+	for _, u := range l.Unreadable {
+		unreadable = append(unreadable, types.ObjectValueMust(unreadableAttrTypes, map[string]attr.Value{
+			"id": types.StringValue(u.ID), "error": types.StringValue(u.Error),
+		}))
+	}
+	m.Unreadable = types.ListValueMust(types.ObjectType{AttrTypes: unreadableAttrTypes}, unreadable)
+}
+
+// optionalString is null for "".
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

@@ -1,0 +1,313 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
+)
+
+// Defaults of dr_schedule.
+const (
+	scheduleCreateTimeout = 5 * time.Minute
+	scheduleReadTimeout   = 2 * time.Minute
+	scheduleUpdateTimeout = 5 * time.Minute
+	scheduleDeleteTimeout = 5 * time.Minute
+
+	defaultSchedulePath  = "/etc/glusterdr/schedule.hcl"
+	defaultGlusterdrPath = "/usr/local/bin/glusterdr"
+	// scheduleFileMode: the file names key files but holds no secret.
+	scheduleFileMode = 0o640
+)
+
+func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
+	optional := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Computed: true}
+	}
+	optionalInt := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{MarkdownDescription: desc, Optional: true, Computed: true}
+	}
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return schema.Schema{
+		MarkdownDescription: "The nightly DR policy: the schedule file that `glusterdr run` and the `glusterdr.dr.nightly` " +
+			"playbook read, written onto the controller node, and the trigger that runs the cycle every night.\n\n" +
+			"**The type is `dr_schedule`, the name users asked for.** Its prefix is not the provider's, so every " +
+			"`dr_schedule` block says `provider = gluster`; without it Terraform looks for a provider called `dr`.\n\n" +
+			"Apply renders the file (canonical HCL, every setting written out) with SFTP, atomically, mode 0640, and " +
+			"installs the trigger: a systemd timer where systemd runs (`/run/systemd/system` exists), an `" + cronFile +
+			"` entry otherwise. The trigger runs the collection's nightly playbook when `glusterdr.dr` is installed on " +
+			"the controller (`ansible-galaxy collection list`), the CLI otherwise.\n\n" +
+			"The attributes from `cron` to `provisioning` mirror the file; their defaults and checks are the engine's " +
+			"own, so `terraform plan` refuses exactly what `glusterdr run` would refuse (a cron expression that does not " +
+			"parse, an unknown time zone, `retention.daily` below 1, a host starting with `-`, …) and warns where it " +
+			"would warn (fewer than 4 dailies).\n\n" +
+			"`terraform plan` reads the file and the trigger back. Drift: the file edited (its `sha256` differs; the " +
+			"settings changed show too) or removed (plan proposes to create it), the trigger removed, edited or (systemd) " +
+			"disabled (`trigger_sha256` differs). Destroy removes the file and the trigger; it never touches the " +
+			"backup sets, the journal or anything else in `state_dir`.\n\n" +
+			"One schedule per controller: the trigger's names are fixed (`" + cronFile + "`, `" + systemdUnit + ".timer`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<controller_node><path>`, e.g. `ctl.example.org/etc/glusterdr/schedule.hcl`; " +
+					"`terraform import` takes the same form.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"controller_node": schema.StringAttribute{
+				MarkdownDescription: "The DR controller: the node that holds the schedule file and the trigger, and runs " +
+					"the nightly cycle (it reaches the other nodes with the `ssh` block's settings). Reached with the " +
+					"provider's SSH settings. Changing it replaces the resource.",
+				Required:      true,
+				Validators:    []validator.String{host()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"path": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Where the schedule file goes on the controller. Default `%s`, where "+
+					"`glusterdr` and the playbook look. Changing it replaces the resource.", defaultSchedulePath),
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(defaultSchedulePath),
+				Validators:    []validator.String{absolutePath()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"glusterdr_path": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The `glusterdr` CLI on the controller, which the trigger runs (directly, "+
+					"or through the playbook). Default `%s`, where the `glusterdr.dr.install` role puts it.", defaultGlusterdrPath),
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultGlusterdrPath),
+				Validators: []validator.String{absolutePath()},
+			},
+			"trigger": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("What starts the cycle: %s. Unset, it is chosen at create: `systemd` "+
+					"where systemd is PID 1, else `cron`. `systemd` installs `%s` and `%s` and enables the timer "+
+					"(`Persistent=true`: a run missed while the controller was down happens at boot); `cron` installs `%s`, "+
+					"whose `CRON_TZ` line cronie honours, while Debian's cron reads the fields in the controller's own time "+
+					"zone (apply warns when that differs from `time_zone`).",
+					quotedList(triggerKinds), systemdService, systemdTimer, cronFile),
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(triggerKinds...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"runner": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("What the trigger runs: %s. Unset, it is chosen at create: `playbook` "+
+					"(`ansible-playbook -i localhost, -c local %s`, with the schedule and the CLI passed as extra vars) when "+
+					"the collection `glusterdr.dr` is installed on the controller, else `glusterdr` "+
+					"(`<glusterdr_path> run --schedule <path>`).", quotedList(runners), nightlyPlaybook),
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(runners...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+
+			"cron": schema.StringAttribute{
+				MarkdownDescription: "When the cycle runs: 5 cron fields (minute hour day-of-month month day-of-week), " +
+					"or `@daily`, `@weekly`, `@monthly`, `@yearly`, `@hourly`, read in `time_zone`. `@every` and a " +
+					"`TZ=` prefix are refused. No default.",
+				Required:   true,
+				Validators: []validator.String{singleLine()},
+			},
+			"time_zone": optional(fmt.Sprintf("IANA time zone the cron fields are read in, e.g. `America/Los_Angeles`. "+
+				"Default `%s`.", schedule.DefaultTimeZone)),
+			"rotation": optional(fmt.Sprintf("Which targets a night replicates to: %s (one target a night, the one whose "+
+				"last verified copy is oldest, so a site that failed is retried first) or `all`. Default `%s`.",
+				"`alternate`", schedule.DefaultRotation)),
+			"checkpoint_timeout": optional(fmt.Sprintf("How long a night waits for the geo-replication checkpoint, as a Go "+
+				"duration. Default `%s`.", schedule.FormatDuration(schedule.DefaultCheckpointTimeout))),
+			"checkpoint_stall_after": optional(fmt.Sprintf("A checkpoint wait in which nothing moves for this long stops and "+
+				"starts the session once, as a Go duration. Default `%s`.", schedule.FormatDuration(schedule.DefaultStallAfter))),
+			"sample_files": optionalInt(fmt.Sprintf("Volume files compared at the target on top of the manifest, per "+
+				"verification; 0 warns. Default `%d`.", schedule.DefaultSampleFiles)),
+			"state_dir": optional(fmt.Sprintf("Folder on the controller for the journal (`journal.jsonl`, read for "+
+				"`last_run`) and `status.json`. Default `%s`.", schedule.DefaultStateDir)),
+			"lock_file": optional(fmt.Sprintf("The run lock on the controller. Default `<state_dir>/%s`.", schedule.DefaultLockFileName)),
+			"metrics_file": optional(fmt.Sprintf("Prometheus textfile for node_exporter, on the controller. Default `%s`.",
+				schedule.DefaultMetricsFile)),
+			"primary":      primaryAttribute(),
+			"targets":      targetsAttribute(),
+			"ssh":          scheduleSSHAttribute(),
+			"retention":    retentionAttribute(),
+			"etcd":         etcdAttribute(),
+			"cluster_dump": clusterDumpAttribute(),
+			"provisioning": scheduleProvisioningAttribute(),
+
+			"sha256": computed("sha256 of the schedule file as read on the controller; plan shows the one apply would " +
+				"write, so an edit made by hand shows as a change."),
+			"next_runs": schema.ListAttribute{
+				MarkdownDescription: "The next 3 run times (RFC 3339, in `time_zone`), as the engine computes them.",
+				ElementType:         stringType, Computed: true,
+			},
+			"last_run":        lastRunAttribute(),
+			"trigger_command": schema.ListAttribute{MarkdownDescription: "The command the trigger runs, as an argument list.", ElementType: stringType, Computed: true},
+			"trigger_files":   schema.ListAttribute{MarkdownDescription: "The trigger's files on the controller.", ElementType: stringType, Computed: true},
+			"trigger_sha256": computed("sha256 of the installed trigger (its files and, for systemd, whether the timer is " +
+				"enabled); empty when it is missing. Plan shows the one apply would install, so a trigger removed, edited or " +
+				"disabled shows as a change."),
+			"timeouts": resourceTimeouts(ctx, scheduleCreateTimeout, scheduleReadTimeout, scheduleUpdateTimeout, scheduleDeleteTimeout),
+		},
+	}
+}
+
+func primaryAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The global volume being protected.",
+		Required:            true,
+		Attributes: map[string]schema.Attribute{
+			"volume": schema.StringAttribute{MarkdownDescription: "The gluster volume. No default.", Required: true},
+			"node": schema.StringAttribute{MarkdownDescription: "The node that mounts it; backup sets are opened there. " +
+				"No default.", Required: true},
+			"mount": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("Where it is mounted on `node`. Default `%s`.",
+				schedule.DefaultMount), Optional: true, Computed: true},
+			"backup_dir": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("The backup folder, inside the mount so "+
+				"that it is replicated. Default `<mount>/%s`.", schedule.DefaultBackupDirName), Optional: true, Computed: true},
+		},
+	}
+}
+
+func targetsAttribute() schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		MarkdownDescription: "The DR sites, in order (rotation `all` replicates in this order; `alternate` breaks ties " +
+			"with it): one geo-replication session from the primary volume to each. At least one.",
+		Required:   true,
+		Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{MarkdownDescription: "The target's name, `[a-z0-9_-]+`, unique; it ends the " +
+				"backup set folders' names. No default.", Required: true},
+			"secondary_host": schema.StringAttribute{MarkdownDescription: "The session's secondary node (`host::volume`): " +
+				"a host name or IPv4 address. No default.", Required: true},
+			"secondary_volume": schema.StringAttribute{MarkdownDescription: "The volume at the site. No default.", Required: true},
+			"primary_volume": schema.StringAttribute{MarkdownDescription: "The session's primary volume. Default " +
+				"`primary.volume`.", Optional: true, Computed: true},
+			"secondary_user": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("The session's user at the site. "+
+				"Default `%s`.", schedule.DefaultSecondaryUser), Optional: true, Computed: true},
+			"ssh_port": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("sshd's port at the site, for gsyncd. "+
+				"Default `%d`.", schedule.DefaultSSHPort), Optional: true, Computed: true},
+			"verify_node": schema.StringAttribute{MarkdownDescription: "The site node that mounts the volume read-only to " +
+				"verify each set. Default `secondary_host`.", Optional: true, Computed: true},
+		}},
+	}
+}
+
+func scheduleSSHAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "How the engine, on the controller, reaches the primary node and the verify nodes. Host keys " +
+			"are always verified. These are paths on the controller, never key material. Default: every field's default.",
+		Optional: true,
+		Computed: true,
+		Attributes: map[string]schema.Attribute{
+			"user": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("SSH user. Default `%s`.", schedule.DefaultNodeUser),
+				Optional: true, Computed: true},
+			"port": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("SSH port. Default `%d`.", schedule.DefaultNodePort),
+				Optional: true, Computed: true},
+			"private_key_file": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("Private key file on the controller. "+
+				"Default `%s`.", schedule.DefaultPrivateKeyFile), Optional: true, Computed: true},
+			"known_hosts_file": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("known_hosts file on the controller. "+
+				"Default `%s`.", schedule.DefaultKnownHostsFile), Optional: true, Computed: true},
+		},
+	}
+}
+
+func retentionAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "How many backup sets are kept, per target. Default: every field's default.",
+		Optional:            true,
+		Computed:            true,
+		Attributes: map[string]schema.Attribute{
+			"daily": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("Daily sets kept, at least 1; fewer than %d "+
+				"draws a warning (a 3-day weekend and one failed night). Default `%d`.", schedule.MinSafeDaily, schedule.DefaultDaily),
+				Optional: true, Computed: true},
+			"weekly": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("Weekly sets kept; every `daily`-th verified "+
+				"daily is promoted. Default `%d`.", schedule.DefaultWeekly), Optional: true, Computed: true},
+			"monthly": schema.Int64Attribute{MarkdownDescription: "Monthly sets kept, promoted from weeklies (needs " +
+				"`weekly` >= 1). Default `0`.", Optional: true, Computed: true},
+			"full_every": schema.Int64Attribute{MarkdownDescription: "Start a new full set after this many sets of a " +
+				"chain, incrementals in between; 0 makes every set a full. Default `0`.", Optional: true, Computed: true},
+		},
+	}
+}
+
+func etcdAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The etcd to snapshot into each set. Unset: no etcd snapshot.",
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"endpoints": schema.ListAttribute{MarkdownDescription: "http:// or https:// URLs. No default.",
+				ElementType: stringType, Required: true},
+			"cacert": schema.StringAttribute{MarkdownDescription: "CA certificate file on the controller. Default: none.",
+				Optional: true, Computed: true},
+			"cert": schema.StringAttribute{MarkdownDescription: "Client certificate file on the controller; with `key`. " +
+				"Default: none.", Optional: true, Computed: true},
+			"key": schema.StringAttribute{MarkdownDescription: "Client key file on the controller (a path, never the key). " +
+				"Default: none.", Optional: true, Computed: true},
+			"dial_timeout": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("Go duration. Default `%s`.",
+				schedule.FormatDuration(schedule.DefaultEtcdDialTimeout)), Optional: true, Computed: true},
+		},
+	}
+}
+
+func clusterDumpAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The Kubernetes cluster dump. Default: the default command.",
+		Optional:            true,
+		Computed:            true,
+		Attributes: map[string]schema.Attribute{
+			"command": schema.ListAttribute{
+				MarkdownDescription: fmt.Sprintf("Argument list run on the primary node (never through a shell); the element "+
+					"`%s` is replaced by the dump folder, and only as a whole element. Default `%q`.",
+					schedule.DirPlaceholder, schedule.DefaultClusterDumpCommand()),
+				ElementType: stringType, Optional: true, Computed: true,
+			},
+		},
+	}
+}
+
+func scheduleProvisioningAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The Ansible provisioning state captured into each set, secrets redacted (see also " +
+			"`gluster_provisioning_state`, which keeps the state of day one). Unset: no capture.",
+		Optional: true,
+		Attributes: map[string]schema.Attribute{
+			"inventory": schema.ListAttribute{MarkdownDescription: "Inventory files on the controller to copy. Default: none.",
+				ElementType: stringType, Optional: true, Computed: true},
+			"image_ref": schema.StringAttribute{MarkdownDescription: "The image reference the platform was built from. " +
+				"Default: empty.", Optional: true, Computed: true},
+			"ansible_inventory_command": schema.ListAttribute{MarkdownDescription: fmt.Sprintf("Argument list run on the "+
+				"controller that prints every host's variables as JSON. Default `%q`.", schedule.DefaultAnsibleInventoryCommand()),
+				ElementType: stringType, Optional: true, Computed: true},
+		},
+	}
+}
+
+func lastRunAttribute() schema.SingleNestedAttribute {
+	c := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The newest entry of the journal (`<state_dir>/journal.jsonl` on the controller); null " +
+			"before the first run.",
+		Computed: true,
+		Attributes: map[string]schema.Attribute{
+			"time":        c("When the set was recorded (RFC 3339, UTC)."),
+			"set":         c("The backup set's id, `<UTC timestamp>-<target>`."),
+			"target":      c("The target it went to."),
+			"result":      c(fmt.Sprintf("`%s` or `%s`.", retention.Verified, retention.Failed)),
+			"failed_step": c("The step that failed; null when verified."),
+			"seconds":     schema.Float64Attribute{MarkdownDescription: "Time spent in the set's steps.", Computed: true},
+			"rpo_seconds": schema.Int64Attribute{MarkdownDescription: "The RPO when read: age of the newest verified copy " +
+				"at any target (its checkpoint). Null without one.", Computed: true},
+		},
+	}
+}
