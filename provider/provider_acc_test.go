@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -264,7 +265,7 @@ func (l *accLab) waitFor(what string, timeout time.Duration, cond func() bool) {
 type expectBefore struct {
 	addr string
 	path []any // map keys (string) and list indexes (int)
-	want any
+	want any   // or a func() string, called when the plan is checked
 }
 
 var _ plancheck.PlanCheck = expectBefore{}
@@ -293,8 +294,12 @@ func (e expectBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 				v = l[s]
 			}
 		}
-		if fmt.Sprint(v) != fmt.Sprint(e.want) {
-			resp.Error = fmt.Errorf("%s: prior %v = %v, want %v", e.addr, e.path, v, e.want)
+		want := e.want
+		if f, ok := want.(func() string); ok { // known only once the step's PreConfig ran
+			want = f()
+		}
+		if fmt.Sprint(v) != fmt.Sprint(want) {
+			resp.Error = fmt.Errorf("%s: prior %v = %v, want %v", e.addr, e.path, v, want)
 		}
 		return
 	}
@@ -302,3 +307,5 @@ func (e expectBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 }
 
 func remoteCommand(argv ...string) remote.Cmd { return remote.Command(argv...) }
+
+func regexpMust(expr string) *regexp.Regexp { return regexp.MustCompile(expr) }
