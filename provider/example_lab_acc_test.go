@@ -11,23 +11,37 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // TestAccExampleLab applies examples/lab, the whole lab topology (two peer
-// clusters, two sessions), and proves that a refresh of it makes one SSH
-// handshake per host, not one per resource: by the nodes' own sshd logs,
-// and by the provider's pool statistics.
+// clusters, two sessions, the nightly schedule on p1 with its cron entry,
+// the provisioning state of day one), then runs on p1 the command that
+// cron entry holds, exactly as cron would, and requires a verified nightly
+// cycle; the plan that follows is empty, and dr_backup_sets lists the set.
+// It also proves that a refresh of it makes one SSH handshake per host, not
+// one per resource: by the nodes' own sshd logs, and by the provider's pool
+// statistics. Destroy removes the schedule and its trigger, never the set.
 func TestAccExampleLab(t *testing.T) {
 	l := newAccLab(t)
 	l.resetSites()
 	t.Cleanup(func() { l.removeBricks("global-dr", "sdsc1", "sdsc2", "tacc1") })
+	// What an earlier run that failed may have left on p1; create refuses to
+	// overwrite it.
+	l.removeAll("p1", "/etc/glusterdr/schedule.hcl", cronFile, labCaptureDir)
 	dir := config.StaticDirectory(l.exampleCopy(filepath.Join("..", "examples", "lab")))
+	inventory, err := filepath.Abs(filepath.Join("..", "examples", "lab", "inventory.yml"))
+	l.must(err)
+	cli := l.glusterdrCLI()
 	vars := func(protect bool) config.Variables {
 		return config.Variables{
 			"lab_json":            config.StringVariable(filepath.Join(l.d.Dir, "lab.json")),
 			"deletion_protection": config.BoolVariable(protect),
+			"glusterdr_path":      config.StringVariable(cli),
+			"inventory_file":      config.StringVariable(inventory),
 		}
 	}
+	var nightly string // the set the nightly run made
 	nodes := []string{"p1", "sdsc1", "sdsc2", "tacc1"}
 	var before map[string]int
 
@@ -35,6 +49,7 @@ func TestAccExampleLab(t *testing.T) {
 	// per step, not per test case.
 	factories := l.factories()
 	resource.Test(t, resource.TestCase{
+		CheckDestroy: func(*terraform.State) error { return l.checkLabScheduleGone(nightly) },
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: factories,
@@ -47,6 +62,10 @@ func TestAccExampleLab(t *testing.T) {
 					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "pinned_host_keys.1", l.pinnedLine("sdsc2")),
 					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "pinned_host_keys.0", l.pinnedLine("tacc1")),
 					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "sync_method", "tarssh"),
+					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger", triggerCron),
+					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger_command.0", cli),
+					resource.TestCheckResourceAttr("gluster_provisioning_state.initial", "status", captureCurrent),
+					func(*terraform.State) error { nightly = l.runLabNightly(); return nil },
 				),
 			},
 			// A plan of the unchanged topology is empty; it refreshes all
@@ -73,6 +92,11 @@ func TestAccExampleLab(t *testing.T) {
 				ProtoV6ProviderFactories: factories,
 				ConfigDirectory:          dir,
 				ConfigVariables:          vars(false),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr("data.dr_backup_sets.lab", "newest_verified", &nightly),
+					resource.TestCheckResourceAttrPtr("dr_schedule.lab", "last_run.set", &nightly),
+					resource.TestCheckResourceAttr("dr_schedule.lab", "last_run.result", "verified"),
+				),
 			},
 		},
 	})

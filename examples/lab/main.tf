@@ -24,6 +24,29 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "glusterdr_path" {
+  description = "The glusterdr CLI as p1 sees it; null: this repository's bin/glusterdr (make build)."
+  type        = string
+  default     = null
+}
+
+variable "inventory_file" {
+  description = "The Ansible inventory the provisioning state is captured from, as p1 sees it; null: inventory.yml beside this file."
+  type        = string
+  default     = null
+}
+
+variable "runner" {
+  description = "What the trigger runs: \"glusterdr\" (the CLI), \"playbook\" (glusterdr.dr.nightly), or null to let the provider look for the collection on p1."
+  type        = string
+  default     = "glusterdr"
+}
+
+locals {
+  glusterdr = coalesce(var.glusterdr_path, abspath("${path.module}/../../bin/glusterdr"))
+  inventory = coalesce(var.inventory_file, abspath("${path.module}/inventory.yml"))
+}
+
 locals {
   lab     = jsondecode(file(var.lab_json))
   node    = { for n in local.lab.nodes : n.name => n }
@@ -84,6 +107,103 @@ resource "gluster_georep_session" "tacc" {
   sync_method      = "tarssh"
 }
 
+# The nightly schedule, written onto p1, the lab's controller, as
+# /etc/glusterdr/schedule.hcl, with its trigger: p1 runs no systemd, so an
+# /etc/cron.d/glusterdr entry (p1's /etc is a copy-on-write layer: this
+# machine's own /etc is untouched).
+#
+# dr_schedule is the name users asked for: its prefix is not the provider's,
+# so the block says `provider = gluster`.
+resource "dr_schedule" "lab" {
+  provider        = gluster
+  controller_node = local.primary
+  glusterdr_path  = local.glusterdr
+  runner          = var.runner
+
+  cron               = "0 2 * * *"
+  time_zone          = "UTC"
+  checkpoint_timeout = "10m"
+  # A lab cycle takes 10-30 s; a stalled checkpoint is stopped and started
+  # after 30 s rather than 3 minutes (LAB-NOTES).
+  checkpoint_stall_after = "30s"
+
+  primary = {
+    volume = local.site["primary"].volume
+    node   = local.primary
+    mount  = local.site["primary"].mount
+  }
+
+  # Each site through its session; sdsc reads the copy back on its second node.
+  targets = [
+    {
+      name             = "sdsc"
+      secondary_host   = gluster_georep_session.sdsc.secondary_node
+      secondary_volume = gluster_georep_session.sdsc.secondary_volume
+      verify_node      = local.node[local.site["sdsc"].nodes[length(local.site["sdsc"].nodes) - 1]].address
+    },
+    {
+      name             = "tacc"
+      secondary_host   = gluster_georep_session.tacc.secondary_node
+      secondary_volume = gluster_georep_session.tacc.secondary_volume
+    },
+  ]
+
+  retention = {
+    daily  = 7
+    weekly = 5
+  }
+
+  etcd = {
+    endpoints = local.lab.etcd.endpoints
+  }
+
+  # The lab has no Kubernetes: its "cluster dump" is glusterd's volume
+  # definitions, a real command on real files.
+  cluster_dump = {
+    command = ["cp", "-a", "/var/lib/glusterd/vols", "{dir}"]
+  }
+
+  provisioning = {
+    inventory                 = [local.inventory]
+    image_ref                 = "registry.example.org/platform/node:lab"
+    ansible_inventory_command = ["ansible-inventory", "-i", local.inventory, "--list"]
+  }
+
+  # How the engine on p1 reaches the nodes: the key and known_hosts the lab
+  # installs in p1's /root/.ssh.
+  ssh = {
+    user             = "root"
+    private_key_file = "/root/.ssh/id_ed25519"
+    known_hosts_file = "/root/.ssh/known_hosts"
+  }
+}
+
+# The provisioning state of day one, in the backup folder on the global
+# volume: replicated to both sites with everything else.
+resource "gluster_provisioning_state" "initial" {
+  controller_node           = dr_schedule.lab.controller_node
+  primary_node              = dr_schedule.lab.primary.node
+  backup_dir                = dr_schedule.lab.primary.backup_dir
+  inventory                 = [local.inventory]
+  image_ref                 = "registry.example.org/platform/node:lab"
+  ansible_inventory_command = ["ansible-inventory", "-i", local.inventory, "--list"]
+}
+
+# The backup sets the nightly runs made; a warning when the newest did not
+# verify.
+data "dr_backup_sets" "lab" {
+  provider     = gluster
+  primary_node = dr_schedule.lab.primary.node
+  backup_dir   = dr_schedule.lab.primary.backup_dir
+}
+
+check "newest_set_verified" {
+  assert {
+    condition     = try(data.dr_backup_sets.lab.sets[length(data.dr_backup_sets.lab.sets) - 1].status, "none") != "failed"
+    error_message = "The newest backup set failed: see glusterdr sets --schedule /etc/glusterdr/schedule.hcl on p1."
+  }
+}
+
 # The live status of the sdsc session, read on every plan: a warning when a
 # worker is Faulty. (Outputs hold only stable values, so that a session the
 # nightly schedule started or stopped does not change them: plan
@@ -109,6 +229,15 @@ output "sessions" {
       id               = s.id
       pinned_host_keys = s.pinned_host_keys
     }
+  }
+}
+
+output "schedule" {
+  description = "Where the schedule is, and the command its trigger runs each night on p1."
+  value = {
+    id              = dr_schedule.lab.id
+    trigger_files   = dr_schedule.lab.trigger_files
+    trigger_command = dr_schedule.lab.trigger_command
   }
 }
 

@@ -1,0 +1,70 @@
+# The nightly DR policy, written onto the controller as
+# /etc/glusterdr/schedule.hcl, with the trigger that runs it every night.
+#
+# dr_schedule is the name users asked for; its prefix is not the provider's
+# ("gluster"), so the block must say `provider = gluster`, or Terraform
+# looks for a provider called "dr".
+resource "dr_schedule" "nightly" {
+  provider        = gluster
+  controller_node = "ctl.example.org"
+
+  # 01:30 every night, on the wall clock of Los Angeles.
+  cron      = "30 1 * * *"
+  time_zone = "America/Los_Angeles"
+  rotation  = "alternate" # one site a night: the one whose verified copy is oldest
+
+  checkpoint_timeout = "3h"
+
+  primary = {
+    volume = "global"
+    node   = "gluster1.example.org" # mounts /var/glfs/global
+  }
+
+  # One geo-replication session per site (gluster_georep_session).
+  targets = [
+    {
+      name             = "sdsc"
+      secondary_host   = gluster_georep_session.sdsc.secondary_node
+      secondary_volume = gluster_georep_session.sdsc.secondary_volume
+      verify_node      = "sdsc2.example.org" # reads the copy back
+    },
+    {
+      name             = "tacc"
+      secondary_host   = gluster_georep_session.tacc.secondary_node
+      secondary_volume = gluster_georep_session.tacc.secondary_volume
+    },
+  ]
+
+  # 7 dailies cover a 3-day weekend and a failed night; every 7th verified
+  # daily becomes one of 5 weeklies.
+  retention = {
+    daily  = 7
+    weekly = 5
+  }
+
+  etcd = {
+    endpoints = ["https://10.0.0.11:2379"]
+    cacert    = "/etc/kubernetes/pki/etcd/ca.crt"
+    cert      = "/etc/kubernetes/pki/etcd/healthcheck-client.crt"
+    key       = "/etc/kubernetes/pki/etcd/healthcheck-client.key"
+  }
+
+  provisioning = {
+    inventory                 = ["/etc/ansible/inventory/hosts.yml"]
+    image_ref                 = "registry.example.org/platform/node:2026.11"
+    ansible_inventory_command = ["ansible-inventory", "-i", "/etc/ansible/inventory/hosts.yml", "--list"]
+  }
+
+  # How the engine, on the controller, reaches the primary and the sites.
+  ssh = {
+    private_key_file = "/etc/glusterdr/id_ed25519"
+    known_hosts_file = "/etc/glusterdr/known_hosts"
+  }
+}
+
+output "nightly" {
+  value = {
+    next_runs = dr_schedule.nightly.next_runs
+    trigger   = dr_schedule.nightly.trigger_command
+  }
+}
