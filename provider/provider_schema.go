@@ -29,6 +29,11 @@ func providerSchema() schema.Schema {
 			"and volumes at the DR sites, and the geo-replication sessions from the primary volume to them — and " +
 			"reaches every node over SSH, exactly as an operator would. `terraform plan` reads the live clusters, " +
 			"so it shows drift: a peer that left, a stopped volume, a session that is gone or configured differently.\n\n" +
+			"It also declares the nightly DR policy: `dr_schedule` writes the schedule file onto the controller node and " +
+			"installs the timer or cron entry that runs the nightly cycle; `gluster_provisioning_state` keeps the Ansible " +
+			"provisioning state of day one in the backup folder; the `dr_backup_sets` data source lists the backup sets " +
+			"with their verification. **`dr_schedule` and `dr_backup_sets` keep the names users asked for: their prefix " +
+			"is not the provider's, so their blocks say `provider = gluster`.**\n\n" +
 			"Host keys are always verified, against `known_hosts_file` or the pinned `host_keys`; trust on first use " +
 			"must be asked for by name. One SSH connection is kept per host for the whole run, whatever the number of " +
 			"resources that use it; each command runs in its own session on it.\n\n" +
