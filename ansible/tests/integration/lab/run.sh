@@ -213,6 +213,12 @@ assert st['verified_copies'] == 2, st
 print('verified copies at %d sites: %s; RPO %.0fs' % (st['verified_copies'], verified, st['rpo_seconds']))
 PY
 
+say "glusterdr.dr.restore_drill: both sites' newest copies restore"
+play restore-drill glusterdr.dr.restore_drill
+grep -q 'Restore drill of .* at sdsc passed' "$work/restore-drill.log" &&
+	grep -q 'Restore drill of .* at tacc passed' "$work/restore-drill.log" ||
+	{ tail -n 40 "$work/restore-drill.log" >&2; fail "the restore drill did not report both sites passing"; }
+
 say "passed in $((SECONDS - started))s"
 echo "the nightly's recap:"
 sed -n '/^PLAY RECAP/,$p' "$work/nightly.log"
