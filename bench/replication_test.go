@@ -44,7 +44,7 @@ func measure(b *testing.B, files int, size int64) {
 	}}
 	for b.Loop() {
 		res, err := bench.Run(ctx, primary, ref, mount, bench.Options{Files: files, FileSize: size,
-			Cycle: gluster.CycleOptions{Timeout: 20 * time.Minute}})
+			Cycle: gluster.CycleOptions{Timeout: 20 * time.Minute, StallAfter: lab.StallAfter}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -74,9 +74,10 @@ func runDemo(ctx context.Context, out io.Writer, conn lab.Conn, site string) err
 
 	step("checkpoint cycle: checkpoint, marker, start, wait, stop")
 	res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{
-		Timeout:  10 * time.Minute,
-		Marker:   markerWriter(conn),
-		Progress: func(p gluster.Progress) { fmt.Fprintf(out, "    %s\n", progressLine(p)) },
+		Timeout:    10 * time.Minute,
+		StallAfter: lab.StallAfter,
+		Marker:     markerWriter(conn),
+		Progress:   func(p gluster.Progress) { fmt.Fprintf(out, "    %s\n", progressLine(p)) },
 	})
 	if err != nil {
 		return err

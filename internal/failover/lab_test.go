@@ -41,7 +41,7 @@ func TestLabFailoverAndFailback(t *testing.T) {
 	p1files, _ := conn.Files("p1")
 	dir := "failover-test/" + time.Now().UTC().Format("20060102T150405Z")
 	before := writeFiles(t, p1files, path.Join(lab.MountPath, dir, "before"), 4)
-	if _, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 5 * time.Minute, Marker: marker(p1files, lab.MountPath)}); err != nil {
+	if _, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 5 * time.Minute, StallAfter: lab.StallAfter, Marker: marker(p1files, lab.MountPath)}); err != nil {
 		t.Fatalf("replicating before the failover: %v", err)
 	}
 
@@ -92,7 +92,7 @@ func TestLabFailoverAndFailback(t *testing.T) {
 
 	topo.Marker = marker(siteNodeFiles, m.Path)
 	start = time.Now()
-	_, err = failover.Execute(ctx, failover.Failback(topo, gluster.CycleOptions{Timeout: 5 * time.Minute}), failover.Options{Yes: true, Out: out,
+	_, err = failover.Execute(ctx, failover.Failback(topo, gluster.CycleOptions{Timeout: 5 * time.Minute, StallAfter: lab.StallAfter}), failover.Options{Yes: true, Out: out,
 		Journal: failover.Journal{Files: remote.LocalFiles{}, Path: filepath.Join(journalDir, "failback-sdsc.json")}})
 	if err != nil {
 		t.Fatalf("failback: %v", err)
@@ -123,7 +123,7 @@ func TestLabFailoverAndFailback(t *testing.T) {
 		t.Errorf("the primary is not writable after failback: %v", err)
 	}
 	// The nightly replication to the site carries on after the switch back.
-	if _, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 5 * time.Minute, Marker: marker(p1files, lab.MountPath)}); err != nil {
+	if _, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 5 * time.Minute, StallAfter: lab.StallAfter, Marker: marker(p1files, lab.MountPath)}); err != nil {
 		t.Errorf("the forward session does not complete a cycle after failback: %v", err)
 	}
 	if !strings.Contains(out.String(), "create the reverse session") {

@@ -176,7 +176,8 @@ func replicateAndCompare(t *testing.T, conn lab.Conn, site string) {
 
 	primary, _ := conn.Gluster("p1")
 	res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{
-		Timeout: 5 * time.Minute,
+		Timeout:    5 * time.Minute,
+		StallAfter: lab.StallAfter,
 		Marker: func(ctx context.Context) error {
 			return files.WriteFile(ctx, lab.MarkerPath, strings.NewReader(time.Now().String()), 0o644)
 		},
