@@ -99,13 +99,3 @@ func TestTimeValue(t *testing.T) {
 		t.Errorf("timeValue = %s", got)
 	}
 }
-
-func TestSameLines(t *testing.T) {
-	a := []string{"h1 ssh-ed25519 AAA", "h2  ssh-ed25519 BBB"}
-	if !sameLines(a, []string{"h2 ssh-ed25519 BBB", "h1 ssh-ed25519 AAA"}) {
-		t.Error("same keys in another order and spacing differ")
-	}
-	if sameLines(a, []string{"h1 ssh-ed25519 AAA"}) || sameLines(a, []string{"h1 ssh-ed25519 AAA", "h2 ssh-ed25519 CCC"}) {
-		t.Error("different keys compare equal")
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -80,7 +79,7 @@ func (r *georepSessionResource) observePinning(ctx context.Context, m *georepSes
 	}
 	inForce := true
 	for _, lines := range held {
-		inForce = inForce && sameLines(lines, want)
+		inForce = inForce && georep.SameKnownHosts(lines, want)
 	}
 	m.InsecureSkipHostKeyPinning = types.BoolValue(!inForce)
 	return nil
@@ -90,52 +89,14 @@ func (r *georepSessionResource) observePinning(ctx context.Context, m *georepSes
 // every primary brick host's files (for the pinned file), and the
 // secondary node.
 func (r *georepSessionResource) nodes(ctx context.Context, m *georepSessionModel) (georep.Nodes, error) {
-	primary := m.PrimaryNode.ValueString()
-	c := r.data.gluster(primary)
-	vol, err := c.VolumeInfo(ctx, m.PrimaryVolume.ValueString())
-	if err != nil {
-		return georep.Nodes{}, err
-	}
-	n := georep.Nodes{Primary: c, Secondary: r.data.runner(m.SecondaryNode.ValueString())}
-	for _, h := range brickHosts(vol) {
-		n.PrimaryFiles = append(n.PrimaryFiles, r.data.files(h))
-	}
-	return n, nil
+	return georep.NodesFor(ctx, r.data.hosts(), r.data.gluster(m.PrimaryNode.ValueString()), m.ref())
 }
 
-// expectedHostKeys are the known_hosts lines to pin for gsyncd: the
-// secondary node and every node that holds a brick of the secondary
-// volume, each with the key that the provider's own SSH handshake verified
-// (against known_hosts or host_keys), at the session's ssh_port.
+// expectedHostKeys are the known_hosts lines to pin for gsyncd, with the
+// keys the provider's own SSH handshakes verified (against known_hosts or
+// host_keys), at the session's ssh_port.
 func (r *georepSessionResource) expectedHostKeys(ctx context.Context, m *georepSessionModel) ([]string, error) {
-	secondary := m.SecondaryNode.ValueString()
-	vol, err := r.data.gluster(secondary).VolumeInfo(ctx, m.SecondaryVolume.ValueString())
-	if err != nil {
-		return nil, err
-	}
-	hosts := append([]string{secondary}, brickHosts(vol)...)
-	slices.Sort(hosts)
-	hosts = slices.Compact(hosts)
-	lines := make([]string, 0, len(hosts))
-	for _, h := range hosts {
-		key, err := r.data.hostKey(ctx, h)
-		if err != nil {
-			return nil, fmt.Errorf("verifying the host key of secondary node %s: %w", h, err)
-		}
-		lines = append(lines, georep.KnownHostsLine(h, m.sshPort(), key))
-	}
-	return lines, nil
-}
-
-// brickHosts lists the distinct hosts of a volume's bricks, in order.
-func brickHosts(v *gluster.Volume) []string {
-	var hosts []string
-	for _, b := range v.Bricks {
-		if !slices.Contains(hosts, b.Host) {
-			hosts = append(hosts, b.Host)
-		}
-	}
-	return hosts
+	return georep.ExpectedHostKeys(ctx, r.data.hosts(), m.ref(), m.sshPort())
 }
 
 // primaryNodesOf lists the primary nodes that run the session's workers;
@@ -151,19 +112,6 @@ func primaryNodesOf(st *gluster.SessionStatus, primary string) []string {
 		nodes = []string{primary}
 	}
 	return nodes
-}
-
-// sameLines compares known_hosts lines as sets, ignoring spacing.
-func sameLines(a, b []string) bool {
-	norm := func(lines []string) []string {
-		out := make([]string, 0, len(lines))
-		for _, l := range lines {
-			out = append(out, strings.Join(strings.Fields(l), " "))
-		}
-		slices.Sort(out)
-		return slices.Compact(out)
-	}
-	return slices.Equal(norm(a), norm(b))
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"log/slog"
 	"os"
 
@@ -34,6 +35,17 @@ func (d *providerData) gluster(node string) *gluster.Client {
 }
 
 var stderrLog = slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+// hosts reaches nodes by name, for the engine's georep helpers.
+func (d *providerData) hosts() georep.Hosts { return dataHosts{d} }
+
+type dataHosts struct{ d *providerData }
+
+func (h dataHosts) Runner(node string) remote.Runner { return h.d.runner(node) }
+func (h dataHosts) Files(node string) remote.Files   { return h.d.files(node) }
+func (h dataHosts) HostKey(ctx context.Context, node string) (ssh.PublicKey, error) {
+	return h.d.hostKey(ctx, node)
+}
 
 // hostKey is node's host key as the provider's own handshake verified it.
 func (d *providerData) hostKey(ctx context.Context, node string) (ssh.PublicKey, error) {

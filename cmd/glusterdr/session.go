@@ -225,15 +225,6 @@ func parseSessionWant(state string, pairs []string) (sessionWant, error) {
 	return want, nil
 }
 
-// sessionHosts reaches the hosts a session command drives.
-type sessionHosts interface {
-	Runner(host string) remote.Runner
-	Files(host string) remote.Files
-	// HostKey is host's key as the controller's own SSH handshake verified
-	// it (against the schedule's known_hosts).
-	HostKey(ctx context.Context, host string) (ssh.PublicKey, error)
-}
-
 // poolHosts reaches hosts over the schedule's SSH settings.
 type poolHosts struct{ nodes drrun.PoolNodes }
 
@@ -245,7 +236,7 @@ func (p poolHosts) HostKey(ctx context.Context, host string) (ssh.PublicKey, err
 
 // sessionCmd is one run of `glusterdr session`.
 type sessionCmd struct {
-	hosts         sessionHosts
+	hosts         georep.Hosts
 	primary       string
 	ref           gluster.SessionRef
 	resetSyncTime bool
@@ -277,10 +268,10 @@ func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessio
 	}
 	res.Before, res.After = before.view, before.view
 	if want.State != sessionAbsent {
-		if want.HostKeys, err = sc.expectedHostKeys(ctx, want.SSHPort); err != nil {
+		if want.HostKeys, err = georep.ExpectedHostKeys(ctx, sc.hosts, sc.ref, want.SSHPort); err != nil {
 			return err
 		}
-		before.view.Pinned = before.view.Exists && georep.Pinned(sc.ref, before.view.Config) && sameKnownHosts(before.pinned, want.HostKeys)
+		before.view.Pinned = before.view.Exists && georep.Pinned(sc.ref, before.view.Config) && georep.SameKnownHosts(before.pinned, want.HostKeys)
 		res.Before, res.After = before.view, before.view
 	}
 	res.Changes = planSession(before.view, want)
@@ -303,7 +294,7 @@ func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessio
 		return err
 	}
 	if want.State != sessionAbsent {
-		after.view.Pinned = after.view.Exists && georep.Pinned(sc.ref, after.view.Config) && sameKnownHosts(after.pinned, want.HostKeys)
+		after.view.Pinned = after.view.Exists && georep.Pinned(sc.ref, after.view.Config) && georep.SameKnownHosts(after.pinned, want.HostKeys)
 	}
 	res.After = after.view
 	return nil
@@ -339,46 +330,6 @@ func (sc *sessionCmd) observe(ctx context.Context) (observed, error) {
 	return o, nil
 }
 
-// expectedHostKeys are the known_hosts lines to pin for gsyncd: the
-// secondary host and every host with a brick of the secondary volume, each
-// with the key the controller's SSH verified, at the session's port.
-func (sc *sessionCmd) expectedHostKeys(ctx context.Context, port int) ([]string, error) {
-	vol, err := gluster.New(sc.hosts.Runner(sc.ref.SecondaryHost)).VolumeInfo(ctx, sc.ref.SecondaryVolume)
-	if err != nil {
-		return nil, fmt.Errorf("reading the secondary volume, to pin its nodes' host keys: %w", err)
-	}
-	hosts := append([]string{sc.ref.SecondaryHost}, brickHosts(vol)...)
-	slices.Sort(hosts)
-	hosts = slices.Compact(hosts)
-	lines := make([]string, 0, len(hosts))
-	for _, h := range hosts {
-		key, err := sc.hosts.HostKey(ctx, h)
-		if err != nil {
-			return nil, fmt.Errorf("verifying the host key of secondary node %s: %w", h, err)
-		}
-		lines = append(lines, georep.KnownHostsLine(h, portOr22(port), key))
-	}
-	return lines, nil
-}
-
-// nodes are the hosts georep needs: the primary's gluster, the files of
-// every host with a brick of the primary volume, and the secondary host.
-func (sc *sessionCmd) nodes(ctx context.Context) (georep.Nodes, error) {
-	c := sc.gluster()
-	vol, err := c.VolumeInfo(ctx, sc.ref.PrimaryVolume)
-	if err != nil {
-		return georep.Nodes{}, err
-	}
-	n := georep.Nodes{Primary: c, Secondary: sc.hosts.Runner(sc.ref.SecondaryHost)}
-	for _, h := range brickHosts(vol) {
-		n.PrimaryFiles = append(n.PrimaryFiles, sc.hosts.Files(h))
-	}
-	if len(n.PrimaryFiles) == 0 {
-		n.PrimaryFiles = []remote.Files{sc.hosts.Files(sc.primary)}
-	}
-	return n, nil
-}
-
 // apply makes the planned changes, in order.
 func (sc *sessionCmd) apply(ctx context.Context, want sessionWant, changes []sessionChange) error {
 	c := sc.gluster()
@@ -388,7 +339,7 @@ func (sc *sessionCmd) apply(ctx context.Context, want sessionWant, changes []ses
 	})
 	if needNodes {
 		var err error
-		if nodes, err = sc.nodes(ctx); err != nil {
+		if nodes, err = georep.NodesFor(ctx, sc.hosts, c, sc.ref); err != nil {
 			return err
 		}
 	}
@@ -501,30 +452,6 @@ func portOr22(p int) int {
 		return schedule.DefaultSSHPort
 	}
 	return p
-}
-
-// brickHosts lists the distinct hosts of a volume's bricks, in order.
-func brickHosts(v *gluster.Volume) []string {
-	var hosts []string
-	for _, b := range v.Bricks {
-		if !slices.Contains(hosts, b.Host) {
-			hosts = append(hosts, b.Host)
-		}
-	}
-	return hosts
-}
-
-// sameKnownHosts compares known_hosts lines as sets, ignoring spacing.
-func sameKnownHosts(a, b []string) bool {
-	norm := func(lines []string) []string {
-		out := make([]string, 0, len(lines))
-		for _, l := range lines {
-			out = append(out, strings.Join(strings.Fields(l), " "))
-		}
-		slices.Sort(out)
-		return slices.Compact(out)
-	}
-	return slices.Equal(norm(a), norm(b))
 }
 
 func workerViews(ws []gluster.Worker) []workerView {

@@ -155,16 +155,6 @@ func TestPredictSession(t *testing.T) {
 	}
 }
 
-func TestSameKnownHosts(t *testing.T) {
-	a := []string{"h1 ssh-ed25519 AAAA", "h2  ssh-ed25519 BBBB"}
-	if !sameKnownHosts(a, []string{"h2 ssh-ed25519 BBBB", "h1 ssh-ed25519 AAAA", "h1 ssh-ed25519 AAAA"}) {
-		t.Fatal("same lines in another order and spacing must match")
-	}
-	if sameKnownHosts(a, a[:1]) || sameKnownHosts(nil, a) {
-		t.Fatal("a missing line must not match")
-	}
-}
-
 // fakeNode answers gluster commands on one host from the fixtures, keeps
 // files in memory and records every command.
 type fakeNode struct {

@@ -1,0 +1,90 @@
+package georep
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+)
+
+// Hosts reaches a deployment's nodes by name: the Terraform provider's
+// pooled connections, or the CLI's from the schedule's SSH settings.
+type Hosts interface {
+	Runner(host string) remote.Runner
+	Files(host string) remote.Files
+	// HostKey is host's key as the caller's own SSH handshake verified it.
+	HostKey(ctx context.Context, host string) (ssh.PublicKey, error)
+}
+
+// NodesFor gathers what Create, PinHostKeys and RemovePinned reach: the
+// primary's gluster client, the files of every host with a brick of the
+// primary volume (each keeps a copy of the pinned known_hosts, since each
+// runs workers), and the secondary host.
+func NodesFor(ctx context.Context, h Hosts, primary *gluster.Client, ref gluster.SessionRef) (Nodes, error) {
+	vol, err := primary.VolumeInfo(ctx, ref.PrimaryVolume)
+	if err != nil {
+		return Nodes{}, err
+	}
+	n := Nodes{Primary: primary, Secondary: h.Runner(ref.SecondaryHost)}
+	for _, host := range BrickHosts(vol) {
+		n.PrimaryFiles = append(n.PrimaryFiles, h.Files(host))
+	}
+	if len(n.PrimaryFiles) == 0 {
+		n.PrimaryFiles = []remote.Files{h.Files(primary.Host())}
+	}
+	return n, nil
+}
+
+// ExpectedHostKeys are the known_hosts lines to pin for gsyncd: the
+// secondary host and every host with a brick of the secondary volume, each
+// with the key the caller's own SSH handshake verified, at port.
+func ExpectedHostKeys(ctx context.Context, h Hosts, ref gluster.SessionRef, port int) ([]string, error) {
+	vol, err := gluster.New(h.Runner(ref.SecondaryHost)).VolumeInfo(ctx, ref.SecondaryVolume)
+	if err != nil {
+		return nil, fmt.Errorf("reading the secondary volume, to pin its nodes' host keys: %w", err)
+	}
+	hosts := append([]string{ref.SecondaryHost}, BrickHosts(vol)...)
+	slices.Sort(hosts)
+	hosts = slices.Compact(hosts)
+	if port == 0 {
+		port = 22
+	}
+	lines := make([]string, 0, len(hosts))
+	for _, host := range hosts {
+		key, err := h.HostKey(ctx, host)
+		if err != nil {
+			return nil, fmt.Errorf("verifying the host key of secondary node %s: %w", host, err)
+		}
+		lines = append(lines, KnownHostsLine(host, port, key))
+	}
+	return lines, nil
+}
+
+// BrickHosts lists the distinct hosts of a volume's bricks, in order.
+func BrickHosts(v *gluster.Volume) []string {
+	var hosts []string
+	for _, b := range v.Bricks {
+		if !slices.Contains(hosts, b.Host) {
+			hosts = append(hosts, b.Host)
+		}
+	}
+	return hosts
+}
+
+// SameKnownHosts compares known_hosts lines as sets, ignoring spacing.
+func SameKnownHosts(a, b []string) bool {
+	norm := func(lines []string) []string {
+		out := make([]string, 0, len(lines))
+		for _, l := range lines {
+			out = append(out, strings.Join(strings.Fields(l), " "))
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(norm(a), norm(b))
+}
