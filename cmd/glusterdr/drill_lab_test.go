@@ -3,11 +3,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,6 +28,7 @@ func TestLabRestoreDrill(t *testing.T) {
 	conn := labConn(t)
 	ensureSession(t, conn, "sdsc")
 	file := writeLabSchedule(t, conn.D, nil)
+	writeVolumeData(t, conn, 12)
 	run := runCLI(t, "run", "--schedule", file, "--target", "sdsc", "--json")
 	if run.code != 0 {
 		t.Fatalf("the nightly run exited %d:\n%s\n%s", run.code, run.stdout, run.stderr)
@@ -100,6 +103,23 @@ func TestLabRestoreDrill(t *testing.T) {
 		}
 		t.Logf("refusal: %s", reps[0].Etcd.Problem)
 	})
+}
+
+// writeVolumeData puts n files of user data on the global volume, settled
+// (dated an hour back) so that the drill's volume sample can draw them.
+func writeVolumeData(t *testing.T, conn lab.Conn, n int) {
+	t.Helper()
+	p1, err := conn.Runner("p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := path.Join(lab.MountPath, "home", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")))
+	script := `dir=$1 n=$2 i=0; mkdir -p "$dir" || exit 1
+while [ "$i" -lt "$n" ]; do head -c 200000 /dev/urandom > "$dir/data-$i.bin" || exit 1; i=$((i + 1)); done
+touch -d '1 hour ago' "$dir"/* "$dir"`
+	if _, err := p1.Run(context.Background(), execCmd("sh", "-c", script, "sh", dir, strconv.Itoa(n))); err != nil {
+		t.Fatalf("writing volume data: %v", err)
+	}
 }
 
 // onSiteBrick finds a set file on the site's bricks: the copy as it is

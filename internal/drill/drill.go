@@ -110,6 +110,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	}
 
 	t = time.Now()
+	scanned := false
 	rep.Sample = &SampleCheck{Mismatches: []manifest.Mismatch{}}
 	if opts.Sample == nil {
 		rep.Sample.Skipped = "the primary is not reachable from here"
@@ -119,7 +120,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 		if err == nil {
 			readBytes += sampled.Bytes
 			readSeconds += time.Since(t).Seconds()
-			rep.VolumeBytes = sampled.VolumeBytes
+			rep.VolumeBytes, scanned = sampled.VolumeBytes, true
 		}
 		switch {
 		case err != nil:
@@ -130,7 +131,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	}
 	rep.step("sample", t, nil, fmt.Sprintf("%d files", rep.Sample.Files))
 
-	if rep.VolumeBytes == 0 {
+	if !scanned {
 		rep.VolumeBytes = usedBytes(ctx, site.Runner, root)
 		rep.RTOModel += "; the primary was not scanned, so the volume's size is the space used on the site's file system"
 	}

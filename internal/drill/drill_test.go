@@ -209,3 +209,20 @@ func TestDrillComparesTheVolumeSample(t *testing.T) {
 		t.Errorf("problem %q", rep.Problem)
 	}
 }
+
+func TestDrillTakesTheVolumeSizeFromTheScanEvenWithNothingToSample(t *testing.T) {
+	s := newFakeSite(t)
+	at := time.Now().Add(-time.Hour)
+	m := s.addSet(t, at, retention.Full, "", "")
+	opts := s.options([]journal.Entry{verified(m, at)}, time.Now())
+	opts.Sample = func(context.Context, remote.Runner, string, time.Time) (Sampled, []manifest.Mismatch, error) {
+		return Sampled{VolumeBytes: 0}, nil, nil
+	}
+	rep, err := Run(context.Background(), s.site(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.VolumeBytes != 0 || strings.Contains(rep.RTOModel, "not scanned") {
+		t.Errorf("volume %d bytes, model %q: an empty volume that was scanned is empty, not the site's file system", rep.VolumeBytes, rep.RTOModel)
+	}
+}
