@@ -21,7 +21,9 @@ const systemPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 // copy-on-write layer: whatever a node writes there (glusterd state, logs,
 // keys, cron entries, the mount point) lands in the node's folder, and the
 // host's own files are never touched.
-var overlays = []string{"/etc", "/var", "/root", "/usr/local", "/opt"}
+// /tmp is one too, rather than a folder of its own, so that a node sees a
+// checkout of this project under the host's /tmp (as CI may place it).
+var overlays = []string{"/etc", "/var", "/root", "/usr/local", "/opt", "/tmp"}
 
 func nodeDir(dir, node string) string { return filepath.Join(dir, "nodes", node) }
 

@@ -43,10 +43,8 @@ func prepareNodeFiles(dir string, all []NodeSpec, n NodeSpec, keys map[string]no
 	if err := os.MkdirAll(filepath.Dir(BrickPath(dir, n.Name, "x")), 0o755); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(nd, "tmp"), 0o1777); err != nil {
-		return err
-	}
-	if err := os.Chmod(filepath.Join(nd, "tmp"), 0o1777); err != nil {
+	// The merged /tmp takes its mode from the upper folder.
+	if err := os.Chmod(upper(dir, n.Name, "/tmp"), 0o777|os.ModeSticky); err != nil {
 		return err
 	}
 	sshDir := filepath.Join(upper(dir, n.Name, "/root"), ".ssh")
@@ -136,14 +134,13 @@ func knownHosts(all []NodeSpec, keys map[string]nodeKeys, withNames bool) string
 	return b.String()
 }
 
-// mountNodeDirs gives the node its own /run and /tmp, its copy-on-write
-// /etc, /var and /root, and its host name.
+// mountNodeDirs gives the node its own /run, its copy-on-write views of
+// the overlaid host folders, and its host name.
 func mountNodeDirs(ctx context.Context, dir string, n Node) error {
 	node := enter(n)
 	steps := [][]string{
 		{"mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run"},
 		{"mkdir", "-p", "/run/sshd", "/run/gluster"},
-		{"mount", "--bind", filepath.Join(nodeDir(dir, n.Name), "tmp"), "/tmp"},
 	}
 	for _, hostDir := range overlays {
 		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s",
