@@ -105,8 +105,9 @@ func (p *glusterProvider) Configure(ctx context.Context, req provider.ConfigureR
 			tflog.Warn(ctx, "closing the previous SSH pool", map[string]any{"error": err.Error()})
 		}
 	}
-	p.pool = remote.NewPool(slog.New(newTflogHandler(ctx)))
-	data := &providerData{pool: p.pool, ssh: settings}
+	log := slog.New(newTflogHandler(ctx))
+	p.pool = remote.NewPool(log)
+	data := &providerData{pool: p.pool, ssh: settings, log: log}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	tflog.Debug(ctx, "gluster provider configured", map[string]any{

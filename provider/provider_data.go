@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"log/slog"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,6 +19,8 @@ import (
 type providerData struct {
 	pool *remote.Pool
 	ssh  *sshSettings
+	// log carries the engine's slog records into Terraform's log.
+	log *slog.Logger
 }
 
 // runner runs commands on node over its pooled connection.
@@ -28,13 +29,14 @@ func (d *providerData) runner(node string) remote.Runner { return d.pool.Runner(
 // files reaches node's files over SFTP on its pooled connection.
 func (d *providerData) files(node string) remote.Files { return d.pool.Files(d.ssh.config(node)) }
 
-// gluster is the gluster CLI client of node. Its retries (a glusterd busy
-// with another transaction) go to stderr, which Terraform keeps in its log.
+// gluster is the gluster CLI client of node; its retries (a glusterd busy
+// with another transaction) are logged to Terraform's log.
 func (d *providerData) gluster(node string) *gluster.Client {
-	return gluster.New(d.runner(node), gluster.WithLogger(stderrLog))
+	if d.log == nil {
+		return gluster.New(d.runner(node))
+	}
+	return gluster.New(d.runner(node), gluster.WithLogger(d.log))
 }
-
-var stderrLog = slog.New(slog.NewTextHandler(os.Stderr, nil))
 
 // hosts reaches nodes by name, for the engine's georep helpers.
 func (d *providerData) hosts() georep.Hosts { return dataHosts{d} }
