@@ -115,14 +115,7 @@ failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 			if err != nil {
 				res.Error = err.Error()
 			}
-			if g.json {
-				if perr := printJSON(c.OutOrStdout(), res); perr != nil {
-					return perr
-				}
-			} else {
-				printCheckpoint(c.OutOrStdout(), res)
-			}
-			return err
+			return printResult(g, c.OutOrStdout(), res, printCheckpoint, err)
 		},
 	}
 	scheduleFlag(cmd, &path)

@@ -52,16 +52,7 @@ there. It exits non-zero when any drill fails, naming what failed.`,
 				targets = []schedule.Target{t}
 			}
 			reports, err := runDrills(c.Context(), e, targets, setID, !noPrimary)
-			if g.json {
-				if perr := printJSON(c.OutOrStdout(), reports); perr != nil {
-					return perr
-				}
-			} else {
-				for _, r := range reports {
-					printDrill(c.OutOrStdout(), r)
-				}
-			}
-			return err
+			return printResult(g, c.OutOrStdout(), reports, printDrills, err)
 		},
 	}
 	scheduleFlag(cmd, &schedulePath)
@@ -111,6 +102,12 @@ func runDrills(ctx context.Context, e *drrun.Engine, targets []schedule.Target, 
 		errs = append(errs, err)
 	}
 	return reports, errors.Join(errs...)
+}
+
+func printDrills(w io.Writer, reports []*drill.Report) {
+	for _, r := range reports {
+		printDrill(w, r)
+	}
 }
 
 func printDrill(w io.Writer, r *drill.Report) {

@@ -53,6 +53,20 @@ func (g *globals) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
+// printResult prints a command's result: as JSON with --json, otherwise as
+// text. It returns the command's own error, which the report may explain,
+// unless printing failed.
+func printResult[T any](g *globals, w io.Writer, v T, text func(io.Writer, T), err error) error {
+	if g.json {
+		if perr := printJSON(w, v); perr != nil {
+			return perr
+		}
+		return err
+	}
+	text(w, v)
+	return err
+}
+
 // printJSON writes v as indented JSON.
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -42,14 +42,7 @@ See cmd/glusterdr/CLI.md for the JSON shapes.`,
 			defer done()
 			o.Command = commandLine()
 			rep, err := e.Run(c.Context(), o)
-			if g.json {
-				if perr := printJSON(c.OutOrStdout(), rep); perr != nil {
-					return perr
-				}
-			} else {
-				printRunReport(c.OutOrStdout(), rep)
-			}
-			return err
+			return printResult(g, c.OutOrStdout(), rep, printRunReport, err)
 		},
 	}
 	scheduleFlag(cmd, &path)

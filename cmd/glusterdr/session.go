@@ -174,14 +174,7 @@ would change (Ansible's check mode). With --json the report is printed even on f
 			if err != nil {
 				res.Error = err.Error()
 			}
-			if g.json {
-				if perr := printJSON(c.OutOrStdout(), res); perr != nil {
-					return perr
-				}
-			} else {
-				printSession(c.OutOrStdout(), res)
-			}
-			return err
+			return printResult(g, c.OutOrStdout(), res, printSession, err)
 		},
 	}
 	scheduleFlag(cmd, &path)

@@ -55,14 +55,7 @@ replicated (of --target). It exits non-zero when the copy is not what was sent.`
 			default:
 				res.Verified = true
 			}
-			if g.json {
-				if perr := printJSON(c.OutOrStdout(), res); perr != nil {
-					return perr
-				}
-			} else {
-				printVerification(c.OutOrStdout(), res)
-			}
-			return err
+			return printResult(g, c.OutOrStdout(), res, printVerification, err)
 		},
 	}
 	scheduleFlag(cmd, &path)
