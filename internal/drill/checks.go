@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -82,7 +81,7 @@ func restoreEtcd(ctx context.Context, files remote.Files, src string, want *back
 	}
 	defer os.RemoveAll(dir)
 	local := filepath.Join(dir, backupset.EtcdFile)
-	if err := fetch(ctx, files, src, local); err != nil {
+	if err := remote.Download(ctx, files, src, local); err != nil {
 		c.Problem = "fetching it: " + err.Error()
 		return c
 	}
@@ -112,20 +111,6 @@ func restoreEtcd(ctx context.Context, files remote.Files, src string, want *back
 	}
 	c.OK = true
 	return c
-}
-
-func fetch(ctx context.Context, files remote.Files, src, dst string) error {
-	in, err := files.Open(ctx, src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	return errors.Join(err, out.Close())
 }
 
 func sha(data []byte) string {

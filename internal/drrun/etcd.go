@@ -33,7 +33,7 @@ func (e *Engine) snapshotEtcd(ctx context.Context, dst string) (*backupset.EtcdI
 			continue
 		}
 		local := filepath.Join(tmp, filepath.Base(f.src))
-		if err := fetch(ctx, pf, f.src, local); err != nil {
+		if err := remote.Download(ctx, pf, f.src, local); err != nil {
 			return nil, fmt.Errorf("etcd: fetching the TLS file %s from %s: %w", f.src, e.Schedule.Primary.Node, err)
 		}
 		*f.dst = local
@@ -84,20 +84,3 @@ func saveFrom(ctx context.Context, cfg etcdsnap.Config, path string) (etcdsnap.I
 	return info, err
 }
 
-// fetch copies a remote file into a new local file of mode 0600.
-func fetch(ctx context.Context, files remote.Files, src, dst string) error {
-	r, err := files.Open(ctx, src)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.ReadFrom(r); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}

@@ -163,7 +163,7 @@ func checkEtcd(ctx context.Context, vf remote.Files, src string, sent *backupset
 	}
 	defer os.RemoveAll(tmp)
 	local := filepath.Join(tmp, backupset.EtcdFile)
-	if err := fetch(ctx, vf, src, local); err != nil {
+	if err := remote.Download(ctx, vf, src, local); err != nil {
 		c.Problem = fmt.Sprintf("fetching it from the target: %v", err)
 		return c
 	}
