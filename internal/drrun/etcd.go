@@ -83,4 +83,3 @@ func saveFrom(ctx context.Context, cfg etcdsnap.Config, path string) (etcdsnap.I
 	}
 	return info, err
 }
-
