@@ -4,10 +4,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -201,4 +204,70 @@ func startRun(t *testing.T, file, ready string) (*exec.Cmd, func() error) {
 		}
 		return nil
 	}
+}
+
+// TestLabVerifyResendsDamagedSetFiles damages the copy at sdsc between the
+// replicate and verify steps, on the site's bricks: set.json emptied (as a
+// new session's first cycle once left it) and a byte of provisioning.json
+// flipped. The verify step sends the two files once more through gsyncd,
+// and the copy at the site is whole again.
+func TestLabVerifyResendsDamagedSetFiles(t *testing.T) {
+	conn := labConn(t)
+	ensureSession(t, conn, "sdsc")
+	file := writeLabSchedule(t, conn.D, nil)
+	src, _ := os.ReadFile(file)
+	s, diags := schedule.Parse(file, src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var id string
+	for _, step := range []string{backupset.StepOpen, backupset.StepFill, backupset.StepReplicate} {
+		r := runCLI(t, "run", "--schedule", file, "--step", step, "--target", "sdsc", "--set", id, "--json")
+		if r.code != 0 {
+			t.Fatalf("step %s exited %d:\n%s\n%s", step, r.code, r.stdout, r.stderr)
+		}
+		id = decode[drrun.Report](t, r).Sets[0].Set.ID
+	}
+	metaAtSite := onSiteBrick(t, conn.D, "sdsc", s, id, backupset.MetaFile)
+	provAtSite := onSiteBrick(t, conn.D, "sdsc", s, id, backupset.ProvisioningFile)
+	if err := os.Truncate(metaAtSite, 0); err != nil {
+		t.Fatal(err)
+	}
+	prov, err := os.ReadFile(provAtSite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := slices.Clone(prov)
+	flipped[len(flipped)/2] ^= 0x20
+	if err := os.WriteFile(provAtSite, flipped, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r := runCLI(t, "run", "--schedule", file, "--step", backupset.StepVerify, "--set", id, "--json")
+	if r.code != 0 {
+		t.Fatalf("verify exited %d:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	m := decode[drrun.Report](t, r).Sets[0].Set
+	v := m.Verification
+	if m.Status != retention.Verified || v.Resent == nil {
+		t.Fatalf("set %s, verification %+v", m.Status, v)
+	}
+	rel := strings.TrimPrefix(s.Primary.BackupDir, s.Primary.Mount+"/") + "/" + id + "/"
+	got := slices.Sorted(slices.Values(v.Resent.Files))
+	if want := []string{rel + backupset.ProvisioningFile, rel + backupset.MetaFile}; !slices.Equal(got, want) {
+		t.Errorf("resent %v, want %v", got, want)
+	}
+	for _, say := range []string{backupset.MetaFile + ": not readable at the target (0 bytes)", backupset.ProvisioningFile + ": content differs"} {
+		if !strings.Contains(v.Resent.FirstProblem, say) {
+			t.Errorf("the first verification does not say %q:\n%s", say, v.Resent.FirstProblem)
+		}
+	}
+	if now, err := os.ReadFile(provAtSite); err != nil || !bytes.Equal(now, prov) {
+		t.Errorf("provisioning.json on the site's brick is not the bytes sent (%v)", err)
+	}
+	data, err := os.ReadFile(onSiteBrick(t, conn.D, "sdsc", s, id, backupset.MetaFile))
+	if site, err := backupset.Decode(data); err != nil || site.ID != id {
+		t.Errorf("set.json at the site: %v", err)
+	}
+	t.Logf("resent %d files in %.1fs after: %s", len(v.Resent.Files), v.Resent.Seconds, v.Resent.FirstProblem)
 }

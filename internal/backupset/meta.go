@@ -145,6 +145,21 @@ type Verification struct {
 	Mismatches []manifest.Mismatch `json:"mismatches"`
 	// Problem sums up why the set failed verification; "" when verified.
 	Problem string `json:"problem,omitempty"`
+	// Resent is set when a first verification failed on files of the set
+	// alone, and they were sent once more before this verification.
+	Resent *Resend `json:"resent,omitempty"`
+}
+
+// Resend records the files of a set sent once more after a first
+// verification failed on them.
+type Resend struct {
+	// Files are relative to the volume root.
+	Files []string `json:"files"`
+	// FirstProblem is what the first verification found.
+	FirstProblem string `json:"first_problem"`
+	// Seconds covers the rewrite, the extra checkpoint cycle and the
+	// verification after it.
+	Seconds float64 `json:"seconds"`
 }
 
 // MaxMismatches caps the mismatches kept in set.json and reports.

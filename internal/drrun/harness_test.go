@@ -194,3 +194,10 @@ func write(t *testing.T, p, content string) {
 		t.Fatal(err)
 	}
 }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

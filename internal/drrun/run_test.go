@@ -127,6 +127,9 @@ func TestRunFailsVerificationNamingTheFiles(t *testing.T) {
 	if got := m.Step(backupset.StepRetention).State; got != backupset.StateSkipped {
 		t.Errorf("retention after a failed verification is %s, want skipped", got)
 	}
+	if h.cycles != 1 || m.Verification.Resent != nil {
+		t.Errorf("a copy that lost user data was sent again (%d cycles): nothing of the set can cure it", h.cycles)
+	}
 	if m.Verification.Etcd.OK || m.Verification.Errors < 2 {
 		t.Errorf("verification: %+v", m.Verification)
 	}
@@ -134,6 +137,83 @@ func TestRunFailsVerificationNamingTheFiles(t *testing.T) {
 	if len(entries) != 1 || entries[0].Verified() || entries[0].FailedStep != backupset.StepVerify {
 		t.Errorf("journal: %+v", entries)
 	}
+}
+
+// TestRunResendsSetFilesLostInTransit: when only files of the set arrive
+// damaged (gsyncd has left one short in a session's first cycle), the verify
+// step rewrites just those on the primary, runs one more cycle and passes.
+func TestRunResendsSetFilesLostInTransit(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.damage = func(site string) {
+		h.damage = nil // the first cycle only
+		sets, _ := filepath.Glob(filepath.Join(site, "backup", "*"))
+		if len(sets) != 1 {
+			t.Fatalf("sets at the site: %v", sets)
+		}
+		must(t, os.WriteFile(filepath.Join(sets[0], backupset.MetaFile), nil, 0o644))
+		must(t, os.Truncate(filepath.Join(sets[0], backupset.EtcdFile), 100))
+		must(t, os.Remove(filepath.Join(sets[0], backupset.ProvisioningFile)))
+	}
+	var before map[string]os.FileInfo
+	h.onReplicate = func(context.Context) error {
+		if before == nil {
+			before = statSet(t, h.primary)
+		}
+		return nil
+	}
+	rep, err := h.eng.Run(ctx, RunOptions{})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, h.logs)
+	}
+	m := rep.Sets[0].Set
+	v := m.Verification
+	if !rep.OK || m.Status != retention.Verified || h.cycles != 2 || v.Resent == nil {
+		t.Fatalf("ok %v, set %s after %d cycles, verification %+v", rep.OK, m.Status, h.cycles, v)
+	}
+	rel := "backup/" + m.ID + "/"
+	want := []string{rel + backupset.EtcdFile, rel + backupset.MetaFile, rel + backupset.ProvisioningFile}
+	if strings.Join(v.Resent.Files, " ") != strings.Join(want, " ") {
+		t.Errorf("resent %v, want %v", v.Resent.Files, want)
+	}
+	for _, say := range []string{rel + "set.json: not readable at the target (0 bytes)", rel + "etcd.snapshot: size 100, want",
+		rel + "provisioning.json: missing at the target"} {
+		if !strings.Contains(v.Resent.FirstProblem, say) {
+			t.Errorf("the first problem does not say %q:\n%s", say, v.Resent.FirstProblem)
+		}
+	}
+	// Only the damaged files were rewritten on the primary; the one missing
+	// at the site was re-created, keeping its private mode.
+	after := statSet(t, h.primary)
+	for name, b := range before {
+		a := after[name]
+		rewritten := !a.ModTime().Equal(b.ModTime()) || !os.SameFile(a, b)
+		if damaged := name == backupset.EtcdFile || name == backupset.ProvisioningFile; rewritten != damaged && name != backupset.MetaFile {
+			t.Errorf("%s rewritten %v on the primary", name, rewritten)
+		}
+	}
+	if os.SameFile(before[backupset.ProvisioningFile], after[backupset.ProvisioningFile]) || after[backupset.ProvisioningFile].Mode().Perm() != 0o600 {
+		t.Errorf("provisioning.json on the primary: same inode %v, mode %v",
+			os.SameFile(before[backupset.ProvisioningFile], after[backupset.ProvisioningFile]), after[backupset.ProvisioningFile].Mode())
+	}
+	if !strings.Contains(h.logs.String(), "sending them once more") {
+		t.Errorf("the resend is not in the log:\n%s", h.logs)
+	}
+}
+
+// statSet stats the files of the one set on the primary, by name.
+func statSet(t *testing.T, primary string) map[string]os.FileInfo {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(primary, "backup", "*", "*"))
+	infos := map[string]os.FileInfo{}
+	for _, f := range files {
+		info, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		infos[filepath.Base(f)] = info
+	}
+	return infos
 }
 
 func TestSecondRunIsRefused(t *testing.T) {

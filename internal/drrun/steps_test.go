@@ -46,25 +46,25 @@ func TestStepByStep(t *testing.T) {
 			t.Fatalf("step %s: %v %+v", step, err, rep)
 		}
 	}
-	// Verification fails once (a damaged copy), and is retried after repair.
+	// Verification fails (the manifest arrives empty, even when sent once
+	// more), and is retried once the copy is sound again.
 	manifestAtSite := filepath.Join(h.sites["tacc"], "backup", id, backupset.ManifestFile)
-	good, err := os.ReadFile(manifestAtSite)
-	if err != nil {
-		t.Fatal(err)
+	emptyManifest := func(string) {
+		if err := os.WriteFile(manifestAtSite, nil, 0o644); err != nil {
+			t.Error(err)
+		}
 	}
-	if err := os.WriteFile(manifestAtSite, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	emptyManifest("tacc")
+	h.damage = emptyManifest
 	_, err = run(RunOptions{Step: backupset.StepVerify})
-	if err == nil || !strings.Contains(err.Error(), "backup/"+id+"/manifest.json: size 0, want") {
-		t.Fatalf("verify of a copy whose manifest arrived empty: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "backup/"+id+"/manifest.json: size 0, want") ||
+		!strings.Contains(err.Error(), "after sending 1 of the set's files once more") {
+		t.Fatalf("verify of a copy whose manifest arrives empty: %v", err)
 	}
 	if m, _ := h.eng.Store().Read(ctx, id); m.Status != retention.Failed {
 		t.Fatalf("set after a failed verification: %s", m.Status)
 	}
-	if err := os.WriteFile(manifestAtSite, good, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	h.damage = nil
 	for _, step := range []string{backupset.StepVerify, backupset.StepRetention, backupset.StepRecord} {
 		if _, err := run(RunOptions{Step: step, Set: id}); err != nil {
 			t.Fatalf("step %s: %v", step, err)

@@ -1,14 +1,18 @@
 package drrun
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +26,9 @@ import (
 // verifyStep verifies m at its target and records the result in m.
 func (e *Engine) verifyStep(ctx context.Context, m *backupset.Meta) error {
 	v, err := e.Verify(ctx, m)
+	if err == nil && !v.Verified {
+		v, err = e.verifyAfterResend(ctx, m, v)
+	}
 	if v != nil {
 		m.Verification = v
 	}
@@ -33,6 +40,36 @@ func (e *Engine) verifyStep(ctx context.Context, m *backupset.Meta) error {
 	}
 	m.Status = retention.Verified
 	return nil
+}
+
+// verifyAfterResend re-sends the set files that first failed verification
+// (see resend.go) and verifies once more. It returns first unchanged when
+// a resend cannot cure the copy.
+func (e *Engine) verifyAfterResend(ctx context.Context, m *backupset.Meta, first *backupset.Verification) (*backupset.Verification, error) {
+	rel, err := e.BackupRel()
+	if err != nil {
+		return first, nil
+	}
+	present, missing, ok := resendable(first, path.Join(rel, m.ID))
+	if !ok {
+		return first, nil
+	}
+	files := append(slices.Clone(present), missing...)
+	e.log().Warn("the copy at the target lacks files of the set; sending them once more", "set", m.ID,
+		"target", m.Target, "files", files, "problem", first.Problem)
+	started := time.Now()
+	if err := e.resend(ctx, m, present, missing); err != nil {
+		first.Problem += fmt.Sprintf("\nsending the files once more failed: %v", err)
+		return first, nil
+	}
+	v, err := e.Verify(ctx, m)
+	if v != nil {
+		v.Resent = &backupset.Resend{Files: files, FirstProblem: first.Problem, Seconds: time.Since(started).Seconds()}
+		if !v.Verified {
+			v.Problem += fmt.Sprintf("\n(after sending %d of the set's files once more)", len(files))
+		}
+	}
+	return v, err
 }
 
 // Verify reads set m back at its target and compares it with what was sent,
@@ -85,7 +122,11 @@ func (e *Engine) Verify(ctx context.Context, m *backupset.Meta) (*backupset.Veri
 		return fail(fmt.Errorf("reading the set back on %s: %w", t.VerifyNode, err))
 	}
 	v.Entries = len(want)
-	ms := prefixed(manifest.Compare(want, got), setRel)
+	ms := manifest.Compare(want, got)
+	if mm := checkMeta(ctx, vf, setRoot, m); mm != nil {
+		ms = append(ms, *mm)
+	}
+	ms = prefixed(ms, setRel)
 
 	if e.Schedule.SampleFiles > 0 && m.Replication != nil {
 		sample, sms, err := e.sample(ctx, m, vr, dir, setRel)
@@ -150,6 +191,35 @@ func (e *Engine) wantedEntries(ctx context.Context, vf remote.Files, setRoot str
 	self := manifest.Entry{Path: backupset.ManifestFile, Type: manifest.TypeFile, Size: int64(len(primaryCopy)),
 		Mode: "0644", SHA256: sha(primaryCopy), Links: 1}
 	return append(man.Entries, self), nil
+}
+
+// checkMeta reads the target's copy of set.json, which a restore at the
+// site starts from: it must decode and describe the same contents. It is
+// not in the manifest, as it changes after every step; the target's copy is
+// the one written when replication began.
+func checkMeta(ctx context.Context, vf remote.Files, setRoot string, m *backupset.Meta) *manifest.Mismatch {
+	bad := func(format string, args ...any) *manifest.Mismatch {
+		return &manifest.Mismatch{Path: backupset.MetaFile, Severity: manifest.SeverityError, Problem: fmt.Sprintf(format, args...)}
+	}
+	data, err := vf.ReadFile(ctx, path.Join(setRoot, backupset.MetaFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		mm := bad("missing at the target")
+		mm.Missing = true
+		return mm
+	}
+	if err != nil {
+		return bad("not readable at the target: %v", err)
+	}
+	site, err := backupset.Decode(data)
+	if err != nil {
+		return bad("not readable at the target (%d bytes): %v", len(data), err)
+	}
+	got, _ := json.Marshal(site.Contents)
+	sent, _ := json.Marshal(m.Contents)
+	if site.ID != m.ID || !bytes.Equal(got, sent) {
+		return bad("describes set %s with other contents than the one sent", site.ID)
+	}
+	return nil
 }
 
 // checkEtcd fetches the snapshot from the target into a private temporary

@@ -32,6 +32,8 @@ type Mismatch struct {
 	Path     string `json:"path"`
 	Problem  string `json:"problem"`
 	Severity string `json:"severity"`
+	// Missing is set when the path is not at the target at all.
+	Missing bool `json:"missing,omitempty"`
 }
 
 func (m Mismatch) String() string {
@@ -92,7 +94,7 @@ func Compare(want []Entry, got map[string]Entry) []Mismatch {
 		g, ok := got[w.Path]
 		switch {
 		case !ok:
-			add(w.Path, SeverityError, "missing at the target")
+			ms = append(ms, Mismatch{Path: w.Path, Problem: "missing at the target", Severity: SeverityError, Missing: true})
 			continue
 		case g.Type != w.Type:
 			add(w.Path, SeverityError, "type %s, want %s", g.Type, w.Type)

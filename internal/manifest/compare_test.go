@@ -46,21 +46,21 @@ func TestCompareCatchesDamageAtTheTarget(t *testing.T) {
 
 	got := observeAndCompare(t, dst, want)
 	wantMs := []Mismatch{
-		{"-leading-dash", "missing at the target", SeverityError},
-		{"data/big.bin", "size 0, want 65536 (arrived empty)", SeverityError},
-		{"dev/sda1", "device 8:2 want 8:1", SeverityError},
-		{"links/b", "hard link to links/a lost (separate inode)", SeverityError},
-		{"secret", "mode 0644 want 0600", SeverityError},
-		{"sparse.img", "not sparse any more (allocated ", SeverityWarning},
-		{"sym", "type file, want symlink", SeverityError},
-		{"with space.txt", "content differs (sha256 ", SeverityError},
+		{"-leading-dash", "missing at the target", SeverityError, true},
+		{"data/big.bin", "size 0, want 65536 (arrived empty)", SeverityError, false},
+		{"dev/sda1", "device 8:2 want 8:1", SeverityError, false},
+		{"links/b", "hard link to links/a lost (separate inode)", SeverityError, false},
+		{"secret", "mode 0644 want 0600", SeverityError, false},
+		{"sparse.img", "not sparse any more (allocated ", SeverityWarning, false},
+		{"sym", "type file, want symlink", SeverityError, false},
+		{"with space.txt", "content differs (sha256 ", SeverityError, false},
 	}
 	if len(got) != len(wantMs) {
 		t.Fatalf("got %d mismatches, want %d:\n%s", len(got), len(wantMs), Report(got))
 	}
 	for i, w := range wantMs {
 		g := got[i]
-		if g.Path != w.Path || g.Severity != w.Severity || !strings.HasPrefix(g.Problem, w.Problem) {
+		if g.Path != w.Path || g.Severity != w.Severity || g.Missing != w.Missing || !strings.HasPrefix(g.Problem, w.Problem) {
 			t.Errorf("mismatch %d: %v, want %v", i, g, w)
 		}
 	}
@@ -161,6 +161,8 @@ func TestCompareProblemsInWords(t *testing.T) {
 				t.Errorf("got %v, want no mismatch", ms)
 			case tt.msg != "" && (len(ms) != 1 || ms[0].Problem != tt.msg || ms[0].Severity != tt.sev || ms[0].Path != "f"):
 				t.Errorf("got %v, want one %s %q", ms, tt.sev, tt.msg)
+			case len(ms) == 1 && ms[0].Missing != (tt.name == "missing"):
+				t.Errorf("missing is %v for %q", ms[0].Missing, tt.msg)
 			}
 		})
 	}
