@@ -46,10 +46,7 @@ func resendable(v *backupset.Verification, setRel string) (present, missing []st
 	return present, missing, true
 }
 
-// rewriteScript rewrites each regular file given in place, byte for byte,
-// or (how = copy) re-creates it from a copy renamed over it, so that gsyncd
-// sees a write, or a new entry, and sends the file again. Anything else is
-// left for the verification that follows to report.
+// rewriteScript is Rewrite's: how (inplace or copy), then the files.
 const rewriteScript = `how=$1; shift
 for f; do
   [ -f "$f" ] && [ ! -L "$f" ] || continue
@@ -59,25 +56,37 @@ for f; do
   esac
 done`
 
+// Rewrite rewrites regular files on r (absolute paths) so that
+// geo-replication sends them again: in place, byte for byte, or, for files
+// missing at the target, from a copy renamed over each, which makes a new
+// entry. Anything else is left for the verification that follows to report.
+func Rewrite(ctx context.Context, r remote.Runner, files []string, missing bool) error {
+	if len(files) == 0 {
+		return nil
+	}
+	how := "inplace"
+	if missing {
+		how = "copy"
+	}
+	_, err := r.Run(ctx, remote.Command(append([]string{"sh", "-c", rewriteScript, "sh", how}, files...)...))
+	return err
+}
+
 // resend rewrites the files on the primary (paths relative to the volume
 // root) and runs one more checkpoint cycle to m's target.
 func (e *Engine) resend(ctx context.Context, m *backupset.Meta, present, missing []string) error {
 	pr, _ := e.primary()
-	rewrite := func(how string, files []string) error {
-		if len(files) == 0 {
-			return nil
+	abs := func(files []string) []string {
+		out := make([]string, len(files))
+		for i, f := range files {
+			out[i] = path.Join(e.Schedule.Primary.Mount, f)
 		}
-		argv := []string{"sh", "-c", rewriteScript, "sh", how}
-		for _, f := range files {
-			argv = append(argv, path.Join(e.Schedule.Primary.Mount, f))
-		}
-		_, err := pr.Run(ctx, remote.Command(argv...))
-		return err
+		return out
 	}
-	if err := rewrite("inplace", present); err != nil {
+	if err := Rewrite(ctx, pr, abs(present), false); err != nil {
 		return fmt.Errorf("rewriting on the primary: %w", err)
 	}
-	if err := rewrite("copy", missing); err != nil {
+	if err := Rewrite(ctx, pr, abs(missing), true); err != nil {
 		return fmt.Errorf("re-creating on the primary: %w", err)
 	}
 	return e.replicate(ctx, m)

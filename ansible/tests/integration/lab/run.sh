@@ -91,10 +91,10 @@ say "lab up (instance 0)"
 
 say "sites: pools, volumes and sessions at sdsc and tacc (lab demo, one cycle each)"
 for site in sdsc tacc; do
-	# lab demo compares the bytes at the site with the primary's. Once, on a
-	# fresh lab, gsyncd's first (hybrid crawl) cycle with tarssh delivered a
-	# short file while the checkpoint completed; the nightly's verification
-	# would then fail on that file too, so this stops here, saying so.
+	# lab demo compares the bytes at the site with the primary's. A new
+	# session's first cycle has delivered a file short while the checkpoint
+	# completed; the demo then writes such files again for one more cycle,
+	# as the nightly's verify step does, and fails if they are still wrong.
 	"$GLUSTERDR" lab demo --instance 0 --log-level warn --site "$site" | grep -E '^==>' ||
 		fail "lab demo --site $site: the lab's own replication check failed (see above), before the collection ran; \
 the copy at $site is damaged: start again from \`glusterdr lab down\`"
