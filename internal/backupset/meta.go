@@ -125,7 +125,9 @@ type Replication struct {
 	// checkpoint to noticing it completed.
 	SyncSeconds float64 `json:"sync_seconds"`
 	Restarts    int     `json:"restarts"`
-	Polls       int     `json:"polls"`
+	// Nudges counts markers written again after the restart.
+	Nudges int `json:"nudges,omitempty"`
+	Polls  int `json:"polls"`
 }
 
 // Verification is what reading the set back at the target found.

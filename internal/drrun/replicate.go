@@ -50,7 +50,8 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	res, err := e.replicator()(ctx, pr, ref, opts)
 	if res != nil {
 		m.Replication = &backupset.Replication{Session: ref.String(), CheckpointTime: res.CheckpointTime.UTC(),
-			CompletedAt: res.CompletedAt.UTC(), SyncSeconds: res.Duration.Seconds(), Restarts: res.Restarts, Polls: res.Polls}
+			CompletedAt: res.CompletedAt.UTC(), SyncSeconds: res.Duration.Seconds(), Restarts: res.Restarts, Nudges: res.Nudges,
+			Polls: res.Polls}
 	}
 	if err != nil {
 		if res != nil && !res.CompletedAt.IsZero() {

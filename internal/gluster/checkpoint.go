@@ -40,8 +40,10 @@ type CycleOptions struct {
 	// Progress, if set, is called after every status poll.
 	Progress func(Progress)
 	// StallAfter: when neither the pending counts, the last-synced times
-	// nor the worker statuses change for this long, the session is stopped
-	// and started once (a stalled changelog crawl was seen to resume so).
+	// nor the worker statuses change for this long, the session is stopped,
+	// the marker written again and the session started, once (a stalled
+	// changelog crawl was seen to resume so). Each later stall of as long
+	// writes the marker again, a fresh change for the crawl to process.
 	StallAfter time.Duration
 	// FaultyGrace is how long a worker may stay Faulty (gsyncd restarts
 	// faulty workers by itself) before the cycle fails.
@@ -88,6 +90,8 @@ type CycleResult struct {
 	Duration time.Duration
 	// Restarts counts stop/start rounds after a stall (0 or 1).
 	Restarts int
+	// Nudges counts markers written again after later stalls.
+	Nudges int
 	// Polls counts status calls made while waiting.
 	Polls int
 	// Final is the status that showed the completion.
@@ -108,7 +112,8 @@ type CycleResult struct {
 // Polling adapts: PollMin after a poll whose pending counts are 0 (with a
 // worker Active) or fell by a tenth or more, unchanged after slower
 // progress, and 1.5 times longer (up to PollMax) when nothing changed. A
-// stall (StallAfter) gets one stop/start. A worker Faulty for longer than
+// stall (StallAfter) gets one stop/marker/start, and each later stall a
+// marker. A worker Faulty for longer than
 // FaultyGrace, a session still Created after StartGrace, and the Timeout
 // all stop the session and return a *CheckpointError naming the cause, the
 // pending counts and what to look at. Any other failure after the start
@@ -202,7 +207,7 @@ func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 		}
 		changed, stalled := w.observe(st, now)
 		if stalled {
-			if err := w.restart(ctx); err != nil {
+			if err := w.unstall(ctx); err != nil {
 				return w.res, w.c.abort(ctx, w.ref, err)
 			}
 			continue
@@ -274,19 +279,32 @@ func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) er
 
 // observe reports whether the workers' statuses, pending counts or
 // last-synced times changed since the last poll, and whether they have
-// stayed the same for StallAfter (which counts only before the first
-// restart).
+// stayed the same for StallAfter.
 func (w *cycleWatch) observe(st *SessionStatus, now time.Time) (changed, stalled bool) {
 	sig := progressSignature(st)
 	if sig != w.lastSig {
 		w.lastSig, w.lastChange = sig, now
 		return true, false
 	}
-	return false, w.res.Restarts == 0 && now.Sub(w.lastChange) >= w.o.StallAfter
+	return false, now.Sub(w.lastChange) >= w.o.StallAfter
 }
 
-func (w *cycleWatch) restart(ctx context.Context) error {
+// unstall restarts the session around a new marker after the first stall,
+// and writes only the marker after any later one.
+func (w *cycleWatch) unstall(ctx context.Context) error {
+	if w.res.Restarts > 0 {
+		if err := w.marker(ctx); err != nil {
+			return err
+		}
+		w.res.Nudges++
+		w.log.Warn("no progress since the restart; wrote the marker again", "stalled_for", w.o.StallAfter, "nudges", w.res.Nudges)
+		w.lastChange = w.c.clock.Now()
+		return nil
+	}
 	if err := w.c.Stop(ctx, w.ref, false); err != nil {
+		return err
+	}
+	if err := w.marker(ctx); err != nil {
 		return err
 	}
 	if err := w.c.Start(ctx, w.ref, false); err != nil {
@@ -298,6 +316,16 @@ func (w *cycleWatch) restart(ctx context.Context) error {
 	w.startedAt, w.lastChange, w.lastSig, w.leftCreated = now, now, "", false
 	clear(w.faultySince)
 	w.interval = w.o.PollMin
+	return nil
+}
+
+func (w *cycleWatch) marker(ctx context.Context) error {
+	if w.o.Marker == nil {
+		return nil
+	}
+	if err := w.o.Marker(ctx); err != nil {
+		return fmt.Errorf("write the checkpoint marker for geo-replication session %s again: %w", w.ref, err)
+	}
 	return nil
 }
 

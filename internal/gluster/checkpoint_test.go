@@ -241,8 +241,12 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Restarts != 1 || r.f.count(cycStart) != 2 || r.f.count(cycStop) != 3 {
-		t.Errorf("restarts %d, starts %d, stops %d", res.Restarts, r.f.count(cycStart), r.f.count(cycStop))
+	if res.Restarts != 1 || res.Nudges != 0 || r.f.count(cycStart) != 2 || r.f.count(cycStop) != 3 {
+		t.Errorf("restarts %d, nudges %d, starts %d, stops %d", res.Restarts, res.Nudges, r.f.count(cycStart), r.f.count(cycStop))
+	}
+	// The restart wrote the marker again while the session was stopped.
+	if want := []string{"marker after " + key(cycCPGet), "marker after " + key(cycStop)}; !reflect.DeepEqual(r.events, want) {
+		t.Errorf("markers: %v, want %v", r.events, want)
 	}
 	if last := r.progress[len(r.progress)-1]; !last.Restarted || r.progress[0].Restarted {
 		t.Errorf("Restarted flags: first %v last %v", r.progress[0].Restarted, last.Restarted)
@@ -257,6 +261,8 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 	}
 }
 
+// TestCycleStallsTwiceRestartsOnlyOnce: after the one restart, each further
+// stall writes the marker again, without another stop/start.
 func TestCycleStallsTwiceRestartsOnlyOnce(t *testing.T) {
 	r := newRig(t, cpFixture, func(_, _ int) reply {
 		return detailXML(pendingW(3, "2026-11-25 17:23:45"))
@@ -267,6 +273,10 @@ func TestCycleStallsTwiceRestartsOnlyOnce(t *testing.T) {
 	}
 	if res.Restarts != 1 || r.f.count(cycStart) != 2 {
 		t.Errorf("restarts %d, starts %d: exactly one restart", res.Restarts, r.f.count(cycStart))
+	}
+	// Stalls of 3 minutes: the restart at 3, markers at 6, 9 and 12.
+	if res.Nudges != 3 || len(r.events) != 5 {
+		t.Errorf("nudges %d, markers %v", res.Nudges, r.events)
 	}
 	if r.lastCommand() != key(cycStop) {
 		t.Error("session not stopped after the timeout")
