@@ -99,7 +99,11 @@ func runDemo(ctx context.Context, out io.Writer, conn lab.Conn, site string) err
 	if len(mismatches) > 0 {
 		// As the nightly verify step does with a set's own files.
 		step("%d files differ at %s; writing them again on p1 for one more cycle:\n%s", len(mismatches), site, manifest.Report(mismatches))
-		if err := resendDemoFiles(ctx, conn, dir, mismatches); err != nil {
+		p1, err := conn.Runner("p1")
+		if err != nil {
+			return err
+		}
+		if err := drrun.RewriteMismatched(ctx, p1, path.Join(lab.MountPath, dir), mismatches); err != nil {
 			return err
 		}
 		if err := cycle(); err != nil {
@@ -118,24 +122,6 @@ func runDemo(ctx context.Context, out io.Writer, conn lab.Conn, site string) err
 		return fmt.Errorf("the bytes at %s differ from the primary:\n%s", site, manifest.Report(mismatches))
 	}
 	return nil
-}
-
-// resendDemoFiles rewrites on p1 the demo files that differ at the site.
-func resendDemoFiles(ctx context.Context, conn lab.Conn, dir string, ms []manifest.Mismatch) error {
-	p1, err := conn.Runner("p1")
-	if err != nil {
-		return err
-	}
-	var present, missing []string
-	for _, m := range ms {
-		p := path.Join(lab.MountPath, dir, m.Path)
-		if m.Missing {
-			missing = append(missing, p)
-		} else {
-			present = append(present, p)
-		}
-	}
-	return errors.Join(drrun.Rewrite(ctx, p1, present, false), drrun.Rewrite(ctx, p1, missing, true))
 }
 
 func writeDemoFiles(ctx context.Context, conn lab.Conn, dir string) error {

@@ -21,32 +21,23 @@ import (
 // that a user may be writing could undo their write.
 
 // resendable returns the files of the set (relative to the volume root)
-// that failed verification, split by whether they exist at the target. ok is
-// false when a resend cannot cure the copy: an error outside the set, an
-// etcd problem with no file to blame, or more errors than were listed.
-func resendable(v *backupset.Verification, setRel string) (present, missing []string, ok bool) {
-	listed := 0
+// that failed verification. ok is false when a resend cannot cure the copy:
+// an error outside the set, or more errors than were listed, or none (an
+// etcd problem with no file to blame).
+func resendable(v *backupset.Verification, setRel string) (files []string, ok bool) {
 	for _, mm := range v.Mismatches {
 		if mm.Severity == manifest.SeverityWarning {
 			continue
 		}
-		listed++
 		if !strings.HasPrefix(mm.Path, setRel+"/") {
-			return nil, nil, false
+			return nil, false
 		}
-		if mm.Missing {
-			missing = append(missing, mm.Path)
-		} else {
-			present = append(present, mm.Path)
-		}
+		files = append(files, mm.Path)
 	}
-	if listed != v.Errors || listed == 0 {
-		return nil, nil, false
-	}
-	return present, missing, true
+	return files, len(files) == v.Errors && len(files) > 0
 }
 
-// rewriteScript is Rewrite's: how (inplace or copy), then the files.
+// rewriteScript is rewrite's: how (inplace or copy), then the files.
 const rewriteScript = `how=$1; shift
 for f; do
   [ -f "$f" ] && [ ! -L "$f" ] || continue
@@ -56,38 +47,45 @@ for f; do
   esac
 done`
 
-// Rewrite rewrites regular files on r (absolute paths) so that
-// geo-replication sends them again: in place, byte for byte, or, for files
-// missing at the target, from a copy renamed over each, which makes a new
-// entry. Anything else is left for the verification that follows to report.
-func Rewrite(ctx context.Context, r remote.Runner, files []string, missing bool) error {
+// RewriteMismatched rewrites on r the regular files that the error
+// mismatches ms name (relative to root), so that geo-replication sends them
+// again: in place, byte for byte, or, for a file missing at the target, from
+// a copy renamed over it, which makes a new entry. Anything else is left for
+// the verification that follows to report.
+func RewriteMismatched(ctx context.Context, r remote.Runner, root string, ms []manifest.Mismatch) error {
+	var present, missing []string
+	for _, mm := range ms {
+		switch {
+		case mm.Severity == manifest.SeverityWarning:
+		case mm.Missing:
+			missing = append(missing, path.Join(root, mm.Path))
+		default:
+			present = append(present, path.Join(root, mm.Path))
+		}
+	}
+	if err := rewrite(ctx, r, "inplace", present); err != nil {
+		return fmt.Errorf("rewriting on %s: %w", r.Host(), err)
+	}
+	if err := rewrite(ctx, r, "copy", missing); err != nil {
+		return fmt.Errorf("re-creating on %s: %w", r.Host(), err)
+	}
+	return nil
+}
+
+func rewrite(ctx context.Context, r remote.Runner, how string, files []string) error {
 	if len(files) == 0 {
 		return nil
-	}
-	how := "inplace"
-	if missing {
-		how = "copy"
 	}
 	_, err := r.Run(ctx, remote.Command(append([]string{"sh", "-c", rewriteScript, "sh", how}, files...)...))
 	return err
 }
 
-// resend rewrites the files on the primary (paths relative to the volume
-// root) and runs one more checkpoint cycle to m's target.
-func (e *Engine) resend(ctx context.Context, m *backupset.Meta, present, missing []string) error {
+// resend rewrites on the primary the files the mismatches name (relative to
+// the volume root) and runs one more checkpoint cycle to m's target.
+func (e *Engine) resend(ctx context.Context, m *backupset.Meta, ms []manifest.Mismatch) error {
 	pr, _ := e.primary()
-	abs := func(files []string) []string {
-		out := make([]string, len(files))
-		for i, f := range files {
-			out[i] = path.Join(e.Schedule.Primary.Mount, f)
-		}
-		return out
-	}
-	if err := Rewrite(ctx, pr, abs(present), false); err != nil {
-		return fmt.Errorf("rewriting on the primary: %w", err)
-	}
-	if err := Rewrite(ctx, pr, abs(missing), true); err != nil {
-		return fmt.Errorf("re-creating on the primary: %w", err)
+	if err := RewriteMismatched(ctx, pr, e.Schedule.Primary.Mount, ms); err != nil {
+		return err
 	}
 	return e.replicate(ctx, m)
 }

@@ -172,7 +172,8 @@ func TestRunResendsSetFilesLostInTransit(t *testing.T) {
 		t.Fatalf("ok %v, set %s after %d cycles, verification %+v", rep.OK, m.Status, h.cycles, v)
 	}
 	rel := "backup/" + m.ID + "/"
-	want := []string{rel + backupset.EtcdFile, rel + backupset.MetaFile, rel + backupset.ProvisioningFile}
+	// In the order the first verification reported them.
+	want := []string{rel + backupset.EtcdFile, rel + backupset.ProvisioningFile, rel + backupset.MetaFile}
 	if strings.Join(v.Resent.Files, " ") != strings.Join(want, " ") {
 		t.Errorf("resent %v, want %v", v.Resent.Files, want)
 	}

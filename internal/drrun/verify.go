@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -50,15 +49,14 @@ func (e *Engine) verifyAfterResend(ctx context.Context, m *backupset.Meta, first
 	if err != nil {
 		return first, nil
 	}
-	present, missing, ok := resendable(first, path.Join(rel, m.ID))
+	files, ok := resendable(first, path.Join(rel, m.ID))
 	if !ok {
 		return first, nil
 	}
-	files := append(slices.Clone(present), missing...)
 	e.log().Warn("the copy at the target lacks files of the set; sending them once more", "set", m.ID,
 		"target", m.Target, "files", files, "problem", first.Problem)
 	started := time.Now()
-	if err := e.resend(ctx, m, present, missing); err != nil {
+	if err := e.resend(ctx, m, first.Mismatches); err != nil {
 		first.Problem += fmt.Sprintf("\nsending the files once more failed: %v", err)
 		return first, nil
 	}
