@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
 // The checks below return an error phrased to follow "<attribute>: ".
@@ -67,10 +69,12 @@ func eachPath(paths []string) error {
 	return nil
 }
 
-// validHost accepts a host name or an IPv4 or IPv6 address. Nothing that a
-// shell or ssh could read as an option or an operator gets through.
+// validHost accepts what gluster and ssh accept as a host: an IPv4 or IPv6
+// address, or an RFC 1123 host name (no '_', which passes a lax check and is
+// then refused by gluster). It is gluster's own rule, so that the schedule
+// can never pass a host the session would refuse.
 func validHost(h string) error {
-	return validWord(h, "host", 253, ".-_:")
+	return plainInvalid(gluster.ValidHost(h))
 }
 
 // validSecondaryHost is validHost without IPv6 addresses: gluster names the
@@ -87,9 +91,18 @@ func validUser(u string) error {
 	return validWord(u, "user name", 32, ".-_")
 }
 
-// validVolume accepts a gluster volume name.
+// validVolume accepts a gluster volume name, by gluster's own rule.
 func validVolume(v string) error {
-	return validWord(v, "volume name", 64, "-_")
+	return plainInvalid(gluster.ValidVolumeName(v))
+}
+
+// plainInvalid drops the "invalid argument" prefix of gluster's checks: a
+// diagnostic already says the value is invalid.
+func plainInvalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), gluster.ErrInvalid.Error()+": "))
 }
 
 func validWord(w, what string, maxLen int, punctuation string) error {
