@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 
@@ -58,6 +59,26 @@ func validPath(p string) error {
 		return fmt.Errorf("%q holds a control character", p)
 	}
 	return nil
+}
+
+// cleanPath refuses "..", ".", "//" and a trailing '/': a path that means
+// what it says, so that "inside" checks hold.
+func cleanPath(p string) error {
+	if c := path.Clean(p); c != p {
+		return fmt.Errorf("%q is not a clean path; write %q", p, c)
+	}
+	return nil
+}
+
+// inside requires a path strictly inside dir. The backup folder must be on
+// the global volume, or nothing of it would be replicated and verified.
+func inside(dir string) check[string] {
+	return func(p string) error {
+		if !strings.HasPrefix(p, strings.TrimSuffix(path.Clean(dir), "/")+"/") {
+			return fmt.Errorf("%q is not inside primary.mount %q: the backup sets would not be replicated, so nothing could be verified at a target", p, dir)
+		}
+		return nil
+	}
 }
 
 func eachPath(paths []string) error {
