@@ -6,7 +6,7 @@ set -eu
 packages="
   glusterfs-server glusterfs-client attr rsync
   openssh-server openssh-client
-  iproute2 util-linux
+  iproute2 util-linux tini
   etcd-server etcd-client
   ansible ansible-lint yamllint
   python3-pytest python3-pytest-xdist python3-pytest-forked python3-mock

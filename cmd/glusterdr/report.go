@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,11 +43,19 @@ newest set was verified) against the three that audited systems commonly require
 				sets = append(sets, m.Summary())
 			}
 			r := report.Build(st, entries, sets, setsErr)
+			if setsErr != nil {
+				// The report is printed, but a report without the sets is no
+				// posture: the command fails so that nobody reads it as one.
+				setsErr = fmt.Errorf("the report lacks the backup sets: %w", setsErr)
+			}
 			if g.json {
-				return printJSON(c.OutOrStdout(), r)
+				if err := printJSON(c.OutOrStdout(), r); err != nil {
+					return err
+				}
+				return setsErr
 			}
 			report.Render(c.OutOrStdout(), r)
-			return nil
+			return setsErr
 		},
 	}
 	scheduleFlag(cmd, &path)

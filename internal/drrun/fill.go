@@ -12,6 +12,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/kubedump"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/provstate"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
 // fill puts the provisioning state, the etcd snapshot and the cluster dump
@@ -51,7 +52,7 @@ func (e *Engine) fill(ctx context.Context, m *backupset.Meta) error {
 	}
 
 	entries, err := manifest.Scan(ctx, pr, store.Path(m.ID), manifest.ScanOptions{Hash: true,
-		Exclude: []string{backupset.MetaFile, backupset.MetaFile + ".part", backupset.ManifestFile, backupset.ManifestFile + ".part"}})
+		Exclude: ownFiles(backupset.MetaFile, backupset.ManifestFile)})
 	if err != nil {
 		return err
 	}
@@ -80,4 +81,15 @@ func (e *Engine) fill(ctx context.Context, m *backupset.Meta) error {
 	m.Contents.ClusterDump = dump
 	e.log().Info("backup set filled", "set", m.ID, "files", m.Contents.Files, "bytes", m.Contents.Bytes)
 	return nil
+}
+
+// ownFiles are the set's files that change after the manifest is made, with
+// what remote.Files.WriteFile leaves of them while it writes (or after a
+// crash): the manifest cannot hold them.
+func ownFiles(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, n, n+remote.PartSuffix, n+remote.PartSuffix+".d")
+	}
+	return out
 }

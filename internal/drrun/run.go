@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
@@ -76,8 +77,38 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 		if errors.As(err, &se) {
 			rep.FailedStep = se.Step
 		}
+		if !o.Plan && o.step() == StepAll && len(rep.Sets) == 0 {
+			e.recordUnopened(ctx, o, start, err)
+		}
 	}
 	return rep, err
+}
+
+// recordUnopened puts on record a night that failed before it could open a
+// set (the primary unreachable, the backup folder unreadable), so that
+// status and the metrics show the failure instead of the last good night.
+// A run refused by the lock or interrupted is not such a night.
+func (e *Engine) recordUnopened(ctx context.Context, o RunOptions, start time.Time, runErr error) {
+	var held *runlock.HeldError
+	if errors.As(runErr, &held) || ctx.Err() != nil {
+		return
+	}
+	targets, err := e.tonight(ctx, o)
+	if err != nil || len(targets) == 0 {
+		targets = []string{""}
+	}
+	now := e.now()
+	for _, t := range targets {
+		en := journal.Entry{Time: now, Target: t, Result: journal.ResultFailed, FailedStep: backupset.StepOpen,
+			Error: runErr.Error(), Started: start, Seconds: now.Sub(start).Seconds()}
+		if err := journal.Append(JournalPath(e.Schedule), en); err != nil {
+			e.log().Error("recording the failed night", "error", err)
+			return
+		}
+	}
+	if err := e.WriteStatus(ctx); err != nil {
+		e.log().Error("writing the status after the failed night", "error", err)
+	}
 }
 
 func (e *Engine) locked(ctx context.Context, o RunOptions, rep *Report) error {

@@ -1,5 +1,6 @@
 // Package journal is the run journal of a schedule: one JSON line per
-// finished backup set, appended by the record step on the controller
+// finished backup set (or per night that failed before it could open one,
+// with an empty Set), appended by the record step on the controller
 // (<state_dir>/journal.jsonl). It answers what the rest of the product asks
 // about history: tonight's target (History for schedule.ChooseTargets), the
 // last run (dr_schedule's last_run), and the newest verified copy per site

@@ -111,6 +111,35 @@ func TestLab(t *testing.T) {
 		}
 	})
 
+	t.Run("orphans go to the lab's reaper, not to PID 1", func(t *testing.T) {
+		// A session that leaves a child behind orphans it, as glusterd's
+		// bricks and gsyncd's workers are orphaned all the time. PID 1 of
+		// these machines may not reap: the lab's own reaper must adopt it.
+		for _, n := range d.Nodes {
+			r, _ := conn.Runner(n.Name)
+			res, err := r.Run(ctx, remote.Command("sh", "-c", "sleep 3 >/dev/null 2>&1 & echo $!"))
+			if err != nil {
+				t.Fatalf("%s: %v", n.Name, err)
+			}
+			orphan := strings.TrimSpace(string(res.Stdout))
+			var parent string
+			for range 20 { // sshd's session ends a moment after the command
+				parent = parentComm(t, n, orphan)
+				if parent == "tini" {
+					break
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if parent != "tini" {
+				t.Errorf("%s: the orphaned process %s went to %q, not to the lab's reaper (tini)", n.Name, orphan, parent)
+			}
+		}
+		time.Sleep(3500 * time.Millisecond)
+		if z := zombies(t, d); len(z) > 0 {
+			t.Errorf("zombies in the lab's namespaces: %v", z)
+		}
+	})
+
 	if err := pool.Close(); err != nil {
 		t.Errorf("closing the pool: %v", err)
 	}
@@ -338,4 +367,43 @@ func netnsPrefixOf(inst lab.Instance) string {
 		return "gdr-"
 	}
 	return fmt.Sprintf("gdr%d-", int(inst))
+}
+
+// zombies lists the zombie processes in the lab's network namespaces, as
+// "node: pid (command)".
+func zombies(t *testing.T, d *lab.Description) []string {
+	t.Helper()
+	var out []string
+	for _, n := range d.Nodes {
+		pids, err := exec.Command("ip", "netns", "pids", n.Netns).Output()
+		if err != nil {
+			t.Fatalf("ip netns pids %s: %v", n.Netns, err)
+		}
+		for _, pid := range strings.Fields(string(pids)) {
+			stat, _ := os.ReadFile("/proc/" + pid + "/stat")
+			if strings.Contains(string(stat), ") Z ") {
+				comm, _ := os.ReadFile("/proc/" + pid + "/comm")
+				out = append(out, fmt.Sprintf("%s: %s (%s)", n.Name, pid, strings.TrimSpace(string(comm))))
+			}
+		}
+	}
+	return out
+}
+
+// parentComm is the command name of the parent of pid, a process inside
+// node n (its PID as the host sees it: the lab shares the host's PID
+// namespace).
+func parentComm(t *testing.T, n lab.Node, pid string) string {
+	t.Helper()
+	status, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		t.Fatalf("%s: process %s: %v", n.Name, pid, err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if ppid, ok := strings.CutPrefix(line, "PPid:"); ok {
+			comm, _ := os.ReadFile("/proc/" + strings.TrimSpace(ppid) + "/comm")
+			return strings.TrimSpace(string(comm))
+		}
+	}
+	return ""
 }

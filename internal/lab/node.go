@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -82,10 +83,20 @@ func startDetached(cmd *exec.Cmd, logPath string) (int, error) {
 	return cmd.Process.Pid, nil
 }
 
-// startDaemon starts argv inside the node with a clean environment; its
-// output goes to <node dir>/<name>.out.
+// reaper runs each daemon under tini as a child subreaper. glusterd's
+// bricks and gsyncd's workers, and whatever an SSH session leaves behind,
+// are orphaned in the normal course of things; without a reaper of the
+// lab's own they go to PID 1, which on these machines does not reap them,
+// and they pile up as zombies.
+var reaper = []string{"tini", "-s", "--"}
+
+// startDaemon starts argv inside the node with a clean environment, under
+// the reaper; its output goes to <node dir>/<name>.out.
 func startDaemon(dir string, n Node, name string, argv []string) (int, error) {
-	full := append(nsenterPrefix(n.HolderPID), argv...)
+	if _, err := exec.LookPath(reaper[0]); err != nil {
+		return 0, fmt.Errorf("lab: %s, the lab's reaper of orphaned processes, is missing: run `make deps` (Debian package tini): %w", reaper[0], err)
+	}
+	full := append(append(slices.Clone(reaper), nsenterPrefix(n.HolderPID)...), argv...)
 	cmd := exec.Command(full[0], full[1:]...)
 	cmd.Env = []string{systemPath, "HOME=/root", "LANG=C.UTF-8"}
 	cmd.Dir = "/"

@@ -20,8 +20,16 @@ var secretStems = []string{"password", "passwd", "passphrase", "secret", "token"
 // secretWords make a name secret only as whole words, because as stems they
 // hide in harmless words ("monkey", "compass", "privateer").
 var secretWords = map[string]bool{
-	"key": true, "keys": true, "apikey": true, "privatekey": true, "pass": true, "pwd": true,
-	"private": true, "auth": true,
+	"key": true, "keys": true, "apikey": true, "privatekey": true, "pass": true, "pwd": true, "pw": true,
+	"private": true, "auth": true, "jwt": true, "bearer": true, "psk": true, "hmac": true, "otp": true, "totp": true,
+}
+
+// identityWords, in a name, say its value identifies something (a digest,
+// a commit, a UUID) rather than grants access: a long hex or base64 value
+// under such a name is kept.
+var identityWords = map[string]bool{
+	"digest": true, "checksum": true, "sha": true, "sha1": true, "sha256": true, "sha512": true, "hash": true,
+	"commit": true, "fingerprint": true, "uuid": true, "id": true, "version": true, "revision": true, "serial": true,
 }
 
 // locationWords, as a name's last word, say the value tells where or which
@@ -36,7 +44,8 @@ var locationWords = map[string]bool{
 // case changes. It is secret when
 //   - any word contains password, passwd, passphrase, secret, token or
 //     credential; or
-//   - a word is key, keys, apikey, privatekey, pass, pwd, private or auth;
+//   - a word is key, keys, apikey, privatekey, pass, pwd, pw, private, auth,
+//     jwt, bearer, psk, hmac, otp or totp;
 //
 // unless its last word is one that names a location or an identity rather
 // than the value (file, path, dir, ip, address, addr, host, hostname, port,
@@ -92,11 +101,56 @@ func splitWords(name string) []string {
 	return words
 }
 
-// IsSecretValue reports whether a string is secret whatever its name: an
-// ansible-vault payload or a PEM private key.
+// IsSecretValue reports whether a string is secret by its shape, whatever
+// its name: an ansible-vault payload, a PEM block other than a certificate,
+// a public key or parameters, a JWT, or one long token of hex or base64
+// (a key, a token, a password hash).
 func IsSecretValue(s string) bool {
 	t := strings.TrimSpace(s)
-	return strings.HasPrefix(t, vaultPrefix) || pemPrivateBegin.MatchString(t)
+	return strings.HasPrefix(t, vaultPrefix) || secretPEM(t) || jwt.MatchString(t) || isBlob(t)
+}
+
+// secretField reports whether the value under name is secret: by its name,
+// or by its shape unless the name says it identifies rather than grants
+// (an image digest, a commit).
+func secretField(name, value string) bool {
+	t := strings.TrimSpace(value)
+	if strings.HasPrefix(t, vaultPrefix) || secretPEM(t) || jwt.MatchString(t) {
+		return true
+	}
+	for _, w := range splitWords(name) {
+		if identityWords[w] {
+			return false
+		}
+	}
+	return isBlob(t)
+}
+
+// publicPEM are the PEM labels that hold nothing secret.
+var publicPEM = map[string]bool{
+	"CERTIFICATE": true, "TRUSTED CERTIFICATE": true, "X509 CRL": true, "CERTIFICATE REQUEST": true,
+	"NEW CERTIFICATE REQUEST": true, "PUBLIC KEY": true, "RSA PUBLIC KEY": true, "PGP PUBLIC KEY BLOCK": true,
+	"SSH2 PUBLIC KEY": true, "EC PARAMETERS": true, "DH PARAMETERS": true, "PGP SIGNATURE": true,
+}
+
+// secretPEM reports whether text starts a PEM block that may be secret:
+// private keys of every kind, and any label not known to be public.
+func secretPEM(text string) bool {
+	m := pemBegin.FindStringSubmatch(text)
+	return m != nil && !publicPEM[m[1]]
+}
+
+// isBlob reports whether s is one token of at least 32 hex digits or 40
+// base64 characters, mixed as machine-made secrets are (digits and letters;
+// upper and lower case for base64), so that words and paths do not match.
+func isBlob(s string) bool {
+	switch {
+	case len(s) >= 32 && hexBlob.MatchString(s):
+		return strings.ContainsAny(s, "0123456789") && strings.ContainsAny(strings.ToLower(s), "abcdef")
+	case len(s) >= 40 && base64Blob.MatchString(s):
+		return strings.ContainsAny(s, "0123456789") && strings.ToLower(s) != s && strings.ToUpper(s) != s
+	}
+	return false
 }
 
 // RedactValue walks a decoded JSON value (maps, slices, strings, numbers)
@@ -109,9 +163,14 @@ func RedactValue(v any, where string, note func(where string)) any {
 		out := make(map[string]any, len(t))
 		for k, child := range t {
 			at := joinPath(where, k)
-			if k == "__ansible_vault" || (IsSecretName(k) && !emptyValue(child)) {
+			str, isString := child.(string)
+			if k == "__ansible_vault" || (IsSecretName(k) && !emptyValue(child)) || (isString && secretField(k, str)) {
 				note(at)
 				out[k] = Redacted
+				continue
+			}
+			if isString {
+				out[k] = str // its name cleared it, and shape was judged with the name
 				continue
 			}
 			out[k] = RedactValue(child, at, note)
@@ -166,8 +225,14 @@ func itoa(i int) string {
 }
 
 var (
-	pemPrivateBegin = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
-	pemPrivateEnd   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
+	pemBegin   = regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]+)-----`)
+	pemEnd     = regexp.MustCompile(`-----END [A-Z0-9 ]+-----`)
+	jwt        = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$`)
+	hexBlob    = regexp.MustCompile(`^[0-9a-fA-F]+$`)
+	base64Blob = regexp.MustCompile(`^[A-Za-z0-9+/_-]+={0,2}$`)
+	// freeKey is the first "name: value" or "name = value" anywhere in a
+	// line of any format, comments included ("# root password: hunter2").
+	freeKey = regexp.MustCompile(`^(.*?)([A-Za-z0-9_.\-]+)(\s*[:=]\s*)(\S.*?)(\r?\n?)$`)
 	// yamlKey is "  name: value" or "- name: value", the name optionally
 	// quoted (which also covers JSON-like lines).
 	yamlKey = regexp.MustCompile(`^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.\-]+)(["']?)(\s*:)(\s*)(.*)$`)
@@ -184,14 +249,17 @@ var (
 //
 // Rules, per line:
 //   - a file that is one ansible-vault payload is replaced whole;
-//   - a PEM private key block is replaced, from BEGIN to END;
+//   - a PEM block other than a certificate, public key or parameters is
+//     replaced, from BEGIN to END;
 //   - a vault payload on lines of its own is replaced;
 //   - "name: value" with a secret name, or any value that is a vault
 //     payload, becomes "name: REDACTED", and every line indented below it
 //     goes too (a block scalar, a `!vault |` payload, or a nested mapping
 //     under a secret name such as "secrets:");
-//   - "name=value" pairs of INI lines with a secret name keep the name and
-//     lose the value.
+//   - "name=value" pairs of INI lines with a secret name, or a value shaped
+//     like a secret (IsSecretValue), keep the name and lose the value;
+//   - any other line, comments included, that says "password: x",
+//     "token = x" and the like loses what follows the separator.
 func RedactText(text string) (string, []string) {
 	if strings.HasPrefix(strings.TrimSpace(text), vaultPrefix) {
 		return Redacted + ": the whole file is ansible-vault encrypted\n", []string{"whole file: ansible-vault"}
@@ -202,13 +270,13 @@ func RedactText(text string) (string, []string) {
 	note := func(i int, what string) { notes = append(notes, "line "+itoa(i+1)+": "+what) }
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		if pemPrivateBegin.MatchString(line) {
+		if secretPEM(strings.TrimSpace(line)) {
 			start := i
-			for i < len(lines)-1 && !pemPrivateEnd.MatchString(lines[i]) {
+			for i < len(lines)-1 && !pemEnd.MatchString(lines[i]) {
 				i++
 			}
-			out.WriteString(Redacted + " (private key)\n")
-			note(start, "private key")
+			out.WriteString(Redacted + " (PEM block)\n")
+			note(start, "PEM block")
 			continue
 		}
 		if strings.HasPrefix(strings.TrimSpace(line), vaultPrefix) {
@@ -224,7 +292,7 @@ func RedactText(text string) (string, []string) {
 			name, value := m[3], m[7]
 			nested := blockEnd(lines, i, len(m[1]))
 			secretName := IsSecretName(name) && (!emptyYAMLValue(value) || nested > i)
-			if secretName || IsSecretValue(unquote(value)) || strings.HasPrefix(value, "!vault") {
+			if secretName || secretField(name, unquote(value)) || strings.HasPrefix(value, "!vault") {
 				out.WriteString(m[1] + m[2] + name + m[4] + m[5] + " " + Redacted + eol(line))
 				note(i, name)
 				i = nested // a block scalar, a vault payload or a nested mapping goes with it
@@ -234,13 +302,18 @@ func RedactText(text string) (string, []string) {
 		if strings.Contains(line, "=") && !isComment(line) {
 			redacted := iniPair.ReplaceAllStringFunc(line, func(pair string) string {
 				m := iniPair.FindStringSubmatch(pair)
-				if IsSecretName(m[1]) || IsSecretValue(unquote(m[3])) {
+				if IsSecretName(m[1]) || secretField(m[1], unquote(m[3])) {
 					note(i, m[1])
 					return m[1] + m[2] + Redacted
 				}
 				return pair
 			})
 			out.WriteString(redacted)
+			continue
+		}
+		if m := freeKey.FindStringSubmatch(line); m != nil && IsSecretName(m[2]) && m[4] != Redacted {
+			out.WriteString(m[1] + m[2] + m[3] + Redacted + m[5])
+			note(i, m[2])
 			continue
 		}
 		out.WriteString(line)

@@ -26,6 +26,12 @@ func TestIsSecretName(t *testing.T) {
 		"privateKey":                   true,
 		"basic_auth":                   true,
 		"api.key":                      true,
+		"db_pw":                        true,
+		"grafana_admin_pw":             true,
+		"jwt":                          true,
+		"oidc_jwt":                     true,
+		"bearer":                       true,
+		"wifi_psk":                     true,
 		"ansible_ssh_private_key_file": false, // a path to a key, not a key
 		"vault_password_file":          false,
 		"private_ip":                   false,
@@ -50,14 +56,24 @@ func TestIsSecretName(t *testing.T) {
 
 func TestIsSecretValue(t *testing.T) {
 	for v, want := range map[string]bool{
-		"$ANSIBLE_VAULT;1.1;AES256\n6231":                 true,
-		"  $ANSIBLE_VAULT;1.2;AES256;dev\n":               true,
-		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl":       true,
-		"-----BEGIN RSA PRIVATE KEY-----":                 true,
-		"-----BEGIN PGP PRIVATE KEY BLOCK-----":           true,
-		"-----BEGIN CERTIFICATE-----\nMIIB":               false,
-		"ssh-ed25519 AAAAC3Nza":                           false,
-		"the string $ANSIBLE_VAULT; in a sentence, later": false,
+		"$ANSIBLE_VAULT;1.1;AES256\n6231":                           true,
+		"  $ANSIBLE_VAULT;1.2;AES256;dev\n":                         true,
+		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl":                 true,
+		"-----BEGIN RSA PRIVATE KEY-----":                           true,
+		"-----BEGIN PGP PRIVATE KEY BLOCK-----":                     true,
+		"-----BEGIN CERTIFICATE-----\nMIIB":                         false,
+		"-----BEGIN ENCRYPTED PRIVATE KEY-----":                     true,
+		"-----BEGIN SOMETHING NEW-----":                             true,
+		"-----BEGIN PUBLIC KEY-----":                                false,
+		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl":    true,
+		"7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8":                          true,
+		"dGhpcyBpcyBhIHNlY3JldCB0aGF0IGlzIGxvbmcgZW5vdWdoMTIz":      true,
+		"/var/lib/glusterdr/backup/state/and/more/of/the/path/to/x": false,
+		"registry.example.org/platform/node:2026.11":                false,
+		"supercalifragilisticexpialidociousandthensomemorewords":    false,
+		"0123456789012345678901234567890123456789":                  false,
+		"ssh-ed25519 AAAAC3Nza":                                     false,
+		"the string $ANSIBLE_VAULT; in a sentence, later":           false,
 	} {
 		if got := IsSecretValue(v); got != want {
 			t.Errorf("IsSecretValue(%q) = %v, want %v", v, got, want)
@@ -75,6 +91,8 @@ func TestRedactValue(t *testing.T) {
 		"secrets":          map[string]any{"grafana": "gr4f4n4"},
 		"files":            []any{"plain", "-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----"},
 		"nested":           map[string]any{"deeper": []any{map[string]any{"token": "t0k"}}},
+		"join_string":      "dGhpcyBpcyBhIHNlY3JldCB0aGF0IGlzIGxvbmcgZW5vdWdoMTIz",
+		"image_digest":     "7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a87f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8",
 	}
 	var notes []string
 	got := RedactValue(in, "", func(where string) { notes = append(notes, where) })
@@ -87,11 +105,13 @@ func TestRedactValue(t *testing.T) {
 		"secrets":          Redacted,
 		"files":            []any{"plain", Redacted},
 		"nested":           map[string]any{"deeper": []any{map[string]any{"token": Redacted}}},
+		"join_string":      Redacted,
+		"image_digest":     "7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a87f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("RedactValue (-want +got):\n%s", diff)
 	}
-	wantNotes := []string{"ansible_password", "files[1]", "nested.deeper[0].token", "secrets", "vault_db.__ansible_vault"}
+	wantNotes := []string{"ansible_password", "files[1]", "join_string", "nested.deeper[0].token", "secrets", "vault_db.__ansible_vault"}
 	if diff := cmp.Diff(wantNotes, sorted(notes)); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
@@ -120,9 +140,20 @@ func TestRedactText(t *testing.T) {
 		want:  "db1 ansible_become_pass=REDACTED\n",
 		notes: []string{"line 1: ansible_become_pass"},
 	}, {
-		name: "INI comment untouched",
-		in:   "# ansible_password=example\n; token=example\n",
-		want: "# ansible_password=example\n; token=example\n",
+		name:  "a secret in a comment goes too",
+		in:    "# ansible_password=example\n; token=example\n# see the wiki: https://wiki/x\n",
+		want:  "# ansible_password=REDACTED\n; token=REDACTED\n# see the wiki: https://wiki/x\n",
+		notes: []string{"line 1: ansible_password", "line 2: token"},
+	}, {
+		name:  "password lines of a free-form file",
+		in:    "Database password: hunter2\nroot pw = s3cret\nuser: admin\n",
+		want:  "Database password: REDACTED\nroot pw = REDACTED\nuser: admin\n",
+		notes: []string{"line 1: password", "line 2: pw"},
+	}, {
+		name:  "secrets by shape under harmless names, digests kept",
+		in:    "bootstrap: 7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8\nblob: dGhpcyBpcyBhIHNlY3JldCB0aGF0IGlzIGxvbmcgZW5vdWdoMTIz\nsession: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl\nimage_digest: 7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a87f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8\nimage: registry.example.org/node@sha256:7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a87f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8\ndb_pw: x\n",
+		want:  "bootstrap: REDACTED\nblob: REDACTED\nsession: REDACTED\nimage_digest: 7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a87f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8\nimage: registry.example.org/node@sha256:7f3a9c2e1b4d8f60a5e7c3b2d1f4e6a87f3a9c2e1b4d8f60a5e7c3b2d1f4e6a8\ndb_pw: REDACTED\n",
+		notes: []string{"line 1: bootstrap", "line 2: blob", "line 3: session", "line 6: db_pw"},
 	}, {
 		name:  "YAML scalar",
 		in:    "db_password: \"pw\"\ncluster: x\n",
@@ -155,8 +186,8 @@ func TestRedactText(t *testing.T) {
 	}, {
 		name:  "PEM block under a harmless name",
 		in:    "cert_bundle: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIE\n  -----END RSA PRIVATE KEY-----\nok: 1\n",
-		want:  "cert_bundle: |\nREDACTED (private key)\nok: 1\n",
-		notes: []string{"line 2: private key"},
+		want:  "cert_bundle: |\nREDACTED (PEM block)\nok: 1\n",
+		notes: []string{"line 2: PEM block"},
 	}, {
 		name:  "quoted JSON-like key",
 		in:    "  \"apiToken\": \"t\",\n",

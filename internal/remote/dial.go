@@ -17,7 +17,8 @@ import (
 // with it). ConnectTimeout bounds the TCP connection and the SSH handshake
 // together, for each hop.
 func Dial(ctx context.Context, cfg Config) (*Client, error) {
-	return dialConfig(ctx, cfg, slog.Default())
+	c, err := dialConfig(ctx, cfg, slog.Default())
+	return c, connectFailed(cfg.Host, err)
 }
 
 func dialConfig(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error) {

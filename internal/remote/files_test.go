@@ -46,9 +46,53 @@ func writeLocal(t *testing.T, path, content string) {
 
 func assertNoPart(t *testing.T, path string) {
 	t.Helper()
-	if _, err := os.Lstat(path + PartSuffix); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("%s%s was left behind (%v)", path, PartSuffix, err)
+	for _, left := range []string{path + PartSuffix, path + PartSuffix + ".d"} {
+		if _, err := os.Lstat(left); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s was left behind (%v)", left, err)
+		}
 	}
+}
+
+// TestFilesPartIsPrivateFromTheStart: the .part file holds the secret while
+// it is written; it must be its owner's alone before the first byte, and a
+// crash's leftovers must not get in the way.
+func TestFilesPartIsPrivateFromTheStart(t *testing.T) {
+	forEachFiles(t, func(t *testing.T, files Files, dir string) {
+		path := filepath.Join(dir, "etcd.snapshot")
+		if _, isLocal := files.(LocalFiles); !isLocal { // SFTP's private folder
+			if err := os.MkdirAll(path+PartSuffix+".d", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeLocal(t, path+PartSuffix+".d/part", "leftover of a crashed run")
+		}
+		var modeAtFirstByte fs.FileMode
+		r := firstRead{Reader: strings.NewReader("secret"), at: func() {
+			if info, err := os.Lstat(path + PartSuffix); err == nil {
+				modeAtFirstByte = info.Mode()
+			}
+		}}
+		if err := files.WriteFile(context.Background(), path, &r, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if modeAtFirstByte != 0o600 {
+			t.Errorf("the part file was %v when its first byte was written, want a regular file of mode 0600", modeAtFirstByte)
+		}
+		assertNoPart(t, path)
+	})
+}
+
+type firstRead struct {
+	io.Reader
+	at   func()
+	done bool
+}
+
+func (r *firstRead) Read(p []byte) (int, error) {
+	if !r.done {
+		r.done = true
+		r.at()
+	}
+	return r.Reader.Read(p)
 }
 
 func TestFilesWriteFileIsAtomic(t *testing.T) {

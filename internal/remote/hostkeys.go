@@ -78,13 +78,11 @@ func newHostKeyVerifier(cfg Config, logger *slog.Logger) (*hostKeyVerifier, erro
 	return v, nil
 }
 
-// check is an ssh.HostKeyCallback.
+// check is an ssh.HostKeyCallback. When keys are pinned for the host, only
+// they count: known_hosts can neither override a pin that does not match
+// nor stand in for it. A key that known_hosts marks @revoked is refused
+// everywhere, pinned or not.
 func (v *hostKeyVerifier) check(_ string, remote net.Addr, key ssh.PublicKey) error {
-	for _, pin := range v.pins {
-		if bytes.Equal(pin.Marshal(), key.Marshal()) {
-			return nil
-		}
-	}
 	herr := &HostKeyError{
 		Addr:           v.cfg.addr(),
 		KeyType:        key.Type(),
@@ -93,9 +91,8 @@ func (v *hostKeyVerifier) check(_ string, remote net.Addr, key ssh.PublicKey) er
 		Port:           v.cfg.port(),
 		Unknown:        true,
 	}
-	for _, pin := range v.pins {
-		herr.CheckedAgainst = append(herr.CheckedAgainst, "pinned host key "+pin.Type()+" "+ssh.FingerprintSHA256(pin))
-		herr.Unknown = false
+	if len(v.pins) > 0 {
+		return v.checkPins(remote, key, herr)
 	}
 	if v.cfg.KnownHostsFile == "" {
 		return herr
@@ -110,11 +107,9 @@ func (v *hostKeyVerifier) check(_ string, remote net.Addr, key ssh.PublicKey) er
 	case err == nil:
 		return nil
 	case errors.As(err, &revoked):
-		herr.Unknown, herr.Err = false, err
-		herr.CheckedAgainst = append(herr.CheckedAgainst, fmt.Sprintf("%s:%d, which marks it @revoked", revoked.Revoked.Filename, revoked.Revoked.Line))
-		return herr
+		return revokedError(herr, revoked)
 	case errors.As(err, &keyErr) && len(keyErr.Want) == 0:
-		if v.cfg.TrustOnFirstUse && len(v.pins) == 0 {
+		if v.cfg.TrustOnFirstUse {
 			return v.trust(key)
 		}
 		herr.CheckedAgainst = append(herr.CheckedAgainst, v.cfg.KnownHostsFile)
@@ -130,6 +125,39 @@ func (v *hostKeyVerifier) check(_ string, remote net.Addr, key ssh.PublicKey) er
 	default:
 		return fmt.Errorf("ssh %s: reading known_hosts: %w", v.cfg, err)
 	}
+}
+
+// checkPins accepts key only when it is one of the pins and known_hosts,
+// when there is one, does not revoke it.
+func (v *hostKeyVerifier) checkPins(remote net.Addr, key ssh.PublicKey, herr *HostKeyError) error {
+	herr.Unknown = false
+	pinned := false
+	for _, pin := range v.pins {
+		pinned = pinned || bytes.Equal(pin.Marshal(), key.Marshal())
+		herr.CheckedAgainst = append(herr.CheckedAgainst, "pinned host key "+pin.Type()+" "+ssh.FingerprintSHA256(pin))
+	}
+	if !pinned {
+		return herr
+	}
+	if v.cfg.KnownHostsFile == "" {
+		return nil
+	}
+	if _, err := os.Stat(v.cfg.KnownHostsFile); errors.Is(err, fs.ErrNotExist) {
+		return nil // the pins are the record; there is nothing to revoke them
+	}
+	knownHostsMu.Lock()
+	defer knownHostsMu.Unlock()
+	var revoked *knownhosts.RevokedError
+	if err := v.checkKnownHosts(remote, key); errors.As(err, &revoked) {
+		return revokedError(herr, revoked)
+	}
+	return nil
+}
+
+func revokedError(herr *HostKeyError, revoked *knownhosts.RevokedError) error {
+	herr.Unknown, herr.Err = false, revoked
+	herr.CheckedAgainst = append(herr.CheckedAgainst, fmt.Sprintf("%s:%d, which marks it @revoked", revoked.Revoked.Filename, revoked.Revoked.Line))
+	return herr
 }
 
 // checkKnownHosts reads the file anew on each check, so that a key appended
@@ -175,7 +203,7 @@ func (v *hostKeyVerifier) trust(key ssh.PublicKey) error {
 // also has. Nil means "no preference" (nothing on record yet).
 func (v *hostKeyVerifier) hostKeyAlgorithms() []string {
 	known := append([]ssh.PublicKey(nil), v.pins...)
-	if v.cfg.KnownHostsFile != "" {
+	if len(v.pins) == 0 && v.cfg.KnownHostsFile != "" {
 		if cb, err := knownhosts.New(v.cfg.KnownHostsFile); err == nil {
 			// Checking a key that is on record nowhere makes knownhosts list
 			// the keys it does have for the host.

@@ -187,3 +187,50 @@ func TestHostKeyAlgorithmsFollowRecordedKeys(t *testing.T) {
 		t.Errorf("no key on record, yet algorithms %q", algos)
 	}
 }
+
+// TestPinsReplaceKnownHosts: when keys are pinned for a host only they
+// count. A known_hosts line that matches the presented key must not rescue
+// a pin that does not, and a matching pin must not bypass @revoked.
+func TestPinsReplaceKnownHosts(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	other := newSigner(t)
+	hostPattern := "[" + srv.host + "]:" + itoa(srv.port)
+	genuine := string(ssh.MarshalAuthorizedKey(srv.hostKey.PublicKey()))
+
+	t.Run("a matching known_hosts line does not override a wrong pin", func(t *testing.T) {
+		cfg := srv.config()
+		cfg.HostKeys = []string{string(ssh.MarshalAuthorizedKey(other.PublicKey()))}
+		cfg.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts")
+		if err := os.WriteFile(cfg.KnownHostsFile, []byte(hostPattern+" "+genuine), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Dial(context.Background(), cfg)
+		var hkErr *HostKeyError
+		if !errors.As(err, &hkErr) {
+			t.Fatalf("the pin does not match, yet the dial gave %v", err)
+		}
+		assertContains(t, err, "pinned host key ssh-ed25519 "+ssh.FingerprintSHA256(other.PublicKey()))
+	})
+	t.Run("a matching pin does not bypass @revoked", func(t *testing.T) {
+		cfg := srv.config() // pins the genuine key
+		cfg.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts")
+		if err := os.WriteFile(cfg.KnownHostsFile, []byte("@revoked * "+genuine), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Dial(context.Background(), cfg)
+		var hkErr *HostKeyError
+		if !errors.As(err, &hkErr) {
+			t.Fatalf("the key is revoked, yet the dial gave %v", err)
+		}
+		assertContains(t, err, cfg.KnownHostsFile+":1, which marks it @revoked")
+	})
+	t.Run("a matching pin with an unrelated known_hosts passes", func(t *testing.T) {
+		cfg := srv.config()
+		cfg.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts")
+		if err := os.WriteFile(cfg.KnownHostsFile, []byte(hostPattern+" "+string(ssh.MarshalAuthorizedKey(other.PublicKey()))), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		dialTest(t, cfg)
+	})
+}

@@ -104,7 +104,7 @@ func (p *Pool) dial(ctx context.Context, key string, cfg Config, slot *poolSlot)
 	switch {
 	case err != nil:
 		p.logger.Warn("ssh: dial failed", "host", cfg.Host, "port", cfg.port(), "user", cfg.user(), "error", err)
-		slot.err = err
+		slot.err = connectFailed(cfg.Host, err)
 		if p.conns[key] == slot {
 			delete(p.conns, key) // do not cache failures: the next Get dials again
 		}

@@ -60,7 +60,8 @@ func (f *pooledFiles) files(ctx context.Context) (Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Files()
+	files, err := c.Files()
+	return files, connectFailed(f.cfg.Host, err)
 }
 
 func (f *pooledFiles) WriteFile(ctx context.Context, path string, r io.Reader, mode fs.FileMode) error {

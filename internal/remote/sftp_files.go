@@ -129,18 +129,43 @@ func (s *sftpFiles) renameReplacing(oldpath, newpath string) error {
 	return s.c.Rename(oldpath, newpath)
 }
 
+// createPart creates name readable by its owner only from the start. SFTP's
+// open takes no mode from this client library, and a file created with the
+// server's default mode and narrowed afterwards could be opened by another
+// user in between and read once the secret is in it. So the file is made
+// inside a fresh private folder, narrowed there, and only then moved to
+// name; the folder goes at once.
 func (s *sftpFiles) createPart(name string) (partFile, error) {
-	f, err := s.c.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
+	private := name + privateSuffix
+	if err := s.c.RemoveAll(private); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // a crash's leftover that cannot be cleared
+	}
+	if err := s.c.Mkdir(private); err != nil {
+		return nil, err
+	}
+	defer s.c.RemoveAll(private)
+	if err := s.c.Chmod(private, 0o700); err != nil {
+		return nil, err
+	}
+	inside := private + "/part"
+	f, err := s.c.OpenFile(inside, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		return nil, err
 	}
-	// SFTP open cannot set the mode here; narrow it before any byte is written.
 	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := s.renameReplacing(inside, name); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return &sftpPart{File: f, canSync: s.hasFsync()}, nil
 }
+
+// privateSuffix names the private folder createPart makes a part file in:
+// name.part.d for name.part.
+const privateSuffix = ".d"
 
 func (s *sftpFiles) hasFsync() bool {
 	_, ok := s.c.HasExtension("fsync@openssh.com")

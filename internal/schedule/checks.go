@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
 // The checks below return an error phrased to follow "<attribute>: ".
@@ -58,6 +61,26 @@ func validPath(p string) error {
 	return nil
 }
 
+// cleanPath refuses "..", ".", "//" and a trailing '/': a path that means
+// what it says, so that "inside" checks hold.
+func cleanPath(p string) error {
+	if c := path.Clean(p); c != p {
+		return fmt.Errorf("%q is not a clean path; write %q", p, c)
+	}
+	return nil
+}
+
+// inside requires a path strictly inside dir. The backup folder must be on
+// the global volume, or nothing of it would be replicated and verified.
+func inside(dir string) check[string] {
+	return func(p string) error {
+		if !strings.HasPrefix(p, strings.TrimSuffix(path.Clean(dir), "/")+"/") {
+			return fmt.Errorf("%q is not inside primary.mount %q: the backup sets would not be replicated, so nothing could be verified at a target", p, dir)
+		}
+		return nil
+	}
+}
+
 func eachPath(paths []string) error {
 	for _, p := range paths {
 		if err := validPath(p); err != nil {
@@ -67,10 +90,12 @@ func eachPath(paths []string) error {
 	return nil
 }
 
-// validHost accepts a host name or an IPv4 or IPv6 address. Nothing that a
-// shell or ssh could read as an option or an operator gets through.
+// validHost accepts what gluster and ssh accept as a host: an IPv4 or IPv6
+// address, or an RFC 1123 host name (no '_', which passes a lax check and is
+// then refused by gluster). It is gluster's own rule, so that the schedule
+// can never pass a host the session would refuse.
 func validHost(h string) error {
-	return validWord(h, "host", 253, ".-_:")
+	return plainInvalid(gluster.ValidHost(h))
 }
 
 // validSecondaryHost is validHost without IPv6 addresses: gluster names the
@@ -87,9 +112,18 @@ func validUser(u string) error {
 	return validWord(u, "user name", 32, ".-_")
 }
 
-// validVolume accepts a gluster volume name.
+// validVolume accepts a gluster volume name, by gluster's own rule.
 func validVolume(v string) error {
-	return validWord(v, "volume name", 64, "-_")
+	return plainInvalid(gluster.ValidVolumeName(v))
+}
+
+// plainInvalid drops the "invalid argument" prefix of gluster's checks: a
+// diagnostic already says the value is invalid.
+func plainInvalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), gluster.ErrInvalid.Error()+": "))
 }
 
 func validWord(w, what string, maxLen int, punctuation string) error {

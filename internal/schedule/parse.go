@@ -162,10 +162,11 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 func (r *rawPrimary) build(d *decoder) Primary {
 	p := Primary{
 		Volume: required(d, r.Volume, "primary.volume", validVolume),
-		Mount:  attr(d, r.Mount, "primary.mount", DefaultMount, validPath),
+		Mount:  attr(d, r.Mount, "primary.mount", DefaultMount, validPath, cleanPath),
 		Node:   required(d, r.Node, "primary.node", validHost),
 	}
-	p.BackupDir = attr(d, r.BackupDir, "primary.backup_dir", path.Join(p.Mount, DefaultBackupDirName), validPath)
+	p.BackupDir = attr(d, r.BackupDir, "primary.backup_dir", path.Join(p.Mount, DefaultBackupDirName),
+		validPath, cleanPath, inside(p.Mount))
 	return p
 }
 

@@ -17,8 +17,10 @@ import (
 )
 
 // baseDir holds the temporary mount points; /run is cleared on reboot, so a
-// crash leaves nothing that outlives the node's next boot.
-const baseDir = "/run/glusterdr/mnt"
+// crash leaves nothing that outlives the node's next boot, and the next
+// mount from the same controller clears what a killed run left (see
+// clearStale).
+var baseDir = "/run/glusterdr/mnt"
 
 // Mount is a FUSE mount of a volume on a node.
 type Mount struct {
@@ -48,7 +50,8 @@ func mount(ctx context.Context, r remote.Runner, host, volume, mode string) (*Mo
 	if _, err := rand.Read(suffix); err != nil {
 		return nil, err
 	}
-	mp := path.Join(baseDir, volume+"-"+hex.EncodeToString(suffix))
+	_, _ = clearStale(ctx, r) // best effort: a leftover must not stop tonight's verification
+	mp := path.Join(baseDir, volume+"@"+owner()+"."+hex.EncodeToString(suffix))
 	if _, err := r.Run(ctx, remote.Command("mkdir", "-p", mp)); err != nil {
 		return nil, fmt.Errorf("making the mount point on %s: %w", r.Host(), err)
 	}

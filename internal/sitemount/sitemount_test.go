@@ -24,18 +24,19 @@ func TestReadOnlyMountsWithRoAndUnmountCleansUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(m.Path, baseDir+"/global-dr-") {
-		t.Errorf("mount point %q", m.Path)
+	if !strings.HasPrefix(m.Path, baseDir+"/global-dr@"+owner()+".") {
+		t.Errorf("mount point %q does not name its volume and owner", m.Path)
 	}
 	want := []string{"mount", "-t", "glusterfs", "-o", "ro", "198.51.100.21:/global-dr", m.Path}
-	if len(r.argvs) != 2 || !slices.Equal(r.argvs[1], want) {
+	n := len(r.argvs)
+	if n < 2 || !slices.Equal(r.argvs[n-2], []string{"mkdir", "-p", m.Path}) || !slices.Equal(r.argvs[n-1], want) {
 		t.Fatalf("commands %q, want mkdir then %q", r.argvs, want)
 	}
 	if err := m.Unmount(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(r.argvs[2], []string{"umount", m.Path}) || !slices.Equal(r.argvs[3], []string{"rmdir", m.Path}) {
-		t.Errorf("unmount ran %q", r.argvs[2:])
+	if !slices.Equal(r.argvs[n], []string{"umount", m.Path}) || !slices.Equal(r.argvs[n+1], []string{"rmdir", m.Path}) {
+		t.Errorf("unmount ran %q", r.argvs[n:])
 	}
 }
 
