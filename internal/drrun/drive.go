@@ -32,7 +32,7 @@ func (e *StepError) Unwrap() error { return e.Err }
 const saveTimeout = 30 * time.Second
 
 // open makes a new set for target and runs the open step. Every set is a
-// full since full_every was retired (docs/retention.md).
+// full since full_every was retired (docs/guides/retention.md).
 func (e *Engine) open(ctx context.Context, target string, rep *Report) (*backupset.Meta, error) {
 	now := e.now()
 	m := backupset.New(now, target, retention.Full, "")

@@ -152,7 +152,7 @@ type Policy struct {
 	Monthly int // K, months with a monthly; 0 (none) to MaxCount; needs Weekly >= 1
 	// FullEvery is the retired full_every setting, carried only so that a
 	// schedule file reads back as it was written. The planner ignores it:
-	// every set is a full (see docs/retention.md).
+	// every set is a full (see docs/guides/retention.md).
 	//
 	// Deprecated: every set is a full; restore points share unchanged files.
 	FullEvery int

@@ -235,7 +235,7 @@ func (r *rawRetention) build(d *decoder) retention.Policy {
 		d.warnAt(r.FullEvery.Range(), "Deprecated Schedule Setting", fmt.Sprintf(
 			"retention.full_every = %d is retired and ignored: every backup set is a full (each always held whole "+
 				"copies of its own files), and the restore points of the volume share unchanged files, so a restore "+
-				"needs one point, never a chain. Remove the line, or set it to 0; see docs/retention.md.", p.FullEvery))
+				"needs one point, never a chain. Remove the line, or set it to 0; see the guide docs/guides/retention.md.", p.FullEvery))
 	}
 	return p
 }
