@@ -132,7 +132,7 @@ func checkCalendar(t *testing.T, byID map[string]Set, p Policy, plan Plan) {
 			t.Errorf("kept %s as %s for %q under %+v", d.ID, d.Tier, d.Reason, p)
 			continue
 		}
-		key := fmt.Sprintf("%s %s %s", d.Target, tier, r.of(byID[d.ID].Time).label)
+		key := fmt.Sprintf("%s %s %s", d.Target, tier, r.label(byID[d.ID].Time))
 		if other, dup := seen[key]; dup {
 			t.Errorf("%s and %s are both kept for %s", other, d.ID, key)
 		}

@@ -355,7 +355,7 @@ func TestSimulationWithMonthlies(t *testing.T) {
 		var months []string
 		for _, s := range sim.sets {
 			if s.Target == target && s.Tier == Monthly {
-				months = append(months, monthOf(s.Time).label)
+				months = append(months, monthLabel(s.Time))
 			}
 		}
 		slices.Sort(months)
