@@ -222,19 +222,25 @@ func scheduleSSHAttribute() schema.SingleNestedAttribute {
 
 func retentionAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
-		MarkdownDescription: "How many backup sets are kept, per target. Default: every field's default.",
-		Optional:            true,
-		Computed:            true,
+		MarkdownDescription: "How many backup sets (each with its restore point) are kept, per target, by the calendar " +
+			"in UTC: the newest set of each of the last `daily` days that have one, then of each of the last `weekly` ISO " +
+			"weeks before those, then of each of the last `monthly` months before those. Each set counts once, so a " +
+			"target settles at `daily` + `weekly` + `monthly` sets; its newest verified set is never deleted. The guide " +
+			"*Retention by the calendar* has the details. Default: every field's default.",
+		Optional: true,
+		Computed: true,
 		Attributes: map[string]schema.Attribute{
-			"daily": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("Daily sets kept, at least 1; fewer than %d "+
-				"draws a warning (a 3-day weekend and one failed night). Default `%d`.", schedule.MinSafeDaily, schedule.DefaultDaily),
-				Optional: true, Computed: true},
-			"weekly": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("Weekly sets kept; every `daily`-th verified "+
-				"daily is promoted. Default `%d`.", schedule.DefaultWeekly), Optional: true, Computed: true},
-			"monthly": schema.Int64Attribute{MarkdownDescription: "Monthly sets kept, promoted from weeklies (needs " +
-				"`weekly` >= 1). Default `0`.", Optional: true, Computed: true},
-			"full_every": schema.Int64Attribute{MarkdownDescription: "Start a new full set after this many sets of a " +
-				"chain, incrementals in between; 0 makes every set a full. Default `0`.", Optional: true, Computed: true},
+			"daily": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("Days with a set kept, 1 to %d; fewer than %d "+
+				"draws a warning (a 3-day weekend and one failed night). Default `%d`.", retention.MaxCount, schedule.MinSafeDaily,
+				schedule.DefaultDaily), Optional: true, Computed: true},
+			"weekly": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("ISO weeks with a set kept, before the dailies' "+
+				"weeks, 0 to %d. Default `%d`.", retention.MaxCount, schedule.DefaultWeekly), Optional: true, Computed: true},
+			"monthly": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("Months with a set kept, before the weeklies' "+
+				"months, 0 to %d; a week counts in the month of its Thursday. Needs `weekly` >= 1. Default `0`.",
+				retention.MaxCount), Optional: true, Computed: true},
+			"full_every": schema.Int64Attribute{MarkdownDescription: "Retired and ignored: every set is a full, and restore " +
+				"points share unchanged files, so a restore needs one point, never a chain. A value above 0 draws a " +
+				"warning. Default `0`.", Optional: true, Computed: true},
 		},
 	}
 }

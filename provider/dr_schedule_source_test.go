@@ -78,6 +78,13 @@ func TestScheduleSourceDiagnosticsNameTheAttribute(t *testing.T) {
 			"retention.daily", diag.SeverityError, "Attribute retention.daily: 0 is less than 1."},
 		{"daily 2 warns", func(m *scheduleModel) { m.Retention = retentionDaily(2) },
 			"retention.daily", diag.SeverityWarning, "Attribute retention.daily: retention.daily = 2 keeps fewer than 4"},
+		{"weekly above 1000", func(m *scheduleModel) { m.Retention = withAttr(retentionDaily(7), "weekly", types.Int64Value(1001)) },
+			"retention.weekly", diag.SeverityError, "Attribute retention.weekly: 1001 is more than 1000."},
+		{"daily above 1000", func(m *scheduleModel) { m.Retention = retentionDaily(5000) },
+			"retention.daily", diag.SeverityError, "Attribute retention.daily: 5000 is more than 1000."},
+		{"full_every is retired", func(m *scheduleModel) {
+			m.Retention = withAttr(retentionDaily(7), "full_every", types.Int64Value(7))
+		}, "retention.full_every", diag.SeverityWarning, "Attribute retention.full_every: retention.full_every = 7 is retired and ignored"},
 		{"rotation", func(m *scheduleModel) { m.Rotation = types.StringValue("random") },
 			"rotation", diag.SeverityError, `Attribute rotation: "random" is not one of "alternate", "all"`},
 		{"host", func(m *scheduleModel) { m.Targets = targets(target("tacc", "-oProxyCommand=x")) },

@@ -79,6 +79,8 @@ data "dr_backup_sets" "bad" {
 		{schedule("time_zone", `"Mars/Olympus"`), `Attribute time_zone: unknown time zone "Mars/Olympus"`},
 		{schedule("retention", `{ daily = 0 }`), `Attribute retention.daily: 0 is less than 1.`},
 		{schedule("retention", `{ daily = 7, weekly = 0, monthly = 3 }`), `Attribute retention.monthly: monthlies are promoted from weeklies`},
+		{schedule("retention", `{ daily = 7, weekly = 1001 }`), `Attribute retention.weekly: 1001 is more than 1000.`},
+		{schedule("retention", `{ daily = 1001 }`), `Attribute retention.daily: 1001 is more than 1000.`},
 		{schedule("targets", `[{ name = "sdsc", secondary_host = "-oProxyCommand=touch /tmp/x", secondary_volume = "global-dr" }]`),
 			`Attribute targets[0].secondary_host: the host "-oProxyCommand=touch /tmp/x" starts with '-'`},
 		{schedule("targets", `[{ name = "sdsc", secondary_host = "2001:db8::21", secondary_volume = "global-dr" }]`),

@@ -17,10 +17,11 @@ func newRetentionCommand(g *globals) *cobra.Command {
 		Use:   "retention",
 		Short: "Plan retention over the backup sets; with --apply, carry it out",
 		Long: `Retention computes which sets to keep, promote and delete under the schedule's
-policy (N daily, M weekly, optional monthly and full+incremental chains). By default it
-only prints the plan. --apply takes the run lock, records promotions in set.json and
-deletes what the plan says; never a target's newest verified set, never a set whose
-set.json cannot be read.`,
+policy, by the calendar per target: the newest verified set of each of the last N days
+(UTC) that have one, then of each of the last M ISO weeks before those, then of each of
+the last K months before those. By default it only prints the plan. --apply takes the
+run lock, records tier changes in set.json and deletes what the plan says; never a
+target's newest verified set, never a set whose set.json cannot be read.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			s, err := loadSchedule(g, path)

@@ -31,25 +31,17 @@ func (e *StepError) Unwrap() error { return e.Err }
 // saveTimeout bounds writing set.json after the run's context is done.
 const saveTimeout = 30 * time.Second
 
-// open makes a new set for target and runs the open step.
+// open makes a new set for target and runs the open step. Every set is a
+// full since full_every was retired (docs/guides/retention.md).
 func (e *Engine) open(ctx context.Context, target string, rep *Report) (*backupset.Meta, error) {
-	listing, err := e.Store().List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sets := make([]retention.Set, 0, len(listing.Sets))
-	for _, m := range listing.Sets {
-		sets = append(sets, m.RetentionSet())
-	}
-	kind, parent := retention.NextKind(sets, target, e.Schedule.Retention)
 	now := e.now()
-	m := backupset.New(now, target, kind, parent)
+	m := backupset.New(now, target, retention.Full, "")
 	m.Begin(backupset.StepOpen, now)
 	m.Finish(backupset.StepOpen, e.now(), nil)
 	if err := e.Store().Create(ctx, m); err != nil {
 		return nil, &StepError{Set: m.ID, Step: backupset.StepOpen, Err: err}
 	}
-	e.log().Info("backup set opened", "set", m.ID, "target", target, "kind", kind, "parent", parent)
+	e.log().Info("backup set opened", "set", m.ID, "target", target)
 	rep.Changed = true
 	rep.add(ActionOpened, m, []string{backupset.StepOpen})
 	return m, nil

@@ -1,12 +1,10 @@
 package retention
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // chains answers questions about the full/incremental chains of one
-// target's sets.
+// target's sets. No new set is an incremental since full_every was retired;
+// the chains of older ones are kept whole until they go.
 type chains struct {
 	byID     map[string]Set
 	problems map[string]string // memo of problem
@@ -65,41 +63,8 @@ func (c chains) walk(id string) string {
 	return ""
 }
 
-// good reports whether s is verified and restorable: only good sets fill a
-// stack or get promoted.
+// good reports whether s is verified and restorable: only good sets are
+// counted by the calendar.
 func (c chains) good(s Set) bool {
 	return s.Status == Verified && c.problem(s.ID) == ""
-}
-
-// NextKind says what the engine should make target's next set under p: a
-// full, or an incremental on top of parent, the newest good set. sets may
-// hold every target's sets; only target's count.
-//
-// A new full starts when
-//   - p.FullEvery is 0 or 1, or there is no good set yet;
-//   - the newest good set's chain already holds p.FullEvery sets;
-//   - the next set, once verified, will be promoted to weekly. Weeklies are
-//     then always fulls and never keep a week of dailies alive for their
-//     chains.
-func NextKind(sets []Set, target string, p Policy) (kind Kind, parent string) {
-	var own []Set
-	for _, s := range sets {
-		if s.Target == target {
-			own = append(own, s.withDefaults())
-		}
-	}
-	slices.SortFunc(own, compareNewestFirst)
-	c := newChains(own)
-	newest, ok := newestWith(own, c.good)
-	if p.FullEvery <= 1 || !ok {
-		return Full, ""
-	}
-	if 1+len(c.ancestors(newest.ID)) >= p.FullEvery {
-		return Full, ""
-	}
-	tierOf := func(s Set) Tier { return s.Tier }
-	if p.Weekly > 0 && len(awaitingPromotion(own, c, tierOf, Daily, Weekly, p)) >= p.Daily-1 {
-		return Full, ""
-	}
-	return Incremental, newest.ID
 }

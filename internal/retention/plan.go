@@ -18,8 +18,10 @@ type Decision struct {
 
 // Plan says what to do with every set. Keep and Delete together hold every
 // input set exactly once. Promote lists the kept sets whose tier changes,
-// with their new tier; those sets are in Keep as well. Each list is ordered
-// by target, then newest first.
+// with their new tier; those sets are in Keep as well. A tier normally goes
+// up (daily, weekly, monthly) as a set ages; it goes down only when newer
+// sets were removed by hand, or for sets tiered by the rule before the
+// calendar. Each list is ordered by target, then newest first.
 type Plan struct {
 	Keep    []Decision
 	Delete  []Decision
@@ -33,9 +35,10 @@ type Plan struct {
 // The plan guarantees, for every target:
 //   - the newest verified set is kept;
 //   - every ancestor of a kept incremental is kept;
-//   - pending and failed sets never fill a stack and are never promoted;
-//     they are deleted only when a newer verified set exists;
-//   - the result does not depend on the order of sets.
+//   - pending and failed sets are never counted; they are deleted only when
+//     a newer verified set exists;
+//   - the result depends on the sets' times and statuses, not on their
+//     stored tiers nor on the order of sets.
 func Compute(sets []Set, p Policy) (Plan, error) {
 	if err := p.Validate(); err != nil {
 		return Plan{}, fmt.Errorf("retention policy: %w", err)
@@ -79,32 +82,25 @@ func isOlder(a, b Set) bool { return compareNewestFirst(a, b) > 0 }
 // planTarget appends the decisions for one target's sets, given newest first.
 func planTarget(sets []Set, p Policy, plan *Plan) {
 	c := newChains(sets)
-	tier := make(map[string]Tier, len(sets))
+	var good []Set
 	for _, s := range sets {
-		tier[s.ID] = s.Tier
+		if c.good(s) {
+			good = append(good, s)
+		}
 	}
-	promotions := map[string]string{}
-	if p.Weekly > 0 {
-		promote(sets, c, p, tier, Daily, Weekly, promotions)
-	}
-	if p.Monthly > 0 {
-		promote(sets, c, p, tier, Weekly, Monthly, promotions)
-	}
+	verdicts := byCalendar(good, p)
 
+	tier := make(map[string]Tier, len(sets))
 	keep := map[string]string{}
 	drop := map[string]string{}
 	newestVerified, hasVerified := newestWith(sets, func(s Set) bool { return s.Status == Verified })
-	ranks := map[Tier]int{}
 	for _, s := range sets {
-		t := tier[s.ID]
-		switch {
-		case c.good(s):
-			ranks[t]++
-			if ranks[t] <= p.keep(t) {
-				keep[s.ID] = fmt.Sprintf("%s %d of %d", t, ranks[t], p.keep(t))
-			} else {
-				drop[s.ID] = fmt.Sprintf("%s beyond the newest %d", t, p.keep(t))
-			}
+		tier[s.ID] = s.Tier
+		switch v, counted := verdicts[s.ID]; {
+		case counted && v.keep:
+			keep[s.ID], tier[s.ID] = v.reason, v.tier
+		case counted:
+			drop[s.ID] = v.reason
 		case hasVerified && s.ID == newestVerified.ID:
 			keep[s.ID] = "newest verified set: never deleted"
 		case hasVerified && isOlder(s, newestVerified):
@@ -125,37 +121,19 @@ func planTarget(sets []Set, p Policy, plan *Plan) {
 
 	for _, s := range sets {
 		d := Decision{ID: s.ID, Target: s.Target, Time: s.Time, Tier: tier[s.ID]}
-		if reason, ok := promotions[s.ID]; ok {
-			d.Reason = reason
+		reason, kept := keep[s.ID]
+		if !kept {
+			d.Tier, d.Reason = s.Tier, drop[s.ID]
+			plan.Delete = append(plan.Delete, d)
+			continue
+		}
+		d.Reason = reason
+		plan.Keep = append(plan.Keep, d)
+		if d.Tier != s.Tier {
+			d.Reason = fmt.Sprintf("%s to %s: %s", s.Tier, d.Tier, reason)
 			plan.Promote = append(plan.Promote, d)
 		}
-		if reason, ok := keep[s.ID]; ok {
-			d.Reason = reason
-			plan.Keep = append(plan.Keep, d)
-		} else {
-			d.Reason = drop[s.ID]
-			plan.Delete = append(plan.Delete, d)
-		}
 	}
-}
-
-// promote moves the newest good set of tier from up to tier to, once a full
-// stack of good sets of tier from (p.Daily dailies, p.Weekly weeklies) is
-// newer than the newest good set of tier to or above. It records why in
-// promotions.
-func promote(sets []Set, c chains, p Policy, tier map[string]Tier, from, to Tier, promotions map[string]string) {
-	waiting := awaitingPromotion(sets, c, func(s Set) Tier { return tier[s.ID] }, from, to, p)
-	if len(waiting) < p.keep(from) {
-		return
-	}
-	newest, count := waiting[0].ID, len(waiting)
-	tier[newest] = to
-	why := fmt.Sprintf("newest of %d verified %s since the last %s", count, from.plural(), to)
-	if earlier, ok := promotions[newest]; ok {
-		promotions[newest] = fmt.Sprintf("%s; then promoted to %s: %s", earlier, to, why)
-		return
-	}
-	promotions[newest] = fmt.Sprintf("promoted to %s: %s", to, why)
 }
 
 func supersededReason(s Set, c chains, newest Set) string {
@@ -189,26 +167,6 @@ func keepChains(sets []Set, c chains, keep, drop map[string]string) {
 			keep[ancestor.ID] = fmt.Sprintf("%s needed by kept incremental %s", ancestor.Kind, needer.ID)
 		}
 	}
-}
-
-// awaitingPromotion lists, newest first, the good sets of tier from that are
-// newer than the newest good set of tier to or above. sets are newest first.
-// Sets of a tier that p keeps none of are left out of the count, because the
-// plan deletes them.
-func awaitingPromotion(sets []Set, c chains, tierOf func(Set) Tier, from, to Tier, p Policy) []Set {
-	var out []Set
-	for _, s := range sets {
-		if !c.good(s) || p.keep(tierOf(s)) == 0 {
-			continue
-		}
-		if tierOf(s).rank() >= to.rank() {
-			break
-		}
-		if tierOf(s) == from {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func newestWith(sets []Set, match func(Set) bool) (Set, bool) {

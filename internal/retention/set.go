@@ -1,60 +1,66 @@
-// Package retention decides which backup sets to keep, delete and promote.
+// Package retention decides which backup sets to keep and delete, by the
+// calendar.
 //
 // It is pure: it reads a list of sets and a policy and returns a Plan. The
-// nightly engine applies the plan (deletes folders, records promotions); the
-// planner never touches a disk.
+// nightly engine applies the plan (deletes folders and the restore points
+// named after them, records tier changes); the planner never touches a disk.
 //
 // # The model
 //
 // A backup set is the folder backup/<UTC timestamp>-<target>/ (see
-// FolderName). Each set has
+// FolderName), and the restore point named after it at its target: the two
+// are kept or deleted as one. Each set has
 //   - a Status: pending (not verified yet), verified or failed;
-//   - a Tier: daily, weekly or monthly. The engine creates every set as a
-//     daily; only the planner moves a set up, through Plan.Promote;
-//   - a Kind: full, or incremental with the ID of its Parent (the set it was
-//     taken on top of). Restoring an incremental needs its whole chain: the
-//     last full and every incremental since. NextKind tells the engine which
-//     kind to make next.
+//   - a Tier: daily, weekly or monthly, the calendar rule that keeps it. The
+//     engine creates every set as a daily; the plan says when that changes.
+//   - a Kind: full, or (sets made before full_every was retired)
+//     incremental with the ID of its Parent. Every new set is a full.
 //
-// A set is "good" when it is verified and its chain is complete (every
-// ancestor present, none failed). Only good sets count towards a tier's stack
-// and only good sets are promoted.
+// A set is "good" when it is verified and, for an old incremental, its chain
+// is complete (every ancestor present, none failed). Only good sets are
+// counted by the calendar.
 //
-// # Retention is per target
+// # Retention is per target, by the calendar
 //
-// Each target site keeps its own stacks, because each site holds only the
-// sets that were replicated to it: with rotation "alternate", a daily stack of
-// N means the last N verified nights at that site. Sets of different targets
-// never affect each other.
+// Each target site keeps its own sets, because each site holds only the sets
+// replicated to it. For each target, with N = Policy.Daily, M =
+// Policy.Weekly and K = Policy.Monthly:
+//   - dailies: the newest good set of each of the last N days (UTC) that have
+//     one;
+//   - weeklies: the newest good set of each of the last M ISO weeks that have
+//     one, among the weeks before the week of the oldest daily;
+//   - monthlies: the newest set of each of the last K months that have one,
+//     among the months before the month of the oldest weekly. A month is
+//     made of whole ISO weeks here: a week counts in the month that holds
+//     its Thursday, as ISO 8601 gives a week to the year of its Thursday.
 //
-// # Promotion
+// This is the meaning of restic's --keep-daily/--keep-weekly and sanoid's
+// daily/weekly, with one difference: a set is counted once, in one tier. A
+// week or month that still has a set in the lower tier is represented by it,
+// and its newest set moves up once the lower tier has let go of that period.
+// So a target keeps exactly N + M + K good sets once it has good sets on N
+// days and in M weeks before those days (and K months before those weeks).
+// Gaps (failed nights, nights spent on the other site) use no slot: "days
+// that have one".
 //
-// Every Daily-th good daily of a target is promoted: when a target holds
-// Policy.Daily good dailies newer than its newest weekly (or monthly), the
-// newest of them becomes a weekly. Weekly to monthly works the same way one
-// step up: when Policy.Weekly good weeklies are newer than the newest monthly,
-// the newest weekly becomes a monthly. A tier with a stack size of 0 receives
-// nothing. So with N=7 and M=5 the weeklies are 7 cycles apart, and monthlies
-// (when enabled) are 7*5 cycles apart; on the 35th cycle the new set goes
-// from daily to monthly in one plan.
+// The newest set of a week is always the last of that week to leave the
+// daily tier, so it is still there when the week moves up; likewise the
+// newest weekly of a month's weeks. So the sets kept after any number of
+// nights are the ones the calendar picks from every set ever made, the plan
+// depends on the sets' times and statuses only (never on stored tiers or the
+// order of input), and a plan applied and computed again changes nothing.
 //
-// A promoted set leaves the lower stack: it is counted once, in its new tier.
-// At steady state a target keeps Daily + Weekly + Monthly sets, plus any
-// chain members that kept incrementals need, plus unverified sets newer than
-// its newest verified set. (With Daily = 1 every good set is promoted at
-// once and the daily stack stays empty.)
-//
-// Promotions are part of the plan's output. The engine records the new tier
-// in the set's own metadata and keeps the folder name, so set IDs never change.
-// Feeding the recorded tiers back in on the next night keeps the plan stable:
-// a plan applied and computed again promotes and deletes nothing.
+// Set times are bucketed in UTC, the zone the folder names are written in.
+// Sets of equal time are ordered by ID, the greater ID counting as newer.
 //
 // # Failures
 //
-// Pending and failed sets never fill a stack, so a run of failed nights
-// pushes no good copy out. They are kept until a newer set of their target is
-// verified, then deleted. Whatever else happens, a target's newest verified
-// set is never deleted, nor any set that a kept incremental needs.
+// Pending and failed sets are not counted, so a run of failed nights pushes
+// no good copy out: a plan computed after a failed or pending set was added
+// deletes nothing that the plan before it kept. Such sets are kept until a
+// newer set of their target is verified, then deleted. Whatever else
+// happens, a target's newest verified set is never deleted, nor any set that
+// a kept incremental needs.
 package retention
 
 import (
@@ -135,44 +141,36 @@ func (s Set) withDefaults() Set {
 	return s
 }
 
+// MaxCount is the most sets any tier keeps per target: a thousand days is
+// close to three years of dailies.
+const MaxCount = 1000
+
 // Policy is how many sets each target keeps.
 type Policy struct {
-	Daily   int // N, the daily stack; at least 1
-	Weekly  int // M, the weekly stack; 0 disables weeklies
-	Monthly int // the monthly stack; 0 disables monthlies; needs Weekly >= 1
-	// FullEvery starts a new full after this many sets in a chain (the full
-	// included). 0 makes every set a full. See NextKind.
+	Daily   int // N, days with a daily; 1 to MaxCount
+	Weekly  int // M, ISO weeks with a weekly; 0 (none) to MaxCount
+	Monthly int // K, months with a monthly; 0 (none) to MaxCount; needs Weekly >= 1
+	// FullEvery is the retired full_every setting, carried only so that a
+	// schedule file reads back as it was written. The planner ignores it:
+	// every set is a full (see docs/guides/retention.md).
+	//
+	// Deprecated: every set is a full; restore points share unchanged files.
 	FullEvery int
-}
-
-func (p Policy) keep(t Tier) int {
-	switch t {
-	case Daily:
-		return p.Daily
-	case Weekly:
-		return p.Weekly
-	default:
-		return p.Monthly
-	}
 }
 
 // Validate reports a policy the planner cannot apply.
 func (p Policy) Validate() error {
 	var errs []error
-	if p.Daily < 1 {
-		errs = append(errs, fmt.Errorf("daily must be at least 1, got %d", p.Daily))
-	}
-	if p.Weekly < 0 {
-		errs = append(errs, fmt.Errorf("weekly must not be negative, got %d", p.Weekly))
-	}
-	if p.Monthly < 0 {
-		errs = append(errs, fmt.Errorf("monthly must not be negative, got %d", p.Monthly))
+	for _, c := range []struct {
+		name     string
+		v, least int
+	}{{"daily", p.Daily, 1}, {"weekly", p.Weekly, 0}, {"monthly", p.Monthly, 0}} {
+		if c.v < c.least || c.v > MaxCount {
+			errs = append(errs, fmt.Errorf("%s must be between %d and %d, got %d", c.name, c.least, MaxCount, c.v))
+		}
 	}
 	if p.Monthly > 0 && p.Weekly == 0 {
 		errs = append(errs, errors.New("monthly needs weekly >= 1: monthlies are promoted from weeklies"))
-	}
-	if p.FullEvery < 0 {
-		errs = append(errs, fmt.Errorf("full_every must not be negative, got %d", p.FullEvery))
 	}
 	return errors.Join(errs...)
 }

@@ -41,6 +41,15 @@ func atLeast(minimum int) check[int] {
 	}
 }
 
+func atMost(maximum int) check[int] {
+	return func(v int) error {
+		if v > maximum {
+			return fmt.Errorf("%d is more than %d", v, maximum)
+		}
+		return nil
+	}
+}
+
 func between(lo, hi int) check[int] {
 	return func(v int) error {
 		if v < lo || v > hi {

@@ -44,11 +44,11 @@
 //	  known_hosts_file = "/root/.ssh/known_hosts"  # [that path]; host keys are always checked
 //	}
 //
-//	retention {                         # optional
-//	  daily      = 7                    # [7] at least 1; under 4 warns
-//	  weekly     = 5                    # [5]
-//	  monthly    = 0                    # [0] needs weekly >= 1
-//	  full_every = 0                    # [0] a new full after this many sets; 0: all fulls
+//	retention {                         # optional; per target, by the calendar (UTC)
+//	  daily      = 7                    # [7] days that have a set; 1 to 1000; under 4 warns
+//	  weekly     = 5                    # [5] ISO weeks before those; 0 to 1000
+//	  monthly    = 0                    # [0] months before those; 0 to 1000; needs weekly >= 1
+//	  full_every = 0                    # [0] retired and ignored: every set is a full; above 0 warns
 //	}
 //
 //	etcd {                              # optional: no block, no etcd snapshot

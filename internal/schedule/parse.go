@@ -218,9 +218,9 @@ func (r *rawSSH) build(d *decoder) SSH {
 
 func (r *rawRetention) build(d *decoder) retention.Policy {
 	p := retention.Policy{
-		Daily:     attr(d, r.Daily, "retention.daily", DefaultDaily, atLeast(1)),
-		Weekly:    attr(d, r.Weekly, "retention.weekly", DefaultWeekly, atLeast(0)),
-		Monthly:   attr(d, r.Monthly, "retention.monthly", 0, atLeast(0)),
+		Daily:     attr(d, r.Daily, "retention.daily", DefaultDaily, atLeast(1), atMost(retention.MaxCount)),
+		Weekly:    attr(d, r.Weekly, "retention.weekly", DefaultWeekly, atLeast(0), atMost(retention.MaxCount)),
+		Monthly:   attr(d, r.Monthly, "retention.monthly", 0, atLeast(0), atMost(retention.MaxCount)),
 		FullEvery: attr(d, r.FullEvery, "retention.full_every", 0, atLeast(0)),
 	}
 	if p.Daily >= 1 && p.Daily < MinSafeDaily {
@@ -231,6 +231,12 @@ func (r *rawRetention) build(d *decoder) retention.Policy {
 	if p.Monthly > 0 && p.Weekly == 0 {
 		d.errorAt(r.Monthly.Range(), "Invalid Schedule Setting",
 			"retention.monthly: monthlies are promoted from weeklies, so retention.weekly must be at least 1.")
+	}
+	if p.FullEvery > 0 {
+		d.warnAt(r.FullEvery.Range(), "Deprecated Schedule Setting", fmt.Sprintf(
+			"retention.full_every = %d is retired and ignored: every backup set is a full (each always held whole "+
+				"copies of its own files), and the restore points of the volume share unchanged files, so a restore "+
+				"needs one point, never a chain. Remove the line, or set it to 0; see the guide docs/guides/retention.md.", p.FullEvery))
 	}
 	return p
 }

@@ -35,8 +35,9 @@ resource "dr_schedule" "nightly" {
     },
   ]
 
-  # 7 dailies cover a 3-day weekend and a failed night; every 7th verified
-  # daily becomes one of 5 weeklies.
+  # Per site: the newest verified set of each of the last 7 days that have
+  # one (a 3-day weekend and a failed night), then of each of the 5 ISO
+  # weeks before those.
   retention = {
     daily  = 7
     weekly = 5

@@ -42,7 +42,7 @@ retention {
   daily      = 7
   weekly     = 5
   monthly    = 3
-  full_every = 7
+  full_every = 0
 }
 
 etcd {
