@@ -16,6 +16,8 @@ func newRetentionCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "retention",
 		Short: "Plan retention over the backup sets; with --apply, carry it out",
+		Example: `  glusterdr retention
+  glusterdr retention --apply --json`,
 		Long: `Retention computes which sets to keep, promote and delete under the schedule's
 policy (N daily, M weekly, optional monthly and full+incremental chains). By default it
 only prints the plan. --apply takes the run lock, records promotions in set.json and
