@@ -9,18 +9,16 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/version"
 	"github.com/glusterdr/terraform-provider-gluster/provider"
 )
-
-// version is set at build time: -ldflags "-X main.version=1.2.3".
-var version = "dev"
 
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider for a debugger (prints TF_REATTACH_PROVIDERS)")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), provider.New(version.Version()), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/glusterdr/gluster",
 		Debug:           debug,
 		ProtocolVersion: 6,

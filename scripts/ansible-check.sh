@@ -2,7 +2,8 @@
 # Builds the glusterdr.dr collection tarball, installs it into a temporary
 # collections path and checks the installed collection, offline:
 #
-#   1. ansible-galaxy collection build + install (the tarball is kept in bin/)
+#   1. ansible-galaxy collection build + install (the tarball is kept in bin/),
+#      and a listing of the tarball: no dotfiles, no lab scripts
 #   2. ansible-test units --local
 #   3. ansible-test sanity --local, without the tests that need PyPI (below)
 #   4. tests/sanity/docs_check.py, which stands in for those: DOCUMENTATION,
@@ -48,6 +49,15 @@ ansible-galaxy collection build "$src" --output-path "$root/bin" --force
 version=$(awk '/^version:/ {print $2}' "$src/galaxy.yml")
 ansible-galaxy collection install "$root/bin/glusterdr-dr-$version.tar.gz" -p "$work" --force 2>&1 | grep -v 'not part of the configured' || true
 export ANSIBLE_COLLECTIONS_PATH=$work
+
+step "the tarball holds no dotfiles and none of the lab's scripts (galaxy.yml build_ignore)"
+tarball=$root/bin/glusterdr-dr-$version.tar.gz
+bad=$(tar -tzf "$tarball" | grep -E '(^|/)\.[^/]|^tests/integration/lab(/|$)|^MAKE\.md$' || true)
+if [[ -n $bad ]]; then
+	printf 'the collection tarball holds:\n%s\n' "$bad" >&2
+	exit 1
+fi
+echo "$(tar -tzf "$tarball" | wc -l) entries, none of them a dotfile or a lab script"
 
 if [[ $what == all || $what == units ]]; then
 	step "ansible-test units"

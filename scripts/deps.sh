@@ -8,7 +8,7 @@ packages="
   openssh-server openssh-client
   iproute2 util-linux tini
   etcd-server etcd-client
-  ansible ansible-lint yamllint
+  ansible ansible-lint yamllint shellcheck
   python3-pytest python3-pytest-xdist python3-pytest-forked python3-mock
 "
 

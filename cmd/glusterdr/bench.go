@@ -21,6 +21,8 @@ func newBenchCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure geo-replication throughput to a target: the baseline for RTO estimates",
+		Example: `  glusterdr bench --target sdsc
+  glusterdr bench --target tacc --files 500 --size 1000000 --json`,
 		Long: `Bench runs a checkpoint cycle that carries nothing (the fixed cost of a cycle), writes a
 tree of --files files of --size bytes of random data under .glusterdr-bench/ on the
 primary's mount, replicates it with one checkpoint cycle, then removes it and replicates

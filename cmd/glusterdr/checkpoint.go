@@ -73,6 +73,9 @@ func newCheckpointCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checkpoint",
 		Short: "Replicate a target up to now: one geo-replication checkpoint cycle, waited for",
+		Example: `  glusterdr checkpoint --target sdsc
+  glusterdr checkpoint --target tacc --timeout 30m --json
+  glusterdr checkpoint --target sdsc --plan`,
 		Long: `Checkpoint runs one checkpoint cycle of the session to a schedule target, in the order
 that works on GlusterFS 10: stop the session, "config checkpoint now", write a marker
 file at the root of the primary mount (an idle volume completes no checkpoint otherwise),

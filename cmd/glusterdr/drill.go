@@ -26,6 +26,9 @@ func newRestoreDrillCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "restore-drill",
 		Short: "Prove that a site's newest copy can be restored, without touching the primary",
+		Example: `  glusterdr restore-drill
+  glusterdr restore-drill --target sdsc --set 20261125T020000Z-sdsc --json
+  glusterdr restore-drill --target tacc --no-primary   # the primary site is down`,
 		Long: `Restore-drill reads a backup set back at a site: every manifest hash of the set (and of
 the full and incrementals it needs), the etcd snapshot restored into a scratch etcd on
 loopback that must serve the recorded revision and keys, and a sample of volume files

@@ -77,7 +77,7 @@ func TestLabRestoreDrill(t *testing.T) {
 		}
 		defer os.WriteFile(brickFile, data, 0o600)
 		r := runCLI(t, "restore-drill", "--schedule", file, "--target", "sdsc")
-		if r.code == 0 || !strings.Contains(r.stdout+r.stderr, path.Join(set.ID, backupset.ProvisioningFile)) ||
+		if r.code != exitDamaged || !strings.Contains(r.stdout+r.stderr, path.Join(set.ID, backupset.ProvisioningFile)) ||
 			!strings.Contains(r.stdout+r.stderr, "content differs") {
 			t.Errorf("drill of a corrupted copy exited %d without naming the file:\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
@@ -94,9 +94,10 @@ func TestLabRestoreDrill(t *testing.T) {
 		}
 		defer os.WriteFile(brickFile, data, 0o600)
 		r := runCLI(t, "restore-drill", "--schedule", file, "--target", "sdsc", "--json")
-		reps := decode[[]drill.Report](t, r)
-		if r.code == 0 || len(reps) != 1 || reps[0].Etcd == nil || reps[0].Etcd.OK {
-			t.Fatalf("drill with a truncated snapshot exited %d: %+v", r.code, reps)
+		doc := decode[drillDocument](t, r)
+		reps := doc.Result
+		if r.code != exitDamaged || doc.Error.Kind != kindDamaged || len(reps) != 1 || reps[0].Etcd == nil || reps[0].Etcd.OK {
+			t.Fatalf("drill with a truncated snapshot exited %d (want %d): %+v, error %+v", r.code, exitDamaged, reps, doc.Error)
 		}
 		if !strings.Contains(r.stderr, "etcd snapshot") || !strings.Contains(r.stderr, "refused") {
 			t.Errorf("the refusal is not clear:\n%s", r.stderr)

@@ -30,6 +30,9 @@ func newFailoverCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "failover",
 		Short: "Promote a site's volume to be the writable primary (GlusterFS admin guide)",
+		Example: `  glusterdr failover --site sdsc --dry-run
+  glusterdr failover --site sdsc --yes
+  glusterdr failover --site tacc --primary-down --yes --json`,
 		Long: `Failover stops the site's session on the primary (skipped with --primary-down) and, on
 the site's volume, switches features.read-only off and geo-replication.indexing and
 changelog on, so that clients can write there and the changes can later be carried back
@@ -51,6 +54,8 @@ func newFailbackCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "failback",
 		Short: "Carry the changes made at a promoted site back to the repaired primary, and switch back",
+		Example: `  glusterdr failback --site sdsc --dry-run
+  glusterdr failback --site sdsc --yes --timeout 4h`,
 		Long: `Failback creates a reverse session from the site's volume to the primary's
 (special-sync-mode recover, host keys pinned), runs one checkpoint cycle while writes at
 the site are stopped, deletes the reverse session, makes the primary writable again and

@@ -15,6 +15,9 @@ func newLabCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lab",
 		Short: "A real GlusterFS DR topology on this machine (root): primary, sdsc and tacc",
+		Example: `  glusterdr lab up && glusterdr lab status
+  glusterdr lab up --instance 1
+  glusterdr lab down --instance 1`,
 	}
 	def, _ := lab.InstanceFromEnv()
 	cmd.PersistentFlags().IntVar(&instance, "instance", int(def),
@@ -25,6 +28,8 @@ func newLabCommand(g *globals) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "up",
 		Short: "Bring the lab up, or check the one that is up",
+		Example: `  glusterdr lab up
+  glusterdr lab up --instance 2 --json`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			d, err := lab.Up(c.Context(), opts())
 			if err != nil {
@@ -40,6 +45,8 @@ func newLabCommand(g *globals) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "down",
 		Short: "Remove every namespace, process, mount, bridge and file of the lab",
+		Example: `  glusterdr lab down
+  glusterdr lab down --instance 2`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return lab.Down(c.Context(), opts())
 		},
@@ -47,6 +54,8 @@ func newLabCommand(g *globals) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "status",
 		Short: "Say what of the lab is running",
+		Example: `  glusterdr lab status
+  glusterdr lab status --instance 1 --json`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			d, err := lab.Load(dir())
 			if err != nil {

@@ -32,6 +32,8 @@ func newLabDemoCommand(g *globals, dir func() string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Replicate fresh files from the primary to a site with one checkpoint cycle, and compare the bytes",
+		Example: `  glusterdr lab demo
+  glusterdr lab demo --site tacc --log-level warn`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			d, err := lab.Load(dir())
 			if err != nil {

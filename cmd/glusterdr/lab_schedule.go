@@ -65,7 +65,9 @@ func newLabScheduleCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schedule",
 		Short: "Write a nightly schedule file for the lab, for `glusterdr run --schedule`",
-		Args:  cobra.NoArgs,
+		Example: `  glusterdr lab schedule && glusterdr run --schedule /srv/glusterdr-lab/schedule.hcl
+  glusterdr lab schedule --instance 1 --output /tmp/schedule.hcl`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			instance, err := c.Flags().GetInt("instance")
 			if err != nil {

@@ -18,6 +18,8 @@ func newReportCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "The DR posture: verified copies against the 3 audits ask for, RPO, drills and RTO, runs, retention",
+		Example: `  glusterdr report
+  glusterdr report --schedule /etc/glusterdr/schedule.hcl --json`,
 		Long: `Report reads the journal, the drill log and, when the primary answers, the backup sets.
 It counts the geographically separate verified copies (the primary plus each site whose
 newest set was verified) against the three that audited systems commonly require.`,

@@ -16,6 +16,8 @@ func newRetentionCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "retention",
 		Short: "Plan retention over the backup sets; with --apply, carry it out",
+		Example: `  glusterdr retention
+  glusterdr retention --apply --json`,
 		Long: `Retention computes which sets to keep, promote and delete under the schedule's
 policy, by the calendar per target: the newest verified set of each of the last N days
 (UTC) that have one, then of each of the last M ISO weeks before those, then of each of

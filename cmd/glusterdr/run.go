@@ -18,6 +18,10 @@ func newRunCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run tonight's DR cycle, or one step of it",
+		Example: `  glusterdr run --schedule /etc/glusterdr/schedule.hcl
+  glusterdr run --plan --json
+  glusterdr run --step open --target sdsc --json
+  glusterdr run --step replicate --set 20261125T020000Z-sdsc`,
 		Long: `Run takes the schedule's run lock, resumes any backup set an interrupted run left,
 chooses tonight's target, opens a backup set on the primary's global volume and runs its
 steps: open, fill (provisioning state, etcd snapshot, cluster dump, manifest), replicate

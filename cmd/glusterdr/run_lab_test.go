@@ -92,24 +92,28 @@ func TestLabSilentLossFailsVerification(t *testing.T) {
 			SecondaryVolume: ref.SecondaryVolume, SecondaryUser: "root", SSHPort: 22, VerifyNode: ref.SecondaryHost})
 	})
 	r := runCLI(t, "run", "--schedule", file, "--target", "lossy", "--json")
-	if r.code == 0 {
-		t.Fatalf("a run whose bytes arrived empty exited 0:\n%s", r.stdout)
+	if r.code != exitDamaged {
+		t.Fatalf("a run whose bytes arrived empty exited %d, want %d (copy damaged):\n%s", r.code, exitDamaged, r.stdout)
 	}
-	rep := decode[drrun.Report](t, r)
+	doc := decode[runDocument](t, r)
+	rep := doc.Report
 	m := rep.Sets[0].Set
 	if rep.FailedStep != backupset.StepVerify || m.Status != retention.Failed || m.Replication == nil {
-		t.Fatalf("failed step %q, set %s, replication %+v; want the checkpoint completed and verification failed\n%s", rep.FailedStep, m.Status, m.Replication, rep.Error)
+		t.Fatalf("failed step %q, set %s, replication %+v; want the checkpoint completed and verification failed\n%s", rep.FailedStep, m.Status, m.Replication, doc.Error.Message)
+	}
+	if e := doc.Error; e.Kind != kindDamaged || e.ExitCode != exitDamaged || e.Step != backupset.StepVerify || e.Set != m.ID {
+		t.Errorf("the error object: %+v", e)
 	}
 	for _, want := range []string{"step verify of backup set " + m.ID + " failed", "/" + m.ID + "/etcd.snapshot: size 0, want", "(arrived empty)"} {
-		if !strings.Contains(rep.Error, want) || !strings.Contains(r.stderr, want) {
-			t.Errorf("the error (report and stderr) does not say %q:\n%s", want, rep.Error)
+		if !strings.Contains(doc.Error.Message, want) || !strings.Contains(r.stderr, want) {
+			t.Errorf("the error (report and stderr) does not say %q:\n%s", want, doc.Error.Message)
 		}
 	}
 	if m.Step(backupset.StepRetention).State != backupset.StateSkipped {
 		t.Errorf("retention ran after a failed verification: %s", m.Step(backupset.StepRetention).State)
 	}
 	t.Logf("checkpoint completed at %s (sync %.1fs, %d restarts), and verification found %d errors:\n%s",
-		m.Replication.CompletedAt, m.Replication.SyncSeconds, m.Replication.Restarts, m.Verification.Errors, rep.Error)
+		m.Replication.CompletedAt, m.Replication.SyncSeconds, m.Replication.Restarts, m.Verification.Errors, doc.Error.Message)
 }
 
 // TestLabConcurrentRunRefused: a second run while the first waits for its
@@ -121,11 +125,12 @@ func TestLabConcurrentRunRefused(t *testing.T) {
 	first, wait := startRun(t, file, "session started")
 	second := runCLI(t, "run", "--schedule", file, "--json")
 	want := fmt.Sprintf("another run holds the lock %s: PID %d", strings.TrimSuffix(file, "schedule.hcl")+"state/run.lock", first.Process.Pid)
-	if second.code == 0 || !strings.Contains(second.stderr, want) {
-		t.Errorf("the second run exited %d; want a refusal saying %q:\n%s", second.code, want, second.stderr)
+	if second.code != exitLocked || !strings.Contains(second.stderr, want) {
+		t.Errorf("the second run exited %d, want %d (EX_TEMPFAIL); want a refusal saying %q:\n%s", second.code, exitLocked, want, second.stderr)
 	}
-	if rep := decode[drrun.Report](t, second); rep.OK || rep.Changed || len(rep.Sets) != 0 {
-		t.Errorf("the refused run's report: %+v", rep)
+	if doc := decode[runDocument](t, second); doc.OK || doc.Changed || len(doc.Sets) != 0 || doc.Error.Kind != kindLocked ||
+		doc.Error.Holder == nil || doc.Error.Holder.PID != first.Process.Pid {
+		t.Errorf("the refused run's report: %+v, error %+v", doc.Report, doc.Error)
 	}
 	if err := wait(); err != nil {
 		t.Fatalf("the first run: %v", err)

@@ -130,6 +130,9 @@ func newSessionCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "session",
 		Short: "Bring the geo-replication session of a schedule target to a declared state",
+		Example: `  glusterdr session --target sdsc --state started --config sync_method=tarssh
+  glusterdr session --target tacc --state stopped --plan --json
+  glusterdr session --target tacc --state absent --reset-sync-time`,
 		Long: `Session makes the geo-replication session from the primary volume to a target of the
 schedule what --state and --config declare, and changes nothing that already is:
 

@@ -21,7 +21,9 @@ func newSetsCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sets",
 		Short: "List the backup sets with their level, target, verification and size",
-		Args:  cobra.NoArgs,
+		Example: `  glusterdr sets
+  glusterdr sets --json | jq -r '.sets[] | select(.verified) | .id'`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			s, err := loadSchedule(g, path)
 			if err != nil {

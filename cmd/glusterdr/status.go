@@ -16,6 +16,8 @@ func newStatusCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "The sites, their last verified copies, the RPO and the next runs",
+		Example: `  glusterdr status
+  glusterdr status --schedule /etc/glusterdr/schedule.hcl --json`,
 		Long: `Status reads the schedule and the run journal on this machine (the controller),
 so it answers even when the primary is gone. It needs no SSH.`,
 		Args: cobra.NoArgs,

@@ -42,7 +42,7 @@ target "tacc" {
 
 func execute(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	cmd := newRootCommand()
+	cmd, _ := newRootCommand()
 	var out, errOut bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -27,11 +26,15 @@ func newVerifyCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Read a backup set back at its target and compare it with what was sent; change nothing",
+		Example: `  glusterdr verify
+  glusterdr verify --target tacc --json
+  glusterdr verify --set 20261125T020000Z-sdsc; echo "exit $?"   # 3: the copy is damaged`,
 		Long: `Verify mounts the target's volume read-only on its verify node, compares every
 manifest entry of the set and a random sample of other volume files, and opens the etcd
 snapshot fetched from the target. It changes nothing, set.json included: the nightly
 verify step is "glusterdr run --step verify". By default it checks the newest set that was
-replicated (of --target). It exits non-zero when the copy is not what was sent.`,
+replicated (of --target). It exits 3 when the copy is not what was sent, and 1 when
+it could not be verified (an unreachable node, a failed mount).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			s, err := loadSchedule(g, path)
@@ -50,7 +53,7 @@ replicated (of --target). It exits non-zero when the copy is not what was sent.`
 			case err != nil:
 				res.Error = err.Error()
 			case !v.Verified:
-				err = errors.New(v.Problem)
+				err = &drrun.DamagedError{Target: m.Target, Problem: v.Problem}
 				res.Error = v.Problem
 			default:
 				res.Verified = true

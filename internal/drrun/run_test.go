@@ -113,6 +113,10 @@ func TestRunFailsVerificationNamingTheFiles(t *testing.T) {
 	if !errors.As(err, &se) || se.Step != backupset.StepVerify {
 		t.Fatalf("Run: %v, want a failed verify step", err)
 	}
+	var damaged *DamagedError
+	if !errors.As(err, &damaged) || damaged.Target != "sdsc" {
+		t.Errorf("Run: %T, want a DamagedError for sdsc: the CLI exits 3 on it", se.Err)
+	}
 	m := rep.Sets[0].Set
 	msg := err.Error()
 	for _, want := range []string{"step verify of backup set " + m.ID + " failed",
@@ -303,5 +307,24 @@ func TestKilledRunIsResumed(t *testing.T) {
 	}
 	if rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified || h.cycles != 1 {
 		t.Errorf("resumed %+v, cycles %d", rep.Sets[0], h.cycles)
+	}
+}
+
+// TestVerifyThatCouldNotRunIsNotDamage: a verification that could not be
+// carried out (the mount at the target refused) fails the step, but does
+// not say the copy is damaged: the CLI exits 1 for it, not 3.
+func TestVerifyThatCouldNotRunIsNotDamage(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Mount = func(context.Context, remote.Runner, string, string) (string, func(context.Context) error, error) {
+		return "", nil, errors.New("mount.glusterfs: transport endpoint is not connected")
+	}
+	_, err := h.eng.Run(context.Background(), RunOptions{})
+	var se *StepError
+	var damaged *DamagedError
+	if !errors.As(err, &se) || se.Step != backupset.StepVerify || errors.As(err, &damaged) {
+		t.Fatalf("Run: %v (%T), want a failed verify step that is no DamagedError", err, err)
+	}
+	if !strings.Contains(err.Error(), "transport endpoint is not connected") {
+		t.Errorf("the error does not say why: %v", err)
 	}
 }

@@ -35,11 +35,23 @@ func (e *Engine) verifyStep(ctx context.Context, m *backupset.Meta) error {
 		return err
 	}
 	if !v.Verified {
-		return errors.New(v.Problem)
+		return &DamagedError{Target: m.Target, Problem: v.Problem}
 	}
 	m.Status = retention.Verified
 	return nil
 }
+
+// DamagedError is a verification that was carried out and found the copy
+// at the target not what was sent, as opposed to one that could not be
+// carried out (an unreachable node, a failed mount), which is a plain error.
+// The CLI exits with its own code for it.
+type DamagedError struct {
+	Target string
+	// Problem says what differs (Verification.Problem).
+	Problem string
+}
+
+func (e *DamagedError) Error() string { return e.Problem }
 
 // verifyAfterResend re-sends the set files that first failed verification
 // (see resend.go) and verifies once more. It returns first unchanged when

@@ -6,9 +6,10 @@
 with --json as an argument list and parses its report.
 
 The CLI prints its report on standard output, even when it fails, and logs
-on standard error. A failure exits non-zero; the report's "error" then says
-what went wrong, and a command that failed before it could report (a bad
-flag, an unreadable schedule) says so on standard error as "Error: ...".
+on standard error. A failure exits non-zero (cmd/glusterdr/CLI.md: 1 failed,
+2 usage, 3 a copy found damaged, 75 another run holds the lock) and the
+document on standard output then has an "error" object (message, kind,
+exit_code); standard error says it too, as "Error: ...".
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +20,7 @@ import json
 DEFAULT_SCHEDULE = '/etc/glusterdr/schedule.hcl'
 LOG_LEVELS = ['debug', 'info', 'warn', 'error']
 # Where the glusterdr.dr.install role puts the binary, searched after PATH.
-INSTALL_DIRS = ['/usr/local/bin']
+INSTALL_DIRS = ['/usr/local/bin', '/usr/bin']
 
 
 def glusterdr_argument_spec():
@@ -48,8 +49,12 @@ class CLIResult(object):
 
     def error(self):
         """The best one-paragraph account of a failure."""
-        if isinstance(self.data, dict) and self.data.get('error'):
-            return self.data['error']
+        err = self.data.get('error') if isinstance(self.data, dict) else None
+        if isinstance(err, dict) and err.get('message'):
+            # glusterdr >= 0.2.0: {"error": {"message", "kind", "exit_code", ...}}
+            return err['message']
+        if err and isinstance(err, str):
+            return err
         for line in reversed((self.stderr or '').splitlines()):
             if line.startswith('Error:'):
                 return line[len('Error:'):].strip()

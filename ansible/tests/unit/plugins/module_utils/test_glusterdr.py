@@ -52,6 +52,9 @@ def test_decode_report():
 
 @pytest.mark.parametrize('data, stderr, want', [
     (dict(error='step fill failed: etcd unreachable'), 'Error: step fill failed\n', 'step fill failed: etcd unreachable'),
+    (dict(ok=False, error=dict(message='another run holds the lock /l: PID 7', kind='locked', exit_code=75)),
+     'Error: another run holds the lock /l: PID 7\n', 'another run holds the lock /l: PID 7'),
+    (dict(error=dict(message='unknown flag: --plan', kind='usage', exit_code=2)), '', 'unknown flag: --plan'),
     (None, 'time=... level=INFO msg=x\nError: reading the schedule: no such file\n', 'reading the schedule: no such file'),
     (None, 'unknown flag: --plan\n', 'unknown flag: --plan'),
     (None, '', 'glusterdr exited with code 1 and said nothing'),
