@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"path"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/bench"
-	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
@@ -40,10 +36,9 @@ Do not run it while a nightly run holds the lock.`,
 			}
 			pr, pf := e.Nodes.Runner(s.Primary.Node), e.Nodes.Files(s.Primary.Node)
 			opts.Cycle = gluster.CycleOptions{Timeout: timeout, StallAfter: s.CheckpointStallAfter, Progress: progressPrinter(c)}
-			mount := bench.Mount{Runner: pr, Path: s.Primary.Mount, Marker: func(ctx context.Context) error {
-				return pf.WriteFile(ctx, path.Join(s.Primary.Mount, drrun.MarkerName), strings.NewReader(time.Now().UTC().String()), 0o644)
-			}}
-			res, err := bench.Run(c.Context(), gluster.New(pr), drrun.SessionRef(t), mount, opts)
+			marker := gluster.Marker{Files: pf, Mount: s.Primary.Mount, By: "glusterdr bench"}
+			mount := bench.Mount{Runner: pr, Path: s.Primary.Mount, Marker: marker.Write}
+			res, err := bench.Run(c.Context(), gluster.New(pr), t.Session(), mount, opts)
 			if err != nil {
 				return err
 			}

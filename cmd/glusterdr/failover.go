@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,7 +83,7 @@ func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.
 	}
 	e, done := newEngine(g, c, s)
 	defer done()
-	nodes, ok := e.Nodes.(drrun.PoolNodes)
+	nodes, ok := e.Nodes.(remote.PoolNodes)
 	if !ok {
 		return fmt.Errorf("failover needs SSH nodes")
 	}
@@ -108,21 +107,21 @@ func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.
 // node, the site's nodes (from its volume's bricks), the host keys this
 // engine verified for the primary, and a marker writer on the site's
 // volume, mounted writable on first use and unmounted by cleanup.
-func switchTopology(ctx context.Context, e *drrun.Engine, nodes drrun.PoolNodes, f *switchFlags) (failover.Topology, func(), error) {
+func switchTopology(ctx context.Context, e *drrun.Engine, nodes remote.PoolNodes, f *switchFlags) (failover.Topology, func(), error) {
 	cleanup := func() {}
 	t, err := e.Target(f.site)
 	if err != nil {
 		return failover.Topology{}, cleanup, err
 	}
 	s := e.Schedule
-	topo := failover.Topology{Site: t.Name, Forward: drrun.SessionRef(t), PrimaryHost: s.Primary.Node,
+	topo := failover.Topology{Site: t.Name, Forward: t.Session(), PrimaryHost: s.Primary.Node,
 		PrimaryRunner: nodes.Runner(s.Primary.Node), SiteGluster: gluster.New(nodes.Runner(t.SecondaryHost)), SyncMethod: "tarssh"}
 	if !f.primaryDown {
 		topo.Primary = gluster.New(topo.PrimaryRunner)
 		if v, err := topo.Primary.ConfigGet(ctx, topo.Forward, "sync_method"); err == nil && v != "" {
 			topo.SyncMethod = v
 		}
-		key, err := nodes.Pool.HostKey(ctx, nodes.Config(s.Primary.Node))
+		key, err := nodes.HostKey(ctx, s.Primary.Node)
 		if err != nil {
 			return topo, cleanup, fmt.Errorf("reaching the primary %s: %w (use --primary-down if the primary site is gone)", s.Primary.Node, err)
 		}
@@ -146,8 +145,7 @@ func switchTopology(ctx context.Context, e *drrun.Engine, nodes drrun.PoolNodes,
 				return err
 			}
 		}
-		return nodes.Files(t.SecondaryHost).WriteFile(ctx, path.Join(m.Path, drrun.MarkerName),
-			strings.NewReader(time.Now().UTC().Format(time.RFC3339Nano)), 0o644)
+		return gluster.Marker{Files: nodes.Files(t.SecondaryHost), Mount: m.Path, By: "glusterdr failback"}.Write(ctx)
 	}
 	cleanup = func() {
 		if m != nil {

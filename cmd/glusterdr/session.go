@@ -14,13 +14,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/crypto/ssh"
 
-	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
-	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
@@ -93,23 +90,6 @@ type sessionView struct {
 	Workers []workerView      `json:"workers"`
 }
 
-// workerView is one geo-replication worker.
-type workerView struct {
-	PrimaryNode              string     `json:"primary_node"`
-	Brick                    string     `json:"brick"`
-	SecondaryNode            string     `json:"secondary_node,omitempty"`
-	Status                   string     `json:"status"`
-	CrawlStatus              string     `json:"crawl_status,omitempty"`
-	LastSynced               *time.Time `json:"last_synced"`
-	Entry                    int        `json:"entry"`
-	Data                     int        `json:"data"`
-	Meta                     int        `json:"meta"`
-	Failures                 int        `json:"failures"`
-	CheckpointTime           *time.Time `json:"checkpoint_time"`
-	CheckpointCompleted      bool       `json:"checkpoint_completed"`
-	CheckpointCompletionTime *time.Time `json:"checkpoint_completion_time"`
-}
-
 // sessionWant is what the command is asked for.
 type sessionWant struct {
 	State   string
@@ -153,21 +133,17 @@ would change (Ansible's check mode). With --json the report is printed even on f
 			if err != nil {
 				return err
 			}
-			s, err := loadSchedule(g, path)
+			s, t, err := scheduleTarget(g, path, target)
 			if err != nil {
 				return err
-			}
-			t, ok := s.Target(target)
-			if !ok {
-				return fmt.Errorf("target %q is not in the schedule %s (targets: %s)", target, path, targetNames(s))
 			}
 			want.SSHPort = t.SSHPort
 			ctx, cancel := context.WithTimeout(c.Context(), timeout)
 			defer cancel()
 			pool := remote.NewPool(g.logger())
 			defer closePool(g, pool)
-			sc := &sessionCmd{hosts: poolHosts{nodes: drrun.PoolNodes{Pool: pool, SSH: s.SSH}}, primary: s.Primary.Node,
-				ref: drrun.SessionRef(t), resetSyncTime: resetSync, log: g.logger()}
+			sc := &sessionCmd{hosts: scheduleNodes(pool, s), primary: s.Primary.Node,
+				ref: t.Session(), resetSyncTime: resetSync, log: g.logger()}
 			res := &sessionResult{Target: t.Name, Session: sc.ref.String(), PrimaryNode: sc.primary, State: want.State,
 				Plan: plan, Changes: []sessionChange{}}
 			err = sc.run(ctx, s, want, res)
@@ -218,15 +194,6 @@ func parseSessionWant(state string, pairs []string) (sessionWant, error) {
 	return want, nil
 }
 
-// poolHosts reaches hosts over the schedule's SSH settings.
-type poolHosts struct{ nodes drrun.PoolNodes }
-
-func (p poolHosts) Runner(host string) remote.Runner { return p.nodes.Runner(host) }
-func (p poolHosts) Files(host string) remote.Files   { return p.nodes.Files(host) }
-func (p poolHosts) HostKey(ctx context.Context, host string) (ssh.PublicKey, error) {
-	return p.nodes.Pool.HostKey(ctx, p.nodes.Config(host))
-}
-
 // sessionCmd is one run of `glusterdr session`.
 type sessionCmd struct {
 	hosts         georep.Hosts
@@ -245,15 +212,11 @@ func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessio
 		return err
 	}
 	if !res.Plan {
-		lock, err := runlock.Acquire(s.LockFile, commandLine())
+		release, err := acquireLock(s, sc.log)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if err := lock.Release(); err != nil {
-				sc.log.Warn("releasing the run lock", "error", err)
-			}
-		}()
+		defer release()
 	}
 	before, err := sc.observe(ctx)
 	if err != nil {
@@ -445,41 +408,6 @@ func portOr22(p int) int {
 		return schedule.DefaultSSHPort
 	}
 	return p
-}
-
-func workerViews(ws []gluster.Worker) []workerView {
-	out := make([]workerView, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, workerView{PrimaryNode: w.PrimaryNode, Brick: w.PrimaryBrick, SecondaryNode: w.SecondaryNode,
-			Status: w.Status, CrawlStatus: w.CrawlStatus, LastSynced: timeOrNil(w.LastSynced),
-			Entry: w.Entry, Data: w.Data, Meta: w.Meta, Failures: w.Failures,
-			CheckpointTime: timeOrNil(w.CheckpointTime), CheckpointCompleted: w.CheckpointCompleted,
-			CheckpointCompletionTime: timeOrNil(w.CheckpointCompletionTime)})
-	}
-	return out
-}
-
-// timeOrNil is t in UTC, or nil for the zero time (gluster's N/A).
-func timeOrNil(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func targetNames(s *schedule.Schedule) string {
-	names := make([]string, 0, len(s.Targets))
-	for _, t := range s.Targets {
-		names = append(names, t.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-func closePool(g *globals, pool *remote.Pool) {
-	if err := pool.Close(); err != nil {
-		g.logger().Warn("closing SSH connections", "error", err)
-	}
 }
 
 func printSession(w io.Writer, r *sessionResult) {

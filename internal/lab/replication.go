@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path"
 	"strings"
 	"time"
 
@@ -151,7 +150,3 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 // them stall in the live changelog crawl until restarted (LAB-NOTES), so
 // the production default of 3 minutes would only make the lab slow.
 const StallAfter = 30 * time.Second
-
-// MarkerPath is the file the checkpoint cycle writes on the primary mount,
-// so that an idle volume still completes its checkpoint.
-var MarkerPath = path.Join(MountPath, ".glusterdr-checkpoint")
