@@ -142,7 +142,7 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 		return ref, err
 	}
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: []remote.Files{files}, Secondary: secondary}
-	return ref, georep.Create(ctx, nodes, georep.Spec{Ref: ref, Config: config, HostKeys: keys})
+	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: config, HostKeys: keys})
 }
 
 // StallAfter is how long a checkpoint cycle in the lab may make no progress
