@@ -117,16 +117,11 @@ func (d *georepStatusDataSource) Configure(_ context.Context, req datasource.Con
 func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m georepStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := m.Timeouts.Read(ctx, georepStatusReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, m.Timeouts.Read, georepStatusReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	ref := gluster.SessionRef{
 		PrimaryVolume: m.PrimaryVolume.ValueString(), SecondaryHost: m.SecondaryNode.ValueString(),

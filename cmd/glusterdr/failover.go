@@ -77,30 +77,26 @@ func (f *switchFlags) register(cmd *cobra.Command) {
 }
 
 func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.Topology) failover.Plan) error {
-	s, err := loadSchedule(g, f.schedule)
-	if err != nil {
-		return err
-	}
-	e, done := newEngine(g, c, s)
-	defer done()
-	nodes, ok := e.Nodes.(remote.PoolNodes)
-	if !ok {
-		return fmt.Errorf("failover needs SSH nodes")
-	}
-	topo, cleanup, err := switchTopology(c.Context(), e, nodes, f)
-	defer cleanup()
-	if err != nil {
-		return err
-	}
-	p := plan(topo)
-	journal := failover.Journal{Files: remote.LocalFiles{}, Path: path.Join(s.StateDir, p.Kind+"-"+f.site+".json")}
-	st, err := failover.Execute(c.Context(), p, failover.Options{DryRun: f.dryRun, Yes: f.yes, Out: c.ErrOrStderr(), Journal: journal})
-	if g.json && st != nil {
-		if perr := printJSON(c.OutOrStdout(), st); perr != nil {
-			return perr
+	return withEngine(g, c, f.schedule, func(ctx context.Context, e *drrun.Engine) error {
+		nodes, ok := e.Nodes.(remote.PoolNodes)
+		if !ok {
+			return fmt.Errorf("failover needs SSH nodes")
 		}
-	}
-	return err
+		topo, cleanup, err := switchTopology(ctx, e, nodes, f)
+		defer cleanup()
+		if err != nil {
+			return err
+		}
+		p := plan(topo)
+		journal := failover.Journal{Files: remote.LocalFiles{}, Path: path.Join(e.Schedule.StateDir, p.Kind+"-"+f.site+".json")}
+		st, err := failover.Execute(ctx, p, failover.Options{DryRun: f.dryRun, Yes: f.yes, Out: c.ErrOrStderr(), Journal: journal})
+		if g.json && st != nil {
+			if perr := printJSON(c.OutOrStdout(), st); perr != nil {
+				return perr
+			}
+		}
+		return err
+	})
 }
 
 // switchTopology gathers what failover and failback reach: the primary

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,31 +23,22 @@ It counts the geographically separate verified copies (the primary plus each sit
 newest set was verified) against the three that audited systems commonly require.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			st, err := drrun.LoadStatus(c.Context(), s, time.Now())
-			if err != nil {
-				return err
-			}
-			entries, err := journal.ReadFile(c.Context(), remote.LocalFiles{}, drrun.JournalPath(s))
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			var sets []backupset.Summary
-			listing, setsErr := e.Store().List(c.Context())
-			for _, m := range listing.Sets {
-				sets = append(sets, m.Summary())
-			}
-			r := report.Build(st, entries, sets, setsErr)
-			if g.json {
-				return printJSON(c.OutOrStdout(), r)
-			}
-			report.Render(c.OutOrStdout(), r)
-			return nil
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				st, err := drrun.LoadStatus(ctx, e.Schedule, time.Now())
+				if err != nil {
+					return err
+				}
+				entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, drrun.JournalPath(e.Schedule))
+				if err != nil {
+					return err
+				}
+				var sets []backupset.Summary
+				listing, setsErr := e.Store().List(ctx)
+				for _, m := range listing.Sets {
+					sets = append(sets, m.Summary())
+				}
+				return printResult(g, c.OutOrStdout(), report.Build(st, entries, sets, setsErr), report.Render, nil)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -77,14 +78,18 @@ func acquireLock(s *schedule.Schedule, log *slog.Logger) (release func(), err er
 	}, nil
 }
 
-// engine is a schedule's engine with an SSH pool, closed by the returned
-// function.
-func newEngine(g *globals, cmd *cobra.Command, s *schedule.Schedule) (*drrun.Engine, func()) {
+// withEngine loads the schedule at path and runs fn with its engine, whose
+// SSH connections are closed after.
+func withEngine(g *globals, cmd *cobra.Command, path string, fn func(context.Context, *drrun.Engine) error) error {
+	s, err := loadSchedule(g, path)
+	if err != nil {
+		return err
+	}
 	log := g.logger()
 	pool := remote.NewPool(log)
-	e := &drrun.Engine{Schedule: s, Nodes: scheduleNodes(pool, s), Log: log,
-		Progress: progressPrinter(cmd)}
-	return e, func() { closePool(g, pool) }
+	defer closePool(g, pool)
+	e := &drrun.Engine{Schedule: s, Nodes: scheduleNodes(pool, s), Log: log, Progress: progressPrinter(cmd)}
+	return fn(cmd.Context(), e)
 }
 
 func closePool(g *globals, pool *remote.Pool) {

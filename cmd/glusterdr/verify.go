@@ -34,28 +34,24 @@ verify step is "glusterdr run --step verify". By default it checks the newest se
 replicated (of --target). It exits non-zero when the copy is not what was sent.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			m, err := replicatedSet(c.Context(), e, setID, target)
-			if err != nil {
-				return err
-			}
-			v, err := e.Verify(c.Context(), m)
-			res := verifyResult{Set: m.ID, Target: m.Target, Verification: v}
-			switch {
-			case err != nil:
-				res.Error = err.Error()
-			case !v.Verified:
-				err = errors.New(v.Problem)
-				res.Error = v.Problem
-			default:
-				res.Verified = true
-			}
-			return printResult(g, c.OutOrStdout(), res, printVerification, err)
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				m, err := replicatedSet(ctx, e, setID, target)
+				if err != nil {
+					return err
+				}
+				v, err := e.Verify(ctx, m)
+				res := verifyResult{Set: m.ID, Target: m.Target, Verification: v}
+				switch {
+				case err != nil:
+					res.Error = err.Error()
+				case !v.Verified:
+					err = errors.New(v.Problem)
+					res.Error = v.Problem
+				default:
+					res.Verified = true
+				}
+				return printResult(g, c.OutOrStdout(), res, printVerification, err)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)
