@@ -15,12 +15,8 @@ import (
 
 // georepSessionModel is gluster_georep_session's data.
 type georepSessionModel struct {
+	sessionRefModel
 	ID                         types.String   `tfsdk:"id"`
-	PrimaryNode                types.String   `tfsdk:"primary_node"`
-	PrimaryVolume              types.String   `tfsdk:"primary_volume"`
-	SecondaryNode              types.String   `tfsdk:"secondary_node"`
-	SecondaryVolume            types.String   `tfsdk:"secondary_volume"`
-	SecondaryUser              types.String   `tfsdk:"secondary_user"`
 	SSHPort                    types.Int64    `tfsdk:"ssh_port"`
 	SyncMethod                 types.String   `tfsdk:"sync_method"`
 	SyncJobs                   types.Int64    `tfsdk:"sync_jobs"`
@@ -39,8 +35,18 @@ type georepSessionModel struct {
 	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
 }
 
+// sessionRefModel holds the attributes that name a session, in
+// gluster_georep_session and gluster_georep_status alike.
+type sessionRefModel struct {
+	PrimaryNode     types.String `tfsdk:"primary_node"`
+	PrimaryVolume   types.String `tfsdk:"primary_volume"`
+	SecondaryNode   types.String `tfsdk:"secondary_node"`
+	SecondaryVolume types.String `tfsdk:"secondary_volume"`
+	SecondaryUser   types.String `tfsdk:"secondary_user"`
+}
+
 // ref is the session the model names.
-func (m *georepSessionModel) ref() gluster.SessionRef {
+func (m *sessionRefModel) ref() gluster.SessionRef {
 	ref := gluster.SessionRef{
 		PrimaryVolume:   m.PrimaryVolume.ValueString(),
 		SecondaryHost:   m.SecondaryNode.ValueString(),

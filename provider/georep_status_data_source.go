@@ -31,12 +31,8 @@ type georepStatusDataSource struct {
 }
 
 type georepStatusModel struct {
+	sessionRefModel
 	ID                  types.String   `tfsdk:"id"`
-	PrimaryNode         types.String   `tfsdk:"primary_node"`
-	PrimaryVolume       types.String   `tfsdk:"primary_volume"`
-	SecondaryNode       types.String   `tfsdk:"secondary_node"`
-	SecondaryVolume     types.String   `tfsdk:"secondary_volume"`
-	SecondaryUser       types.String   `tfsdk:"secondary_user"`
 	Status              types.String   `tfsdk:"status"`
 	LastSynced          types.String   `tfsdk:"last_synced"`
 	CheckpointTime      types.String   `tfsdk:"checkpoint_time"`
@@ -123,13 +119,7 @@ func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	ref := gluster.SessionRef{
-		PrimaryVolume: m.PrimaryVolume.ValueString(), SecondaryHost: m.SecondaryNode.ValueString(),
-		SecondaryVolume: m.SecondaryVolume.ValueString(),
-	}
-	if u := m.SecondaryUser.ValueString(); u != "" && u != defaultSecondaryUser {
-		ref.SecondaryUser = u
-	}
+	ref := m.ref()
 	c := d.data.gluster(m.PrimaryNode.ValueString())
 	st, err := c.Status(ctx, ref)
 	if err != nil {
