@@ -11,8 +11,6 @@ package bench
 import (
 	"context"
 	"errors"
-	"path"
-	"strings"
 	"testing"
 	"time"
 
@@ -39,9 +37,8 @@ func measure(b *testing.B, files int, size int64) {
 	}
 	p1, _ := conn.Runner("p1")
 	p1files, _ := conn.Files("p1")
-	mount := bench.Mount{Runner: p1, Path: lab.MountPath, Marker: func(ctx context.Context) error {
-		return p1files.WriteFile(ctx, path.Join(lab.MountPath, ".glusterdr-checkpoint"), strings.NewReader(time.Now().String()), 0o644)
-	}}
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "BenchmarkReplication"}
+	mount := bench.Mount{Runner: p1, Path: lab.MountPath, Marker: marker.Write}
 	for b.Loop() {
 		res, err := bench.Run(ctx, primary, ref, mount, bench.Options{Files: files, FileSize: size,
 			Cycle: gluster.CycleOptions{Timeout: 20 * time.Minute, StallAfter: lab.StallAfter}})

@@ -135,16 +135,11 @@ func (d *backupSetsDataSource) Configure(_ context.Context, req datasource.Confi
 func (d *backupSetsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m backupSetsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := m.Timeouts.Read(ctx, backupSetsReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, m.Timeouts.Read, backupSetsReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	node := m.PrimaryNode.ValueString()
 	m.BackupDir = types.StringValue(stringOr(m.BackupDir, defaultBackupDir))

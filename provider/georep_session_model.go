@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -16,12 +15,8 @@ import (
 
 // georepSessionModel is gluster_georep_session's data.
 type georepSessionModel struct {
+	sessionRefModel
 	ID                         types.String   `tfsdk:"id"`
-	PrimaryNode                types.String   `tfsdk:"primary_node"`
-	PrimaryVolume              types.String   `tfsdk:"primary_volume"`
-	SecondaryNode              types.String   `tfsdk:"secondary_node"`
-	SecondaryVolume            types.String   `tfsdk:"secondary_volume"`
-	SecondaryUser              types.String   `tfsdk:"secondary_user"`
 	SSHPort                    types.Int64    `tfsdk:"ssh_port"`
 	SyncMethod                 types.String   `tfsdk:"sync_method"`
 	SyncJobs                   types.Int64    `tfsdk:"sync_jobs"`
@@ -40,8 +35,18 @@ type georepSessionModel struct {
 	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
 }
 
+// sessionRefModel holds the attributes that name a session, in
+// gluster_georep_session and gluster_georep_status alike.
+type sessionRefModel struct {
+	PrimaryNode     types.String `tfsdk:"primary_node"`
+	PrimaryVolume   types.String `tfsdk:"primary_volume"`
+	SecondaryNode   types.String `tfsdk:"secondary_node"`
+	SecondaryVolume types.String `tfsdk:"secondary_volume"`
+	SecondaryUser   types.String `tfsdk:"secondary_user"`
+}
+
 // ref is the session the model names.
-func (m *georepSessionModel) ref() gluster.SessionRef {
+func (m *sessionRefModel) ref() gluster.SessionRef {
 	ref := gluster.SessionRef{
 		PrimaryVolume:   m.PrimaryVolume.ValueString(),
 		SecondaryHost:   m.SecondaryNode.ValueString(),
@@ -123,39 +128,59 @@ func (f configField) set(live map[string]string) error {
 	return nil
 }
 
-// nonDefaultConfig is what create must set: the values that differ from
-// gluster's defaults.
-func (m *georepSessionModel) nonDefaultConfig() map[string]string {
-	out := map[string]string{}
+// spec is the session m declares, as the engine takes it. Every config
+// attribute has a value (its default, when not configured): one at
+// gluster's default is reset rather than set, and a new session is only
+// given the others.
+func (m *georepSessionModel) spec() georep.Spec {
+	s := georep.Spec{SSHPort: m.sshPort(), Config: map[string]string{}, Reset: map[string]string{},
+		InsecureSkipHostKeyPinning: m.InsecureSkipHostKeyPinning.ValueBool()}
+	if !m.DesiredState.IsNull() && !m.DesiredState.IsUnknown() {
+		s.State = georep.State(m.DesiredState.ValueString())
+	}
 	for _, f := range m.configFields() {
-		if v, ok := f.text(); ok && v != f.def {
-			out[f.key] = v
+		switch v, ok := f.text(); {
+		case !ok:
+		case v == f.def:
+			s.Reset[f.key] = v
+		default:
+			s.Config[f.key] = v
 		}
 	}
-	return out
+	return s
 }
 
-// configChanges lists the keys to set and to reset (back to gluster's
-// default) to go from have to want.
-func configChanges(have, want *georepSessionModel) (set map[string]string, reset []string) {
-	set = map[string]string{}
-	haveFields := have.configFields()
-	for i, f := range want.configFields() {
-		w, ok := f.text()
-		if !ok {
-			continue
-		}
-		if h, _ := haveFields[i].text(); h == w {
-			continue
-		}
-		if w == f.def {
-			reset = append(reset, f.key)
-		} else {
-			set[f.key] = w
+// view is the session as the refresh before an update read it into state,
+// for the engine to plan the update from without reading it again.
+func (m *georepSessionModel) view() georep.View {
+	v := georep.View{Exists: true, State: georep.StateOf(gluster.Rollup(m.Status.ValueString())),
+		Config: map[string]string{"ssh_port": strconv.Itoa(m.sshPort())}}
+	for _, f := range m.configFields() {
+		if t, ok := f.text(); ok {
+			v.Config[f.key] = t
 		}
 	}
-	slices.Sort(reset)
-	return set, reset
+	v.PinsInUse = !m.InsecureSkipHostKeyPinning.ValueBool()
+	v.Pinned = v.PinsInUse
+	return v
+}
+
+// observe writes what the engine read into the model. When the pinning
+// could not be checked (PinErr), insecure_skip_host_key_pinning keeps what
+// state says.
+func (m *georepSessionModel) observe(v georep.View) error {
+	if err := m.observeConfig(v.Config); err != nil {
+		return err
+	}
+	m.observeStatus(v.Status)
+	m.PinnedHostKeys = stringList(v.PinnedKeys)
+	switch {
+	case v.PinErr == nil:
+		m.InsecureSkipHostKeyPinning = types.BoolValue(!v.Pinned)
+	case m.InsecureSkipHostKeyPinning.IsNull() || m.InsecureSkipHostKeyPinning.IsUnknown():
+		m.InsecureSkipHostKeyPinning = types.BoolValue(false)
+	}
+	return nil
 }
 
 // observeConfig writes the live config into the model.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
@@ -33,7 +35,7 @@ func TestSessionConfigDefaultsAreGlustersOwn(t *testing.T) {
 	if err := m.observeConfig(live); err != nil {
 		t.Fatal(err)
 	}
-	if got := m.nonDefaultConfig(); len(got) != 0 {
+	if got := m.spec().Config; len(got) != 0 {
 		t.Errorf("a new session's config has non-default values %v", got)
 	}
 	if m.sshPort() != 22 {
@@ -41,24 +43,80 @@ func TestSessionConfigDefaultsAreGlustersOwn(t *testing.T) {
 	}
 }
 
+// TestSessionConfigChanges: what the model declares, planned by the engine
+// against a live config, sets what differs and puts values declared at
+// gluster's default back with a reset.
 func TestSessionConfigChanges(t *testing.T) {
-	have := defaultsModel(t)
-	have.SyncMethod = types.StringValue("tarssh")
-	have.RsyncOptions = types.StringValue("--bwlimit=100")
+	live := map[string]string{"sync_method": "tarssh", "rsync_options": "--bwlimit=100", "sync_jobs": "3",
+		"ignore_deletes": "false", "ssh_port": "22"}
+	have := georep.View{Exists: true, State: georep.Stopped, Config: live, PinsInUse: true, Pinned: true}
 	want := defaultsModel(t)
 	want.SyncJobs = types.Int64Value(5)
 	want.IgnoreDeletes = types.BoolValue(true)
 	want.RsyncOptions = types.StringValue("--bwlimit=100")
 
-	set, reset := configChanges(have, want)
+	set, reset := map[string]string{}, []string{}
+	for _, ch := range georep.Plan(have, want.spec()) {
+		switch ch.What {
+		case georep.ChangeConfig:
+			set[ch.Key] = ch.To
+		case georep.ChangeReset:
+			reset = append(reset, ch.Key)
+		default:
+			t.Errorf("unexpected change %+v", ch)
+		}
+	}
 	if !maps.Equal(set, map[string]string{"sync_jobs": "5", "ignore_deletes": "true"}) {
 		t.Errorf("set = %v", set)
 	}
 	if !slices.Equal(reset, []string{"sync_method"}) {
 		t.Errorf("reset = %v, want sync_method back to gluster's default", reset)
 	}
-	if got := want.nonDefaultConfig(); !maps.Equal(got, map[string]string{"sync_jobs": "5", "ignore_deletes": "true", "rsync_options": "--bwlimit=100"}) {
-		t.Errorf("nonDefaultConfig = %v", got)
+	if got := want.spec().Config; !maps.Equal(got, map[string]string{"sync_jobs": "5", "ignore_deletes": "true", "rsync_options": "--bwlimit=100"}) {
+		t.Errorf("a new session is given %v", got)
+	}
+}
+
+func TestSessionSpecState(t *testing.T) {
+	m := defaultsModel(t)
+	m.DesiredState = types.StringNull()
+	if s := m.spec(); s.State != "" || s.InsecureSkipHostKeyPinning || s.SSHPort != 22 {
+		t.Errorf("spec without desired_state = %+v; want the running state left alone", s)
+	}
+	m.DesiredState = types.StringValue("paused")
+	m.InsecureSkipHostKeyPinning = types.BoolValue(true)
+	if s := m.spec(); s.State != georep.Paused || !s.InsecureSkipHostKeyPinning {
+		t.Errorf("spec = %+v", s)
+	}
+}
+
+// TestSessionObservePinning: insecure_skip_host_key_pinning reads whether
+// pinning is in force, and keeps what state says when it cannot be checked.
+func TestSessionObservePinning(t *testing.T) {
+	st := &gluster.SessionStatus{Rollup: gluster.RollupStopped}
+	for _, tc := range []struct {
+		name  string
+		view  georep.View
+		state types.Bool
+		want  bool
+	}{
+		{"in force", georep.View{PinsInUse: true, Pinned: true, PinnedKeys: []string{"h ssh-ed25519 AAAA"}}, types.BoolNull(), false},
+		{"stale keys", georep.View{PinsInUse: true, PinnedKeys: []string{"h ssh-ed25519 AAAA"}}, types.BoolValue(false), true},
+		{"not in use", georep.View{}, types.BoolValue(false), true},
+		{"unchecked keeps state", georep.View{PinsInUse: true, PinErr: errors.New("refused")}, types.BoolValue(true), true},
+		{"unchecked after import", georep.View{PinsInUse: true, PinErr: errors.New("refused")}, types.BoolNull(), false},
+	} {
+		tc.view.Exists, tc.view.Status, tc.view.Config = true, st, map[string]string{}
+		m := &georepSessionModel{InsecureSkipHostKeyPinning: tc.state, DesiredState: types.StringNull()}
+		if err := m.observe(tc.view); err != nil {
+			t.Fatal(err)
+		}
+		if got := m.InsecureSkipHostKeyPinning.ValueBool(); got != tc.want {
+			t.Errorf("%s: insecure_skip_host_key_pinning = %v, want %v", tc.name, got, tc.want)
+		}
+		if got := len(m.PinnedHostKeys.Elements()); got != len(tc.view.PinnedKeys) {
+			t.Errorf("%s: %d pinned_host_keys, want %d", tc.name, got, len(tc.view.PinnedKeys))
+		}
 	}
 }
 
@@ -97,5 +155,29 @@ func TestTimeValue(t *testing.T) {
 	at := time.Date(2026, 11, 25, 17, 30, 58, 0, time.FixedZone("x", 3600))
 	if got := timeValue(at).ValueString(); got != "2026-11-25T16:30:58Z" {
 		t.Errorf("timeValue = %s", got)
+	}
+}
+
+// TestSessionUpdatePlansFromState: an update is planned from what the
+// refresh put into state, as the engine's view of it.
+func TestSessionUpdatePlansFromState(t *testing.T) {
+	state := defaultsModel(t)
+	state.Status = types.StringValue(string(gluster.RollupUp))
+	state.DesiredState = types.StringNull()
+	state.InsecureSkipHostKeyPinning = types.BoolValue(true) // the refresh found the pins stale
+	plan := defaultsModel(t)
+	plan.DesiredState = types.StringValue("paused")
+	plan.InsecureSkipHostKeyPinning = types.BoolValue(false)
+	plan.SSHPort = types.Int64Value(2222)
+	want := []georep.Change{
+		{What: georep.ChangePort, Key: "ssh_port", From: "22", To: "2222"},
+		{What: georep.ChangePin, Key: "ssh_options"},
+		{What: georep.ChangeState, From: "started", To: "paused"},
+	}
+	if got := georep.Plan(state.view(), plan.spec()); !slices.Equal(got, want) {
+		t.Errorf("plan\n got %+v\nwant %+v", got, want)
+	}
+	if got := georep.Plan(state.view(), state.spec()); len(got) != 0 {
+		t.Errorf("state planned against itself: %+v; want no change", got)
 	}
 }

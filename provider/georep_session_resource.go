@@ -2,17 +2,15 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
-	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
 var (
@@ -43,17 +41,11 @@ func (r *georepSessionResource) Configure(_ context.Context, req resource.Config
 func (r *georepSessionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan georepSessionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, georepSessionCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, georepSessionCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	id := sessionID(plan.PrimaryNode.ValueString(), plan.ref())
 	if err := r.create(ctx, &plan); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not create geo-replication session %s. If the session was "+
@@ -61,79 +53,55 @@ func (r *georepSessionResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	plan.ID = types.StringValue(id)
-	if !r.readBack(ctx, &plan, &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.readBack(ctx, &plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *georepSessionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state georepSessionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, georepSessionReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, georepSessionReadTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	found := r.observe(ctx, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !found {
+	found := r.observe(ctx, &state, &resp.Diagnostics)
+	switch {
+	case resp.Diagnostics.HasError():
+	case !found:
 		tflog.Warn(ctx, "geo-replication session is gone; removing it from state so that plan proposes re-creating it",
 			map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
-		return
+	default:
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *georepSessionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state georepSessionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, georepSessionUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, georepSessionUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	if err := r.update(ctx, &plan, &state); err != nil {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	want := plan.spec()
+	if err := georep.Apply(ctx, r.session(&plan), want, georep.Plan(state.view(), want)); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not update geo-replication session %s", plan.ref()), timeoutHint(err, "update"))
 		return
 	}
-	if !r.readBack(ctx, &plan, &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.readBack(ctx, &plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *georepSessionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state georepSessionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, georepSessionDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, georepSessionDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	if err := r.delete(ctx, &state); err != nil {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := georep.Delete(ctx, r.session(&state), state.ResetSyncTimeOnDelete.ValueBool()); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not destroy geo-replication session %s", state.ref()), timeoutHint(err, "delete"))
 	}
 }
@@ -156,125 +124,31 @@ func (r *georepSessionResource) ImportState(ctx context.Context, req resource.Im
 	set("reset_sync_time_on_delete", false)
 }
 
-// create sets the session up through the engine, then brings it to the
-// desired state.
+// create sets the session up through the engine; one that exists already
+// is refused: import it instead.
 func (r *georepSessionResource) create(ctx context.Context, m *georepSessionModel) error {
-	ref := m.ref()
-	c := r.data.gluster(m.PrimaryNode.ValueString())
-	_, err := c.Status(ctx, ref)
-	switch {
-	case err == nil:
+	s, want := r.session(m), m.spec()
+	have, err := georep.Observe(ctx, s)
+	if err != nil {
+		return err
+	}
+	if have.Exists {
 		return fmt.Errorf("the session %s already exists on %s; import it instead: terraform import <address> %s",
-			ref, m.PrimaryNode.ValueString(), sessionID(m.PrimaryNode.ValueString(), ref))
-	case !errors.Is(err, gluster.ErrNoSession):
-		return err
+			s.Ref, s.Primary, sessionID(s.Primary, s.Ref))
 	}
-	nodes, err := r.nodes(ctx, m)
-	if err != nil {
-		return err
-	}
-	spec := georep.Spec{
-		Ref:                        ref,
-		SSHPort:                    m.sshPort(),
-		Config:                     m.nonDefaultConfig(),
-		InsecureSkipHostKeyPinning: m.InsecureSkipHostKeyPinning.ValueBool(),
-	}
-	if !spec.InsecureSkipHostKeyPinning {
-		if spec.HostKeys, err = r.expectedHostKeys(ctx, m); err != nil {
-			return err
-		}
-	}
-	if err := georep.Create(ctx, nodes, spec); err != nil {
-		return err
-	}
-	return r.applyDesiredState(ctx, c, m)
-}
-
-// update sets and resets config values, re-pins or unpins host keys, and
-// brings the session to the desired state.
-func (r *georepSessionResource) update(ctx context.Context, plan, state *georepSessionModel) error {
-	ref := plan.ref()
-	c := r.data.gluster(plan.PrimaryNode.ValueString())
-	set, reset := configChanges(state, plan)
-	for _, k := range sortedKeys(set) {
-		if err := c.ConfigSet(ctx, ref, k, set[k]); err != nil {
-			return err
-		}
-	}
-	for _, k := range reset {
-		if err := c.ConfigReset(ctx, ref, k); err != nil {
-			return err
-		}
-	}
-	portChanged := plan.sshPort() != state.sshPort()
-	if portChanged {
-		if err := c.ConfigSet(ctx, ref, "ssh_port", strconv.Itoa(plan.sshPort())); err != nil {
-			return err
-		}
-	}
-	wantPinned := !plan.InsecureSkipHostKeyPinning.ValueBool()
-	havePinned := !state.InsecureSkipHostKeyPinning.ValueBool()
-	if wantPinned && (!havePinned || portChanged) || !wantPinned && havePinned {
-		nodes, err := r.nodes(ctx, plan)
-		if err != nil {
-			return err
-		}
-		if !wantPinned {
-			if err := georep.Unpin(ctx, nodes, ref); err != nil {
-				return err
-			}
-		} else {
-			keys, err := r.expectedHostKeys(ctx, plan)
-			if err != nil {
-				return err
-			}
-			if err := georep.PinHostKeys(ctx, nodes, ref, keys); err != nil {
-				return err
-			}
-		}
-	}
-	return r.applyDesiredState(ctx, c, plan)
-}
-
-// delete stops the session (with force when a plain stop fails, e.g. the
-// secondary is unreachable), deletes it and removes the pinned keys.
-func (r *georepSessionResource) delete(ctx context.Context, m *georepSessionModel) error {
-	ref := m.ref()
-	c := r.data.gluster(m.PrimaryNode.ValueString())
-	if err := c.Stop(ctx, ref, false); err != nil && !errors.Is(err, gluster.ErrNoSession) {
-		tflog.Warn(ctx, "stopping the session failed; stopping it with force", map[string]any{"session": ref.String(), "error": err.Error()})
-		if err := c.Stop(ctx, ref, true); err != nil && !errors.Is(err, gluster.ErrNoSession) {
-			return err
-		}
-	}
-	err := c.Delete(ctx, ref, gluster.DeleteOptions{ResetSyncTime: m.ResetSyncTimeOnDelete.ValueBool()})
-	if err != nil && !errors.Is(err, gluster.ErrNoSession) {
-		return err
-	}
-	nodes, err := r.nodes(ctx, m)
-	if err != nil {
-		return err
-	}
-	return georep.RemovePinned(ctx, nodes.PrimaryFiles, ref)
-}
-
-func (r *georepSessionResource) applyDesiredState(ctx context.Context, c *gluster.Client, m *georepSessionModel) error {
-	if m.DesiredState.IsNull() || m.DesiredState.IsUnknown() {
-		return nil
-	}
-	return georep.SetState(ctx, c, m.ref(), georep.State(m.DesiredState.ValueString()))
+	return georep.Apply(ctx, s, want, georep.Plan(have, want))
 }
 
 // readBack replaces the planned values with what the session really is
-// after create or update.
-func (r *georepSessionResource) readBack(ctx context.Context, m *georepSessionModel, diags *diagnostics) bool {
+// after create or update, and sets the state.
+func (r *georepSessionResource) readBack(ctx context.Context, m *georepSessionModel, state *tfsdk.State, diags *diagnostics) {
 	found := r.observe(ctx, m, diags)
-	if diags.HasError() {
-		return false
-	}
-	if !found {
+	switch {
+	case diags.HasError():
+	case !found:
 		diags.AddError("Session Missing After Apply",
 			fmt.Sprintf("Geo-replication session %s was not found when it was read back on %s.", m.ref(), m.PrimaryNode.ValueString()))
+	default:
+		diags.Append(state.Set(ctx, m)...)
 	}
-	return found
 }

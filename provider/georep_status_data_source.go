@@ -31,12 +31,8 @@ type georepStatusDataSource struct {
 }
 
 type georepStatusModel struct {
+	sessionRefModel
 	ID                  types.String   `tfsdk:"id"`
-	PrimaryNode         types.String   `tfsdk:"primary_node"`
-	PrimaryVolume       types.String   `tfsdk:"primary_volume"`
-	SecondaryNode       types.String   `tfsdk:"secondary_node"`
-	SecondaryVolume     types.String   `tfsdk:"secondary_volume"`
-	SecondaryUser       types.String   `tfsdk:"secondary_user"`
 	Status              types.String   `tfsdk:"status"`
 	LastSynced          types.String   `tfsdk:"last_synced"`
 	CheckpointTime      types.String   `tfsdk:"checkpoint_time"`
@@ -117,24 +113,13 @@ func (d *georepStatusDataSource) Configure(_ context.Context, req datasource.Con
 func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m georepStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := m.Timeouts.Read(ctx, georepStatusReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, m.Timeouts.Read, georepStatusReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
-	ref := gluster.SessionRef{
-		PrimaryVolume: m.PrimaryVolume.ValueString(), SecondaryHost: m.SecondaryNode.ValueString(),
-		SecondaryVolume: m.SecondaryVolume.ValueString(),
-	}
-	if u := m.SecondaryUser.ValueString(); u != "" && u != defaultSecondaryUser {
-		ref.SecondaryUser = u
-	}
+	ref := m.ref()
 	c := d.data.gluster(m.PrimaryNode.ValueString())
 	st, err := c.Status(ctx, ref)
 	if err != nil {

@@ -47,15 +47,13 @@ func (r *peerClusterResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, peerClusterCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	spec, diags := plan.spec(ctx)
 	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, peerClusterCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	first := spec.Nodes[0]
 	id := peerClusterID(first, spec.Volume.Name)
@@ -75,16 +73,11 @@ func (r *peerClusterResource) Create(ctx context.Context, req resource.CreateReq
 func (r *peerClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state peerClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, peerClusterReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, peerClusterReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	// Right after an import, nothing is tracked yet: adopt every option,
 	// user-defined ones included.
@@ -111,16 +104,11 @@ func (r *peerClusterResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan, state peerClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, peerClusterUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, peerClusterUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	if !r.update(ctx, &plan, &state, &resp.Diagnostics) {
 		return
@@ -144,13 +132,11 @@ func (r *peerClusterResource) Delete(ctx context.Context, req resource.DeleteReq
 				state.ID.ValueString(), state.Volume.Name.ValueString()))
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, peerClusterDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, peerClusterDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	nodes := listStrings(ctx, state.Nodes, &resp.Diagnostics)
 	if err := r.delete(ctx, nodes, state.Volume.Name.ValueString()); err != nil {

@@ -3,8 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"path"
-	"strings"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,32 +29,21 @@ the removal. It reports MB/s over the whole cycle and net of the fixed cost, and
 Do not run it while a nightly run holds the lock.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, schedulePath)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			t, err := e.Target(target)
-			if err != nil {
-				return err
-			}
-			pr, pf := e.Nodes.Runner(s.Primary.Node), e.Nodes.Files(s.Primary.Node)
-			opts.Cycle = gluster.CycleOptions{Timeout: timeout, StallAfter: s.CheckpointStallAfter, Progress: progressPrinter(c)}
-			mount := bench.Mount{Runner: pr, Path: s.Primary.Mount, Marker: func(ctx context.Context) error {
-				return pf.WriteFile(ctx, path.Join(s.Primary.Mount, drrun.MarkerName), strings.NewReader(time.Now().UTC().String()), 0o644)
-			}}
-			res, err := bench.Run(c.Context(), gluster.New(pr), drrun.SessionRef(t), mount, opts)
-			if err != nil {
-				return err
-			}
-			if g.json {
-				return printJSON(c.OutOrStdout(), res)
-			}
-			fmt.Fprintf(c.OutOrStdout(), "%s: %d files, %d bytes\n  written on the primary in %.1fs\n  empty cycle %.1fs, cycle %.1fs, removal cycle %.1fs\n  %.2f MB/s (%.2f MB/s net of the fixed cost), %.1f files/s\n",
-				res.Session, res.Files, res.Bytes, res.WriteSeconds, res.EmptyCycleSeconds, res.CycleSeconds, res.DeleteCycleSeconds,
-				res.MBPerSecond, res.NetMBPerSecond, res.FilesPerSecond)
-			return nil
+			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
+				t, err := e.Target(target)
+				if err != nil {
+					return err
+				}
+				p := e.Schedule.Primary
+				pr, pf := e.Nodes.Runner(p.Node), e.Nodes.Files(p.Node)
+				opts.Cycle = gluster.CycleOptions{Timeout: timeout, StallAfter: e.Schedule.CheckpointStallAfter, Progress: progressPrinter(c)}
+				marker := gluster.Marker{Files: pf, Mount: p.Mount, By: "glusterdr bench"}
+				res, err := bench.Run(ctx, gluster.New(pr), t.Session(), bench.Mount{Runner: pr, Path: p.Mount, Marker: marker.Write}, opts)
+				if err != nil {
+					return err
+				}
+				return printResult(g, c.OutOrStdout(), res, printBench, nil)
+			})
 		},
 	}
 	scheduleFlag(cmd, &schedulePath)
@@ -65,4 +53,10 @@ Do not run it while a nightly run holds the lock.`,
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Hour, "how long each cycle may take")
 	_ = cmd.MarkFlagRequired("target")
 	return cmd
+}
+
+func printBench(w io.Writer, res *bench.Result) {
+	fmt.Fprintf(w, "%s: %d files, %d bytes\n  written on the primary in %.1fs\n  empty cycle %.1fs, cycle %.1fs, removal cycle %.1fs\n  %.2f MB/s (%.2f MB/s net of the fixed cost), %.1f files/s\n",
+		res.Session, res.Files, res.Bytes, res.WriteSeconds, res.EmptyCycleSeconds, res.CycleSeconds, res.DeleteCycleSeconds,
+		res.MBPerSecond, res.NetMBPerSecond, res.FilesPerSecond)
 }

@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
-	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
@@ -91,21 +87,17 @@ and reports that a cycle would run. The progress goes to stderr; with --json the
 failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
+			s, t, err := scheduleTarget(g, path, target)
 			if err != nil {
 				return err
-			}
-			t, ok := s.Target(target)
-			if !ok {
-				return fmt.Errorf("target %q is not in the schedule %s (targets: %s)", target, path, targetNames(s))
 			}
 			if timeout <= 0 {
 				timeout = s.CheckpointTimeout
 			}
 			pool := remote.NewPool(g.logger())
 			defer closePool(g, pool)
-			nodes := drrun.PoolNodes{Pool: pool, SSH: s.SSH}
-			ref := drrun.SessionRef(t)
+			nodes := scheduleNodes(pool, s)
+			ref := t.Session()
 			res := &checkpointResult{Target: t.Name, Session: ref.String(), PrimaryNode: s.Primary.Node, Plan: plan,
 				TimeoutSeconds: timeout.Seconds(), Workers: []workerView{}}
 			cp := checkpointCmd{client: gluster.New(nodes.Runner(s.Primary.Node)), files: nodes.Files(s.Primary.Node),
@@ -143,13 +135,6 @@ type checkpointCmd struct {
 	now        func() time.Time
 }
 
-func (cp checkpointCmd) clock() time.Time {
-	if cp.now != nil {
-		return cp.now()
-	}
-	return time.Now()
-}
-
 // plan reads the status of the session a cycle would run on.
 func (cp checkpointCmd) plan(ctx context.Context, res *checkpointResult) error {
 	st, err := cp.client.Status(ctx, cp.ref)
@@ -166,30 +151,22 @@ func (cp checkpointCmd) plan(ctx context.Context, res *checkpointResult) error {
 
 // locked runs the cycle under the schedule's run lock.
 func (cp checkpointCmd) locked(ctx context.Context, s *schedule.Schedule, res *checkpointResult) error {
-	lock, err := runlock.Acquire(s.LockFile, commandLine())
+	release, err := acquireLock(s, cp.g.logger())
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := lock.Release(); err != nil {
-			cp.g.logger().Warn("releasing the run lock", "error", err)
-		}
-	}()
+	defer release()
 	return cp.run(ctx, res)
 }
 
 // run runs the cycle and fills res from its result or its failure.
 func (cp checkpointCmd) run(ctx context.Context, res *checkpointResult) error {
-	marker := path.Join(cp.mount, drrun.MarkerName)
 	opts := gluster.CycleOptions{
 		Timeout:    cp.timeout,
 		StallAfter: cp.stallAfter,
 		Logger:     cp.g.logger(),
-		Marker: func(ctx context.Context) error {
-			stamp := fmt.Sprintf("%s glusterdr checkpoint\n", cp.clock().UTC().Format(time.RFC3339Nano))
-			return cp.files.WriteFile(ctx, marker, strings.NewReader(stamp), 0o644)
-		},
-		Progress: cp.progress,
+		Marker:     gluster.Marker{Files: cp.files, Mount: cp.mount, By: "glusterdr checkpoint", Now: cp.now}.Write,
+		Progress:   cp.progress,
 	}
 	cr, err := cp.client.RunCheckpointCycle(ctx, cp.ref, opts)
 	fillCheckpointResult(res, cr, err)

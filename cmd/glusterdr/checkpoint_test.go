@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
@@ -73,7 +72,7 @@ func TestCheckpointCycleCompletes(t *testing.T) {
 	if res.WorkersActive != 1 || res.WorkersDone != 1 || len(res.Workers) != 1 || !res.Workers[0].CheckpointCompleted {
 		t.Fatalf("workers %d of %d done: %+v", res.WorkersDone, res.WorkersActive, res.Workers)
 	}
-	marker, err := n.ReadFile(context.Background(), filepath.Join("/var/glfs/global", drrun.MarkerName))
+	marker, err := n.ReadFile(context.Background(), filepath.Join("/var/glfs/global", gluster.MarkerName))
 	if err != nil || !strings.Contains(string(marker), "glusterdr checkpoint") {
 		t.Fatalf("marker %q, %v", marker, err)
 	}

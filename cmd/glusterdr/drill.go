@@ -40,22 +40,18 @@ By default it drills every target, each on the newest set the journal records as
 there. It exits non-zero when any drill fails, naming what failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, schedulePath)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			targets := s.Targets
-			if target != "" {
-				t, err := e.Target(target)
-				if err != nil {
-					return err
+			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
+				targets := e.Schedule.Targets
+				if target != "" {
+					t, err := e.Target(target)
+					if err != nil {
+						return err
+					}
+					targets = []schedule.Target{t}
 				}
-				targets = []schedule.Target{t}
-			}
-			reports, err := runDrills(c.Context(), e, targets, setID, !noPrimary)
-			return printResult(g, c.OutOrStdout(), reports, printDrills, err)
+				reports, err := runDrills(ctx, e, targets, setID, !noPrimary)
+				return printResult(g, c.OutOrStdout(), reports, printDrills, err)
+			})
 		},
 	}
 	scheduleFlag(cmd, &schedulePath)

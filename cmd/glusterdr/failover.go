@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,51 +82,47 @@ func (f *switchFlags) register(cmd *cobra.Command) {
 }
 
 func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.Topology) failover.Plan) error {
-	s, err := loadSchedule(g, f.schedule)
-	if err != nil {
-		return err
-	}
-	e, done := newEngine(g, c, s)
-	defer done()
-	nodes, ok := e.Nodes.(drrun.PoolNodes)
-	if !ok {
-		return fmt.Errorf("failover needs SSH nodes")
-	}
-	topo, cleanup, err := switchTopology(c.Context(), e, nodes, f)
-	defer cleanup()
-	if err != nil {
-		return err
-	}
-	p := plan(topo)
-	journal := failover.Journal{Files: remote.LocalFiles{}, Path: path.Join(s.StateDir, p.Kind+"-"+f.site+".json")}
-	st, err := failover.Execute(c.Context(), p, failover.Options{DryRun: f.dryRun, Yes: f.yes, Out: c.ErrOrStderr(), Journal: journal})
-	if g.json && st != nil {
-		if perr := printJSON(c.OutOrStdout(), st); perr != nil {
-			return perr
+	return withEngine(g, c, f.schedule, func(ctx context.Context, e *drrun.Engine) error {
+		nodes, ok := e.Nodes.(remote.PoolNodes)
+		if !ok {
+			return fmt.Errorf("failover needs SSH nodes")
 		}
-	}
-	return err
+		topo, cleanup, err := switchTopology(ctx, e, nodes, f)
+		defer cleanup()
+		if err != nil {
+			return err
+		}
+		p := plan(topo)
+		journal := failover.Journal{Files: remote.LocalFiles{}, Path: path.Join(e.Schedule.StateDir, p.Kind+"-"+f.site+".json")}
+		st, err := failover.Execute(ctx, p, failover.Options{DryRun: f.dryRun, Yes: f.yes, Out: c.ErrOrStderr(), Journal: journal})
+		if g.json && st != nil {
+			if perr := printJSON(c.OutOrStdout(), st); perr != nil {
+				return perr
+			}
+		}
+		return err
+	})
 }
 
 // switchTopology gathers what failover and failback reach: the primary
 // node, the site's nodes (from its volume's bricks), the host keys this
 // engine verified for the primary, and a marker writer on the site's
 // volume, mounted writable on first use and unmounted by cleanup.
-func switchTopology(ctx context.Context, e *drrun.Engine, nodes drrun.PoolNodes, f *switchFlags) (failover.Topology, func(), error) {
+func switchTopology(ctx context.Context, e *drrun.Engine, nodes remote.PoolNodes, f *switchFlags) (failover.Topology, func(), error) {
 	cleanup := func() {}
 	t, err := e.Target(f.site)
 	if err != nil {
 		return failover.Topology{}, cleanup, err
 	}
 	s := e.Schedule
-	topo := failover.Topology{Site: t.Name, Forward: drrun.SessionRef(t), PrimaryHost: s.Primary.Node,
+	topo := failover.Topology{Site: t.Name, Forward: t.Session(), PrimaryHost: s.Primary.Node,
 		PrimaryRunner: nodes.Runner(s.Primary.Node), SiteGluster: gluster.New(nodes.Runner(t.SecondaryHost)), SyncMethod: "tarssh"}
 	if !f.primaryDown {
 		topo.Primary = gluster.New(topo.PrimaryRunner)
 		if v, err := topo.Primary.ConfigGet(ctx, topo.Forward, "sync_method"); err == nil && v != "" {
 			topo.SyncMethod = v
 		}
-		key, err := nodes.Pool.HostKey(ctx, nodes.Config(s.Primary.Node))
+		key, err := nodes.HostKey(ctx, s.Primary.Node)
 		if err != nil {
 			return topo, cleanup, fmt.Errorf("reaching the primary %s: %w (use --primary-down if the primary site is gone)", s.Primary.Node, err)
 		}
@@ -151,8 +146,7 @@ func switchTopology(ctx context.Context, e *drrun.Engine, nodes drrun.PoolNodes,
 				return err
 			}
 		}
-		return nodes.Files(t.SecondaryHost).WriteFile(ctx, path.Join(m.Path, drrun.MarkerName),
-			strings.NewReader(time.Now().UTC().Format(time.RFC3339Nano)), 0o644)
+		return gluster.Marker{Files: nodes.Files(t.SecondaryHost), Mount: m.Path, By: "glusterdr failback"}.Write(ctx)
 	}
 	cleanup = func() {
 		if m != nil {

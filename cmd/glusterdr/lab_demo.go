@@ -75,12 +75,17 @@ func runDemo(ctx context.Context, out io.Writer, conn lab.Conn, site string) err
 	}
 	step("wrote %d files of %d KiB to p1:%s", demoFiles, demoFileSize>>10, path.Join(lab.MountPath, dir))
 
+	p1files, err := conn.Files("p1")
+	if err != nil {
+		return err
+	}
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "glusterdr lab demo"}
 	cycle := func() error {
 		step("checkpoint cycle: checkpoint, marker, start, wait, stop")
 		res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{
 			Timeout:    10 * time.Minute,
 			StallAfter: lab.StallAfter,
-			Marker:     markerWriter(conn),
+			Marker:     marker.Write,
 			Progress:   func(p gluster.Progress) { fmt.Fprintf(out, "    %s\n", progressLine(p)) },
 		})
 		if err != nil {
@@ -141,18 +146,6 @@ func writeDemoFiles(ctx context.Context, conn lab.Conn, dir string) error {
 		}
 	}
 	return nil
-}
-
-// markerWriter writes the checkpoint marker on the primary mount.
-func markerWriter(conn lab.Conn) func(context.Context) error {
-	return func(ctx context.Context) error {
-		files, err := conn.Files("p1")
-		if err != nil {
-			return err
-		}
-		stamp := time.Now().UTC().Format(time.RFC3339Nano) + "\n"
-		return files.WriteFile(ctx, lab.MarkerPath, strings.NewReader(stamp), 0o644)
-	}
 }
 
 // compareAtSite scans dir on the primary, mounts the site's volume

@@ -204,7 +204,7 @@ func ensureLossySession(t *testing.T, conn lab.Conn) gluster.SessionRef {
 		t.Fatal(err)
 	}
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: []remote.Files{files}, Secondary: secondary}
-	if err := georep.Create(ctx, nodes, georep.Spec{Ref: ref, Config: map[string]string{"sync_method": "rsync"}, HostKeys: keys}); err != nil {
+	if err := georep.Create(ctx, nodes, ref, georep.Spec{Config: map[string]string{"sync_method": "rsync"}, HostKeys: keys}); err != nil {
 		t.Fatalf("the lossy session: %v", err)
 	}
 	t.Logf("lossy session %s set up in %s", ref, time.Since(start).Round(time.Millisecond))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -25,39 +26,28 @@ It counts the geographically separate verified copies (the primary plus each sit
 newest set was verified) against the three that audited systems commonly require.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			st, err := drrun.LoadStatus(c.Context(), s, time.Now())
-			if err != nil {
-				return err
-			}
-			entries, err := journal.ReadFile(c.Context(), remote.LocalFiles{}, drrun.JournalPath(s))
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			var sets []backupset.Summary
-			listing, setsErr := e.Store().List(c.Context())
-			for _, m := range listing.Sets {
-				sets = append(sets, m.Summary())
-			}
-			r := report.Build(st, entries, sets, setsErr)
-			if setsErr != nil {
-				// The report is printed, but a report without the sets is no
-				// posture: the command fails so that nobody reads it as one.
-				setsErr = fmt.Errorf("the report lacks the backup sets: %w", setsErr)
-			}
-			if g.json {
-				if err := printJSON(c.OutOrStdout(), r); err != nil {
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				st, err := drrun.LoadStatus(ctx, e.Schedule, time.Now())
+				if err != nil {
 					return err
 				}
-				return setsErr
-			}
-			report.Render(c.OutOrStdout(), r)
-			return setsErr
+				entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, drrun.JournalPath(e.Schedule))
+				if err != nil {
+					return err
+				}
+				var sets []backupset.Summary
+				listing, setsErr := e.Store().List(ctx)
+				for _, m := range listing.Sets {
+					sets = append(sets, m.Summary())
+				}
+				if setsErr != nil {
+					// The report is printed, but a report without the sets is
+					// no posture: the command fails so that nobody reads it
+					// as one.
+					setsErr = fmt.Errorf("the report lacks the backup sets: %w", setsErr)
+				}
+				return printResult(g, c.OutOrStdout(), report.Build(st, entries, sets, setsErr), report.Render, setsErr)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -26,23 +27,13 @@ run lock, records tier changes in set.json and deletes what the plan says; never
 target's newest verified set, never a set whose set.json cannot be read.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			r, err := e.Retention(c.Context(), apply, commandLine())
-			if r != nil {
-				if g.json {
-					if perr := printJSON(c.OutOrStdout(), r); perr != nil {
-						return perr
-					}
-				} else {
-					printRetention(c.OutOrStdout(), r)
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				r, err := e.Retention(ctx, apply, commandLine())
+				if r == nil {
+					return err
 				}
-			}
-			return err
+				return printResult(g, c.OutOrStdout(), r, printRetention, err)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)

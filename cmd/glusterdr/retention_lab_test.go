@@ -29,7 +29,7 @@ func TestLabRetentionSixtyNights(t *testing.T) {
 	}
 	pool := remote.NewPool(slog.New(slog.DiscardHandler))
 	defer pool.Close()
-	e := &drrun.Engine{Schedule: s, Nodes: drrun.PoolNodes{Pool: pool, SSH: s.SSH}}
+	e := &drrun.Engine{Schedule: s, Nodes: scheduleNodes(pool, s)}
 	ctx := context.Background()
 	store := e.Store()
 	first := time.Now().UTC().Truncate(24 * time.Hour).Add(-60*24*time.Hour + 2*time.Hour)

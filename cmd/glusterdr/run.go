@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -38,15 +39,11 @@ Any failure exits non-zero and names the step; with --json the report is still p
 See cmd/glusterdr/CLI.md for the JSON shapes.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			o.Command = commandLine()
-			rep, err := e.Run(c.Context(), o)
-			return printResult(g, c.OutOrStdout(), rep, printRunReport, err)
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				o.Command = commandLine()
+				rep, err := e.Run(ctx, o)
+				return printResult(g, c.OutOrStdout(), rep, printRunReport, err)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)

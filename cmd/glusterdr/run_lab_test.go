@@ -73,9 +73,10 @@ func TestLabRunsAlternateAndVerify(t *testing.T) {
 	}
 }
 
-// TestLabSilentLossFailsVerification reproduces LAB-NOTES' empty files:
-// sync_method rsync with Debian's rsync 3.5.0 completes the checkpoint while
-// the files arrive empty. The run must fail at verify, naming them.
+// TestLabSilentLossFailsVerification reproduces the empty files of
+// docs/gluster-facts.md: sync_method rsync with Debian's rsync 3.5.0
+// completes the checkpoint while the files arrive empty. The run must fail
+// at verify, naming them.
 func TestLabSilentLossFailsVerification(t *testing.T) {
 	conn := labConn(t)
 	p1, err := conn.Runner("p1")

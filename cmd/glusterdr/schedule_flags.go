@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
@@ -44,18 +47,62 @@ func loadSchedule(g *globals, path string) (*schedule.Schedule, error) {
 	return s, nil
 }
 
-// engine is a schedule's engine with an SSH pool, closed by the returned
-// function.
-func newEngine(g *globals, cmd *cobra.Command, s *schedule.Schedule) (*drrun.Engine, func()) {
+// scheduleTarget loads the schedule at path and finds its target name.
+func scheduleTarget(g *globals, path, name string) (*schedule.Schedule, schedule.Target, error) {
+	s, err := loadSchedule(g, path)
+	if err != nil {
+		return nil, schedule.Target{}, err
+	}
+	t, ok := s.Target(name)
+	if !ok {
+		names := make([]string, 0, len(s.Targets))
+		for _, t := range s.Targets {
+			names = append(names, t.Name)
+		}
+		return nil, t, fmt.Errorf("target %q is not in the schedule %s (targets: %s)", name, path, strings.Join(names, ", "))
+	}
+	return s, t, nil
+}
+
+// acquireLock takes the schedule's run lock; release logs a failure to
+// release it.
+func acquireLock(s *schedule.Schedule, log *slog.Logger) (release func(), err error) {
+	lock, err := runlock.Acquire(s.LockFile, commandLine())
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		if err := lock.Release(); err != nil {
+			log.Warn("releasing the run lock", "error", err)
+		}
+	}, nil
+}
+
+// withEngine loads the schedule at path and runs fn with its engine, whose
+// SSH connections are closed after.
+func withEngine(g *globals, cmd *cobra.Command, path string, fn func(context.Context, *drrun.Engine) error) error {
+	s, err := loadSchedule(g, path)
+	if err != nil {
+		return err
+	}
 	log := g.logger()
 	pool := remote.NewPool(log)
-	e := &drrun.Engine{Schedule: s, Nodes: drrun.PoolNodes{Pool: pool, SSH: s.SSH}, Log: log,
-		Progress: progressPrinter(cmd)}
-	return e, func() {
-		if err := pool.Close(); err != nil {
-			log.Warn("closing SSH connections", "error", err)
-		}
+	defer closePool(g, pool)
+	e := &drrun.Engine{Schedule: s, Nodes: scheduleNodes(pool, s), Log: log, Progress: progressPrinter(cmd)}
+	return fn(cmd.Context(), e)
+}
+
+func closePool(g *globals, pool *remote.Pool) {
+	if err := pool.Close(); err != nil {
+		g.logger().Warn("closing SSH connections", "error", err)
 	}
+}
+
+// scheduleNodes reaches the schedule's nodes over pool, as its ssh block
+// says.
+func scheduleNodes(pool *remote.Pool, s *schedule.Schedule) remote.PoolNodes {
+	return remote.PoolNodes{Pool: pool, Base: remote.Config{Port: s.SSH.Port, User: s.SSH.User,
+		PrivateKeyFile: s.SSH.PrivateKeyFile, KnownHostsFile: s.SSH.KnownHostsFile}}
 }
 
 // progressPrinter prints the checkpoint wait to stderr when it changes, and

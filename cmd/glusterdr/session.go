@@ -5,22 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/crypto/ssh"
 
-	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
-	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
-	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
@@ -40,20 +33,8 @@ var sessionStates = []string{sessionPresent, string(georep.Started), string(geor
 // key pinning, and the checkpoint belongs to `glusterdr checkpoint`.
 var sessionOwnedKeys = []string{"ssh_port", "ssh_options", "ssh_options_tar", "checkpoint"}
 
-// Defaults of `glusterdr session`.
-const (
-	defaultSessionTimeout = 10 * time.Minute
-)
-
-// Changes a session command makes, in the order it makes them.
-const (
-	changeCreate = "create"
-	changePort   = "ssh_port"
-	changePin    = "pin_host_keys"
-	changeConfig = "config"
-	changeState  = "state"
-	changeDelete = "delete"
-)
+// defaultSessionTimeout bounds `glusterdr session` by default.
+const defaultSessionTimeout = 10 * time.Minute
 
 // sessionResult is what `glusterdr session --json` prints.
 type sessionResult struct {
@@ -93,31 +74,22 @@ type sessionView struct {
 	Workers []workerView      `json:"workers"`
 }
 
-// workerView is one geo-replication worker.
-type workerView struct {
-	PrimaryNode              string     `json:"primary_node"`
-	Brick                    string     `json:"brick"`
-	SecondaryNode            string     `json:"secondary_node,omitempty"`
-	Status                   string     `json:"status"`
-	CrawlStatus              string     `json:"crawl_status,omitempty"`
-	LastSynced               *time.Time `json:"last_synced"`
-	Entry                    int        `json:"entry"`
-	Data                     int        `json:"data"`
-	Meta                     int        `json:"meta"`
-	Failures                 int        `json:"failures"`
-	CheckpointTime           *time.Time `json:"checkpoint_time"`
-	CheckpointCompleted      bool       `json:"checkpoint_completed"`
-	CheckpointCompletionTime *time.Time `json:"checkpoint_completion_time"`
-}
-
 // sessionWant is what the command is asked for.
 type sessionWant struct {
-	State   string
-	Config  map[string]string
-	SSHPort int
-	// HostKeys are the known_hosts lines to pin; nil when not needed
-	// (absent) or not known.
-	HostKeys []string
+	State         string
+	Config        map[string]string
+	SSHPort       int
+	ResetSyncTime bool
+}
+
+// spec is want as the engine takes it: present leaves the running state
+// alone.
+func (w sessionWant) spec() georep.Spec {
+	s := georep.Spec{State: georep.State(w.State), SSHPort: w.SSHPort, Config: w.Config, ResetSyncTime: w.ResetSyncTime}
+	if w.State == sessionPresent {
+		s.State = ""
+	}
+	return s
 }
 
 func newSessionCommand(g *globals) *cobra.Command {
@@ -156,22 +128,17 @@ would change (Ansible's check mode). With --json the report is printed even on f
 			if err != nil {
 				return err
 			}
-			s, err := loadSchedule(g, path)
+			s, t, err := scheduleTarget(g, path, target)
 			if err != nil {
 				return err
 			}
-			t, ok := s.Target(target)
-			if !ok {
-				return fmt.Errorf("target %q is not in the schedule %s (targets: %s)", target, path, targetNames(s))
-			}
-			want.SSHPort = t.SSHPort
+			want.SSHPort, want.ResetSyncTime = t.SSHPort, resetSync
 			ctx, cancel := context.WithTimeout(c.Context(), timeout)
 			defer cancel()
 			pool := remote.NewPool(g.logger())
 			defer closePool(g, pool)
-			sc := &sessionCmd{hosts: poolHosts{nodes: drrun.PoolNodes{Pool: pool, SSH: s.SSH}}, primary: s.Primary.Node,
-				ref: drrun.SessionRef(t), resetSyncTime: resetSync, log: g.logger()}
-			res := &sessionResult{Target: t.Name, Session: sc.ref.String(), PrimaryNode: sc.primary, State: want.State,
+			sc := &sessionCmd{session: georep.Session{Hosts: scheduleNodes(pool, s), Primary: s.Primary.Node, Ref: t.Session(), Log: g.logger()}}
+			res := &sessionResult{Target: t.Name, Session: t.Session().String(), PrimaryNode: s.Primary.Node, State: want.State,
 				Plan: plan, Changes: []sessionChange{}}
 			err = sc.run(ctx, s, want, res)
 			if err != nil {
@@ -221,268 +188,63 @@ func parseSessionWant(state string, pairs []string) (sessionWant, error) {
 	return want, nil
 }
 
-// poolHosts reaches hosts over the schedule's SSH settings.
-type poolHosts struct{ nodes drrun.PoolNodes }
-
-func (p poolHosts) Runner(host string) remote.Runner { return p.nodes.Runner(host) }
-func (p poolHosts) Files(host string) remote.Files   { return p.nodes.Files(host) }
-func (p poolHosts) HostKey(ctx context.Context, host string) (ssh.PublicKey, error) {
-	return p.nodes.Pool.HostKey(ctx, p.nodes.Config(host))
-}
-
 // sessionCmd is one run of `glusterdr session`.
 type sessionCmd struct {
-	hosts         georep.Hosts
-	primary       string
-	ref           gluster.SessionRef
-	resetSyncTime bool
-	log           *slog.Logger
+	session georep.Session
 }
-
-func (sc *sessionCmd) gluster() *gluster.Client { return gluster.New(sc.hosts.Runner(sc.primary)) }
 
 // run observes the session, plans, and (without plan) applies and reads
 // the session back, filling res.
 func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessionWant, res *sessionResult) error {
-	if err := sc.ref.Validate(); err != nil {
+	if err := sc.session.Ref.Validate(); err != nil {
 		return err
 	}
 	if !res.Plan {
-		lock, err := runlock.Acquire(s.LockFile, commandLine())
+		release, err := acquireLock(s, sc.session.Log)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if err := lock.Release(); err != nil {
-				sc.log.Warn("releasing the run lock", "error", err)
-			}
-		}()
+		defer release()
 	}
-	before, err := sc.observe(ctx)
+	spec := want.spec()
+	before, err := georep.Observe(ctx, sc.session)
 	if err != nil {
 		return err
 	}
-	res.Before, res.After = before.view, before.view
-	if want.State != sessionAbsent {
-		if want.HostKeys, err = georep.ExpectedHostKeys(ctx, sc.hosts, sc.ref, want.SSHPort); err != nil {
-			return err
-		}
-		before.view.Pinned = before.view.Exists && georep.Pinned(sc.ref, before.view.Config) && georep.SameKnownHosts(before.pinned, want.HostKeys)
-		res.Before, res.After = before.view, before.view
+	if before.PinErr != nil && spec.State != georep.Absent {
+		return before.PinErr
 	}
-	res.Changes = planSession(before.view, want)
-	res.Changed = len(res.Changes) > 0
+	res.Before, res.After = viewOf(before), viewOf(before)
+	changes := georep.Plan(before, spec)
+	res.Changed = len(changes) > 0
+	for _, ch := range changes {
+		res.Changes = append(res.Changes, sessionChange(ch))
+	}
 	if res.Plan {
-		res.After = predictSession(before.view, want, res.Changes)
+		res.After = viewOf(georep.Predict(before, spec, changes))
 		return nil
 	}
 	if !res.Changed {
 		return nil
 	}
-	if err := sc.apply(ctx, want, res.Changes); err != nil {
-		if after, oerr := sc.observe(ctx); oerr == nil {
-			res.After = after.view
-		}
-		return err
+	applyErr := georep.Apply(ctx, sc.session, spec, changes)
+	after, err := georep.Observe(ctx, sc.session)
+	if err == nil {
+		res.After = viewOf(after)
 	}
-	after, err := sc.observe(ctx)
-	if err != nil {
-		return err
+	if applyErr != nil {
+		return applyErr
 	}
-	if want.State != sessionAbsent {
-		after.view.Pinned = after.view.Exists && georep.Pinned(sc.ref, after.view.Config) && georep.SameKnownHosts(after.pinned, want.HostKeys)
-	}
-	res.After = after.view
-	return nil
+	return err
 }
 
-// observed is a session as read, with the keys pinned on the primary node.
-type observed struct {
-	view   sessionView
-	pinned []string
-}
-
-// observe reads the session's status, config and pinned keys.
-func (sc *sessionCmd) observe(ctx context.Context) (observed, error) {
-	o := observed{view: sessionView{Config: map[string]string{}, Workers: []workerView{}}}
-	c := sc.gluster()
-	st, err := c.Status(ctx, sc.ref)
-	if errors.Is(err, gluster.ErrNoSession) {
-		return o, nil
-	}
-	if err != nil {
-		return o, err
-	}
-	o.view.Exists = true
-	o.view.Status = string(st.Rollup)
-	o.view.State = string(georep.StateOf(st.Rollup))
-	o.view.Workers = workerViews(st.Workers)
-	if o.view.Config, err = c.Config(ctx, sc.ref); err != nil {
-		return o, err
-	}
-	if o.pinned, err = georep.PinnedKeys(ctx, sc.hosts.Files(sc.primary), sc.ref); err != nil {
-		return o, err
-	}
-	return o, nil
-}
-
-// apply makes the planned changes, in order.
-func (sc *sessionCmd) apply(ctx context.Context, want sessionWant, changes []sessionChange) error {
-	c := sc.gluster()
-	var nodes georep.Nodes
-	needNodes := slices.ContainsFunc(changes, func(ch sessionChange) bool {
-		return ch.What == changeCreate || ch.What == changePin || ch.What == changeDelete
-	})
-	if needNodes {
-		var err error
-		if nodes, err = georep.NodesFor(ctx, sc.hosts, c, sc.ref); err != nil {
-			return err
-		}
-	}
-	for _, ch := range changes {
-		sc.log.Info("changing the geo-replication session", "session", sc.ref.String(), "what", ch.What, "key", ch.Key, "from", ch.From, "to", ch.To)
-		var err error
-		switch ch.What {
-		case changeCreate:
-			err = georep.Create(ctx, nodes, georep.Spec{Ref: sc.ref, SSHPort: want.SSHPort, Config: want.Config, HostKeys: want.HostKeys})
-		case changePort:
-			err = c.ConfigSet(ctx, sc.ref, "ssh_port", ch.To)
-		case changePin:
-			err = georep.PinHostKeys(ctx, nodes, sc.ref, want.HostKeys)
-		case changeConfig:
-			err = c.ConfigSet(ctx, sc.ref, ch.Key, ch.To)
-		case changeState:
-			err = georep.SetState(ctx, c, sc.ref, georep.State(ch.To))
-		case changeDelete:
-			err = sc.delete(ctx, c, nodes)
-		default:
-			err = fmt.Errorf("unknown change %q", ch.What)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// delete stops the session (with force when a plain stop fails, e.g. the
-// secondary is unreachable), deletes it and removes the pinned keys.
-func (sc *sessionCmd) delete(ctx context.Context, c *gluster.Client, nodes georep.Nodes) error {
-	if err := c.Stop(ctx, sc.ref, false); err != nil && !errors.Is(err, gluster.ErrNoSession) {
-		sc.log.Warn("stopping the session failed; stopping it with force", "session", sc.ref.String(), "error", err)
-		if err := c.Stop(ctx, sc.ref, true); err != nil && !errors.Is(err, gluster.ErrNoSession) {
-			return err
-		}
-	}
-	err := c.Delete(ctx, sc.ref, gluster.DeleteOptions{ResetSyncTime: sc.resetSyncTime})
-	if err != nil && !errors.Is(err, gluster.ErrNoSession) {
-		return err
-	}
-	return georep.RemovePinned(ctx, nodes.PrimaryFiles, sc.ref)
-}
-
-// planSession lists the changes that bring have to want, in the order
-// apply makes them. A session to create is created with want's config
-// and pinned keys, and left stopped.
-func planSession(have sessionView, want sessionWant) []sessionChange {
-	changes := []sessionChange{}
-	if want.State == sessionAbsent {
-		if have.Exists {
-			changes = append(changes, sessionChange{What: changeDelete, From: have.State})
-		}
-		return changes
-	}
-	state := have.State
-	if !have.Exists {
-		changes = append(changes, sessionChange{What: changeCreate, To: string(georep.Stopped)})
-		state = string(georep.Stopped)
-	} else {
-		port := strconv.Itoa(portOr22(want.SSHPort))
-		if live := have.Config["ssh_port"]; live != port {
-			changes = append(changes, sessionChange{What: changePort, Key: "ssh_port", From: live, To: port})
-		}
-		if !have.Pinned {
-			changes = append(changes, sessionChange{What: changePin, Key: "ssh_options"})
-		}
-		for _, k := range slices.Sorted(maps.Keys(want.Config)) {
-			if live, ok := have.Config[k]; !ok || live != want.Config[k] {
-				changes = append(changes, sessionChange{What: changeConfig, Key: k, From: live, To: want.Config[k]})
-			}
-		}
-	}
-	if want.State != sessionPresent && want.State != state {
-		changes = append(changes, sessionChange{What: changeState, From: state, To: want.State})
-	}
-	return changes
-}
-
-// predictSession is what the session would be after changes, for --plan.
-func predictSession(have sessionView, want sessionWant, changes []sessionChange) sessionView {
-	v := have
-	v.Config = maps.Clone(have.Config)
-	if v.Config == nil {
-		v.Config = map[string]string{}
-	}
-	for _, ch := range changes {
-		switch ch.What {
-		case changeCreate:
-			v = sessionView{Exists: true, State: string(georep.Stopped), Status: string(gluster.RollupCreated), Pinned: true,
-				Config: maps.Clone(want.Config), Workers: []workerView{}}
-			v.Config["ssh_port"] = strconv.Itoa(portOr22(want.SSHPort))
-		case changePort, changeConfig:
-			v.Config[ch.Key] = ch.To
-		case changePin:
-			v.Pinned = true
-		case changeState:
-			v.State = ch.To
-			v.Status = ""
-		case changeDelete:
-			v = sessionView{Config: map[string]string{}, Workers: []workerView{}}
-		}
-	}
-	return v
-}
-
-func portOr22(p int) int {
-	if p == 0 {
-		return schedule.DefaultSSHPort
-	}
-	return p
-}
-
-func workerViews(ws []gluster.Worker) []workerView {
-	out := make([]workerView, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, workerView{PrimaryNode: w.PrimaryNode, Brick: w.PrimaryBrick, SecondaryNode: w.SecondaryNode,
-			Status: w.Status, CrawlStatus: w.CrawlStatus, LastSynced: timeOrNil(w.LastSynced),
-			Entry: w.Entry, Data: w.Data, Meta: w.Meta, Failures: w.Failures,
-			CheckpointTime: timeOrNil(w.CheckpointTime), CheckpointCompleted: w.CheckpointCompleted,
-			CheckpointCompletionTime: timeOrNil(w.CheckpointCompletionTime)})
+// viewOf is the engine's view as the command prints it.
+func viewOf(v georep.View) sessionView {
+	out := sessionView{Exists: v.Exists, State: string(v.State), Pinned: v.Pinned, Config: v.Config, Workers: []workerView{}}
+	if v.Status != nil {
+		out.Status, out.Workers = string(v.Status.Rollup), workerViews(v.Status.Workers)
 	}
 	return out
-}
-
-// timeOrNil is t in UTC, or nil for the zero time (gluster's N/A).
-func timeOrNil(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func targetNames(s *schedule.Schedule) string {
-	names := make([]string, 0, len(s.Targets))
-	for _, t := range s.Targets {
-		names = append(names, t.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-func closePool(g *globals, pool *remote.Pool) {
-	if err := pool.Close(); err != nil {
-		g.logger().Warn("closing SSH connections", "error", err)
-	}
 }
 
 func printSession(w io.Writer, r *sessionResult) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/peercluster"
@@ -64,7 +65,7 @@ func TestSessionAndCheckpointCommandsAgainstTheLab(t *testing.T) {
 	session("--state", "absent")
 
 	plan := session("--state", "stopped", "--config", "sync_method=tarssh", "--plan")
-	if !plan.Changed || plan.Before.Exists || !plan.After.Exists || plan.Changes[0].What != changeCreate {
+	if !plan.Changed || plan.Before.Exists || !plan.After.Exists || plan.Changes[0].What != georep.ChangeCreate {
 		t.Fatalf("plan of a missing session: %+v", plan)
 	}
 	if again := session("--state", "absent", "--plan"); again.Changed {

@@ -86,75 +86,6 @@ func TestParseSessionWant(t *testing.T) {
 	}
 }
 
-func TestPlanSession(t *testing.T) {
-	live := func(state string, pinned bool, kv ...string) sessionView {
-		v := sessionView{Exists: true, State: state, Pinned: pinned, Config: map[string]string{"ssh_port": "22", "sync_method": "rsync", "sync_jobs": "3"}}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Config[kv[i]] = kv[i+1]
-		}
-		return v
-	}
-	missing := sessionView{Config: map[string]string{}}
-	tarssh := map[string]string{"sync_method": "tarssh"}
-	tests := []struct {
-		name string
-		have sessionView
-		want sessionWant
-		plan []sessionChange
-	}{
-		{name: "missing, present: create, left stopped", have: missing, want: sessionWant{State: "present", Config: tarssh},
-			plan: []sessionChange{{What: changeCreate, To: "stopped"}}},
-		{name: "missing, started: create then start", have: missing, want: sessionWant{State: "started", Config: tarssh},
-			plan: []sessionChange{{What: changeCreate, To: "stopped"}, {What: changeState, From: "stopped", To: "started"}}},
-		{name: "missing, stopped: create only", have: missing, want: sessionWant{State: "stopped"},
-			plan: []sessionChange{{What: changeCreate, To: "stopped"}}},
-		{name: "missing, absent: nothing", have: missing, want: sessionWant{State: "absent"}, plan: []sessionChange{}},
-		{name: "running, absent: delete", have: live("started", true), want: sessionWant{State: "absent"},
-			plan: []sessionChange{{What: changeDelete, From: "started"}}},
-		{name: "as declared: nothing", have: live("stopped", true, "sync_method", "tarssh"), want: sessionWant{State: "stopped", Config: tarssh},
-			plan: []sessionChange{}},
-		{name: "present leaves a running session running", have: live("started", true, "sync_method", "tarssh"),
-			want: sessionWant{State: "present", Config: tarssh}, plan: []sessionChange{}},
-		{name: "config differs", have: live("stopped", true), want: sessionWant{State: "present", Config: map[string]string{"sync_method": "tarssh", "sync_jobs": "3"}},
-			plan: []sessionChange{{What: changeConfig, Key: "sync_method", From: "rsync", To: "tarssh"}}},
-		{name: "key gsyncd does not print yet", have: live("stopped", true), want: sessionWant{State: "present", Config: map[string]string{"log_level": "DEBUG"}},
-			plan: []sessionChange{{What: changeConfig, Key: "log_level", To: "DEBUG"}}},
-		{name: "unpinned, port and state differ, in apply order", have: live("paused", false),
-			want: sessionWant{State: "started", SSHPort: 2222, Config: tarssh},
-			plan: []sessionChange{
-				{What: changePort, Key: "ssh_port", From: "22", To: "2222"},
-				{What: changePin, Key: "ssh_options"},
-				{What: changeConfig, Key: "sync_method", From: "rsync", To: "tarssh"},
-				{What: changeState, From: "paused", To: "started"},
-			}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := planSession(tt.have, tt.want)
-			if !slices.Equal(got, tt.plan) {
-				t.Fatalf("plan\n got %+v\nwant %+v", got, tt.plan)
-			}
-		})
-	}
-}
-
-func TestPredictSession(t *testing.T) {
-	want := sessionWant{State: "started", SSHPort: 2222, Config: map[string]string{"sync_method": "tarssh"}}
-	missing := sessionView{Config: map[string]string{}}
-	after := predictSession(missing, want, planSession(missing, want))
-	if !after.Exists || after.State != "started" || !after.Pinned || after.Config["sync_method"] != "tarssh" || after.Config["ssh_port"] != "2222" {
-		t.Fatalf("predicted %+v", after)
-	}
-	have := sessionView{Exists: true, State: "started", Pinned: true, Config: map[string]string{"ssh_port": "22"}}
-	gone := predictSession(have, sessionWant{State: "absent"}, planSession(have, sessionWant{State: "absent"}))
-	if gone.Exists || len(gone.Config) != 0 {
-		t.Fatalf("predicted %+v after delete", gone)
-	}
-	if have.Config["ssh_port"] != "22" || len(have.Config) != 1 {
-		t.Fatalf("predicting changed the observed view: %+v", have)
-	}
-}
-
 // fakeNode answers gluster commands on one host from the fixtures, keeps
 // files in memory and records every command.
 type fakeNode struct {
@@ -294,7 +225,7 @@ func fixtureSession(t *testing.T, syncMethod string, pinned bool) *fakeNode {
 }
 
 func testSessionCmd(n *fakeNode) *sessionCmd {
-	return &sessionCmd{hosts: fakeHosts{n}, primary: "vm", ref: fixtureRef, log: slog.New(slog.DiscardHandler)}
+	return &sessionCmd{session: georep.Session{Hosts: fakeHosts{n}, Primary: "vm", Ref: fixtureRef, Log: slog.New(slog.DiscardHandler)}}
 }
 
 func testSchedule(t *testing.T) *schedule.Schedule {
@@ -323,9 +254,9 @@ func TestSessionPlanChangesNothing(t *testing.T) {
 		t.Fatalf("--plan ran commands that change things: %q", m)
 	}
 	wantChanges := []sessionChange{
-		{What: changePin, Key: "ssh_options"},
-		{What: changeConfig, Key: "sync_method", From: "rsync", To: "tarssh"},
-		{What: changeState, From: "stopped", To: "started"},
+		{What: georep.ChangePin, Key: "ssh_options"},
+		{What: georep.ChangeConfig, Key: "sync_method", From: "rsync", To: "tarssh"},
+		{What: georep.ChangeState, From: "stopped", To: "started"},
 	}
 	if !res.Changed || !slices.Equal(res.Changes, wantChanges) {
 		t.Fatalf("changed %v, changes %+v; want %+v", res.Changed, res.Changes, wantChanges)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 )
 
 // setsResult is what `glusterdr sets --json` prints.
@@ -25,28 +27,20 @@ func newSetsCommand(g *globals) *cobra.Command {
   glusterdr sets --json | jq -r '.sets[] | select(.verified) | .id'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			listing, err := e.Store().List(c.Context())
-			if err != nil {
-				return err
-			}
-			res := setsResult{Sets: []backupset.Summary{}, Unreadable: listing.Unreadable}
-			if res.Unreadable == nil {
-				res.Unreadable = []backupset.Unreadable{}
-			}
-			for _, m := range listing.Sets {
-				res.Sets = append(res.Sets, m.Summary())
-			}
-			if g.json {
-				return printJSON(c.OutOrStdout(), res)
-			}
-			printSets(c.OutOrStdout(), res)
-			return nil
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				listing, err := e.Store().List(ctx)
+				if err != nil {
+					return err
+				}
+				res := setsResult{Sets: []backupset.Summary{}, Unreadable: listing.Unreadable}
+				if res.Unreadable == nil {
+					res.Unreadable = []backupset.Unreadable{}
+				}
+				for _, m := range listing.Sets {
+					res.Sets = append(res.Sets, m.Summary())
+				}
+				return printResult(g, c.OutOrStdout(), res, printSets, nil)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)

@@ -30,11 +30,7 @@ so it answers even when the primary is gone. It needs no SSH.`,
 			if err != nil {
 				return err
 			}
-			if g.json {
-				return printJSON(c.OutOrStdout(), st)
-			}
-			printStatus(c.OutOrStdout(), st)
-			return nil
+			return printResult(g, c.OutOrStdout(), st, printStatus, nil)
 		},
 	}
 	scheduleFlag(cmd, &path)

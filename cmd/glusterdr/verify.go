@@ -37,28 +37,24 @@ replicated (of --target). It exits 3 when the copy is not what was sent, and 1 w
 it could not be verified (an unreachable node, a failed mount).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			e, done := newEngine(g, c, s)
-			defer done()
-			m, err := replicatedSet(c.Context(), e, setID, target)
-			if err != nil {
-				return err
-			}
-			v, err := e.Verify(c.Context(), m)
-			res := verifyResult{Set: m.ID, Target: m.Target, Verification: v}
-			switch {
-			case err != nil:
-				res.Error = err.Error()
-			case !v.Verified:
-				err = &drrun.DamagedError{Target: m.Target, Problem: v.Problem}
-				res.Error = v.Problem
-			default:
-				res.Verified = true
-			}
-			return printResult(g, c.OutOrStdout(), res, printVerification, err)
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				m, err := replicatedSet(ctx, e, setID, target)
+				if err != nil {
+					return err
+				}
+				v, err := e.Verify(ctx, m)
+				res := verifyResult{Set: m.ID, Target: m.Target, Verification: v}
+				switch {
+				case err != nil:
+					res.Error = err.Error()
+				case !v.Verified:
+					err = &drrun.DamagedError{Target: m.Target, Problem: v.Problem}
+					res.Error = v.Problem
+				default:
+					res.Verified = true
+				}
+				return printResult(g, c.OutOrStdout(), res, printVerification, err)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)

@@ -129,7 +129,7 @@ resource "dr_schedule" "lab" {
   time_zone          = "UTC"
   checkpoint_timeout = "10m"
   # A lab cycle takes 10-30 s; a stalled checkpoint is stopped and started
-  # after 30 s rather than 3 minutes (LAB-NOTES).
+  # after 30 s rather than 3 minutes (docs/gluster-facts.md, Checkpoints).
   checkpoint_stall_after = "30s"
 
   primary = {

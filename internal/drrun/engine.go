@@ -39,34 +39,11 @@ import (
 // older one was abandoned: it is marked failed and a new set is opened.
 const ResumeWindow = 36 * time.Hour
 
-// MarkerName is the file the checkpoint cycle writes at the mount's root,
-// so that an idle volume still completes its checkpoint.
-const MarkerName = ".glusterdr-checkpoint"
-
 // Nodes reaches the hosts the engine drives.
 type Nodes interface {
 	Runner(host string) remote.Runner
 	Files(host string) remote.Files
 }
-
-// PoolNodes reaches nodes over one SSH pool, as the schedule's ssh block
-// says.
-type PoolNodes struct {
-	Pool *remote.Pool
-	SSH  schedule.SSH
-}
-
-// Config is the SSH configuration for host.
-func (p PoolNodes) Config(host string) remote.Config {
-	return remote.Config{Host: host, Port: p.SSH.Port, User: p.SSH.User,
-		PrivateKeyFile: p.SSH.PrivateKeyFile, KnownHostsFile: p.SSH.KnownHostsFile}
-}
-
-// Runner implements Nodes.
-func (p PoolNodes) Runner(host string) remote.Runner { return p.Pool.Runner(p.Config(host)) }
-
-// Files implements Nodes.
-func (p PoolNodes) Files(host string) remote.Files { return p.Pool.Files(p.Config(host)) }
 
 // Replicator runs one checkpoint cycle of a session; the engine uses the
 // gluster CLI on the primary node unless a test replaces it.
@@ -188,12 +165,6 @@ func (e *Engine) Target(name string) (schedule.Target, error) {
 		return t, fmt.Errorf("target %q is not in the schedule (targets: %s)", name, strings.Join(names, ", "))
 	}
 	return t, nil
-}
-
-// SessionRef is the geo-replication session to target t.
-func SessionRef(t schedule.Target) gluster.SessionRef {
-	return gluster.SessionRef{PrimaryVolume: t.PrimaryVolume, SecondaryUser: t.SecondaryUser,
-		SecondaryHost: t.SecondaryHost, SecondaryVolume: t.SecondaryVolume}
 }
 
 // JournalPath is the schedule's journal on the controller.

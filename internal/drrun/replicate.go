@@ -3,8 +3,6 @@ package drrun
 import (
 	"context"
 	"fmt"
-	"path"
-	"strings"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
@@ -22,18 +20,14 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	if err != nil {
 		return err
 	}
-	ref := SessionRef(t)
+	ref := t.Session()
 	pr, pf := e.primary()
-	marker := path.Join(e.Schedule.Primary.Mount, MarkerName)
 	var lastLog time.Time
 	opts := gluster.CycleOptions{
 		Timeout:    e.Schedule.CheckpointTimeout,
 		StallAfter: e.Schedule.CheckpointStallAfter,
 		Logger:     e.log(),
-		Marker: func(ctx context.Context) error {
-			stamp := fmt.Sprintf("%s %s\n", e.now().Format(time.RFC3339Nano), m.ID)
-			return pf.WriteFile(ctx, marker, strings.NewReader(stamp), 0o644)
-		},
+		Marker:     gluster.Marker{Files: pf, Mount: e.Schedule.Primary.Mount, By: m.ID, Now: e.now}.Write,
 		Progress: func(p gluster.Progress) {
 			if e.Progress != nil {
 				e.Progress(p)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
@@ -29,7 +30,7 @@ func (e *Engine) SampleVolume(ctx context.Context, asOf time.Time, vr remote.Run
 	pr, _ := e.primary()
 	mount := e.Schedule.Primary.Mount
 	res := backupset.SampleResult{Seed: e.seed(), Paths: []string{}}
-	entries, err := manifest.Scan(ctx, pr, mount, manifest.ScanOptions{Exclude: append(exclude, MarkerName)})
+	entries, err := manifest.Scan(ctx, pr, mount, manifest.ScanOptions{Exclude: append(exclude, gluster.MarkerName)})
 	if err != nil {
 		return res, nil, fmt.Errorf("scanning the primary's volume for the sample: %w", err)
 	}

@@ -105,7 +105,7 @@ func BuildStatus(s *schedule.Schedule, entries []journal.Entry, now time.Time) S
 		st.LastRun = &e
 	}
 	for _, t := range s.Targets {
-		ts := TargetStatus{Name: t.Name, Secondary: SessionRef(t).Secondary()}
+		ts := TargetStatus{Name: t.Name, Secondary: t.Session().Secondary()}
 		if e, ok := journal.LastVerified(entries, t.Name); ok {
 			ts.LastVerified = &e
 			copyTime := e.CheckpointTime

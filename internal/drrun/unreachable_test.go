@@ -12,7 +12,6 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
-	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
 // TestUnreachablePrimaryIsAFailedNight: a night that cannot reach the
@@ -32,7 +31,7 @@ func TestUnreachablePrimaryIsAFailedNight(t *testing.T) {
 	must(t, os.WriteFile(known, nil, 0o600))
 	pool := remote.NewPool(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { pool.Close() })
-	h.eng.Nodes = PoolNodes{Pool: pool, SSH: schedule.SSH{User: "root", Port: 22, PrivateKeyFile: key, KnownHostsFile: known}}
+	h.eng.Nodes = remote.PoolNodes{Pool: pool, Base: remote.Config{User: "root", Port: 22, PrivateKeyFile: key, KnownHostsFile: known}}
 
 	rep, err = h.eng.Run(ctx, RunOptions{})
 	if err == nil || rep.OK {

@@ -151,7 +151,5 @@ func writeFiles(t *testing.T, files remote.Files, dir string, n int) map[string]
 }
 
 func marker(files remote.Files, mount string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		return files.WriteFile(ctx, path.Join(mount, ".glusterdr-checkpoint"), strings.NewReader(time.Now().String()), 0o644)
-	}
+	return gluster.Marker{Files: files, Mount: mount, By: "TestLabFailoverAndFailback"}.Write
 }

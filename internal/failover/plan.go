@@ -105,7 +105,7 @@ func (t Topology) Reverse() gluster.SessionRef {
 func Failback(t Topology, cycle gluster.CycleOptions) Plan {
 	rev, sv := t.Reverse(), t.Forward.SecondaryVolume
 	cycle.Marker = t.Marker
-	spec := georep.Spec{Ref: rev, HostKeys: t.PrimaryHostKeys, Config: map[string]string{
+	spec := georep.Spec{HostKeys: t.PrimaryHostKeys, Config: map[string]string{
 		"special_sync_mode":        "recover",
 		"gfid_conflict_resolution": "false",
 	}}
@@ -123,7 +123,7 @@ func Failback(t Topology, cycle gluster.CycleOptions) Plan {
 			Describe: fmt.Sprintf("on %s create the reverse session %s (push-pem, special-sync-mode recover, host keys pinned)",
 				t.SiteGluster.Host(), rev),
 			Run: func(ctx context.Context) error {
-				err := georep.Create(ctx, georep.Nodes{Primary: t.SiteGluster, PrimaryFiles: t.SiteFiles, Secondary: t.PrimaryRunner}, spec)
+				err := georep.Create(ctx, georep.Nodes{Primary: t.SiteGluster, PrimaryFiles: t.SiteFiles, Secondary: t.PrimaryRunner}, rev, spec)
 				return err
 			},
 		},

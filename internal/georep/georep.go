@@ -1,7 +1,10 @@
-// Package georep sets up and inspects one geo-replication session as a
-// whole: keys, push-pem, the wait for the keys at the secondary, the SSH
-// port, host keys pinned for gsyncd, and the config. The Terraform resource,
-// the CLI and the lab all set sessions up through it.
+// Package georep is the lifecycle of one geo-replication session: Observe
+// reads it (status, config, host keys pinned for gsyncd), Plan lists the
+// changes from what was observed to a Spec, Apply makes them (keys,
+// push-pem, the wait for the keys at the secondary, the SSH port, the
+// pinning, the config, the running state) and Delete removes it. The
+// Terraform resource and the CLI both manage sessions through it; the lab
+// and failback set sessions up with Create.
 package georep
 
 import (
@@ -17,18 +20,29 @@ import (
 
 // Spec is a session as the user declares it.
 type Spec struct {
-	Ref     gluster.SessionRef
+	// State is the running state to bring the session to; empty leaves it
+	// as it is (a new session is left stopped), Absent deletes the session.
+	State   State
 	SSHPort int // 22 when zero
 	// Config holds gsyncd config values to set, e.g. sync_method=tarssh.
 	// ssh_port, ssh_options and ssh_options_tar are managed here and are
 	// refused in it.
 	Config map[string]string
+	// Reset holds keys to put back to gluster's default, each with that
+	// default as gsyncd prints it (a key gsyncd does not print counts as
+	// at its default).
+	Reset map[string]string
 	// HostKeys pins the secondary nodes' host keys for gsyncd, as
-	// known_hosts lines. Empty only with InsecureSkipHostKeyPinning.
+	// known_hosts lines. Apply fills it, when empty, with the keys the
+	// caller's own SSH verifies (ExpectedHostKeys); Create needs it unless
+	// InsecureSkipHostKeyPinning.
 	HostKeys []string
-	// InsecureSkipHostKeyPinning leaves gsyncd's own SSH options alone,
-	// which use StrictHostKeyChecking=no.
+	// InsecureSkipHostKeyPinning leaves gsyncd's own SSH options, which use
+	// StrictHostKeyChecking=no; Apply takes an existing pinning away.
 	InsecureSkipHostKeyPinning bool
+	// ResetSyncTime, with Absent: delete with reset-sync-time, so that a
+	// new session starts with a full crawl.
+	ResetSyncTime bool
 }
 
 // managedKeys are the config keys Create and Pin own.
@@ -36,20 +50,18 @@ var managedKeys = []string{"ssh_port", "ssh_options", "ssh_options_tar"}
 
 // Validate checks the spec before anything runs.
 func (s Spec) Validate() error {
-	if err := s.Ref.Validate(); err != nil {
-		return err
+	if s.State != "" && s.State != Absent && !slices.Contains(States, s.State) {
+		return fmt.Errorf("unknown session state %q; want started, stopped, paused or absent", s.State)
 	}
 	if s.SSHPort < 0 || s.SSHPort > 65535 {
 		return fmt.Errorf("ssh port %d is out of range 1-65535", s.SSHPort)
 	}
 	for _, k := range managedKeys {
-		if _, ok := s.Config[k]; ok {
+		_, set := s.Config[k]
+		_, reset := s.Reset[k]
+		if set || reset {
 			return fmt.Errorf("config %s is managed by glusterdr (ssh_port and host key pinning); set it through the spec", k)
 		}
-	}
-	if len(s.HostKeys) == 0 && !s.InsecureSkipHostKeyPinning {
-		return fmt.Errorf("no host keys to pin for the secondary nodes of %s; gsyncd would not verify them. "+
-			"Give the keys, or opt out explicitly with InsecureSkipHostKeyPinning", s.Ref)
 	}
 	return nil
 }
@@ -62,49 +74,58 @@ func (s Spec) port() int {
 }
 
 // Nodes reach the hosts of a session: the primary node that runs the
-// gluster CLI, every primary node's files (for the pinned known_hosts) and
-// a secondary node (to see the keys arrive).
+// gluster CLI, the files of every primary node that runs a worker (for the
+// pinned known_hosts) and a secondary node (to see the keys arrive).
 type Nodes struct {
 	Primary      *gluster.Client
 	PrimaryFiles []remote.Files
 	Secondary    remote.Runner
 }
 
-// Create sets the session up from nothing, in the order that works:
+// Create sets the session ref up from nothing, in the order that works:
 // gsec_create, create push-pem, wait until the keys reached the secondary,
-// ssh_port, pinned host keys, then the rest of the config.
-func Create(ctx context.Context, n Nodes, s Spec) error {
-	if err := s.Validate(); err != nil {
+// ssh_port, pinned host keys, then the rest of the config. It leaves the
+// session stopped.
+func Create(ctx context.Context, n Nodes, ref gluster.SessionRef, s Spec) error {
+	if err := checkCreate(ref, s); err != nil {
 		return err
 	}
 	if err := n.Primary.CreateSecret(ctx); err != nil {
 		return err
 	}
-	if err := n.Primary.CreateSession(ctx, s.Ref, gluster.CreateOptions{SSHPort: s.port(), Force: true}); err != nil {
+	if err := n.Primary.CreateSession(ctx, ref, gluster.CreateOptions{SSHPort: s.port(), Force: true}); err != nil {
 		return err
 	}
-	if err := n.Primary.WaitForKeys(ctx, s.Ref, n.Secondary); err != nil {
+	if err := n.Primary.WaitForKeys(ctx, ref, n.Secondary); err != nil {
 		return err
 	}
-	return Configure(ctx, n, s)
+	return configure(ctx, n, ref, s)
 }
 
-// Configure brings an existing session's config to the spec: port, host key
-// pinning and the user's values.
-func Configure(ctx context.Context, n Nodes, s Spec) error {
-	if err := s.Validate(); err != nil {
+func checkCreate(ref gluster.SessionRef, s Spec) error {
+	if err := ref.Validate(); err != nil {
 		return err
 	}
-	if err := n.Primary.ConfigSet(ctx, s.Ref, "ssh_port", strconv.Itoa(s.port())); err != nil {
+	if len(s.HostKeys) == 0 && !s.InsecureSkipHostKeyPinning {
+		return fmt.Errorf("no host keys to pin for the secondary nodes of %s; gsyncd would not verify them. "+
+			"Give the keys, or opt out explicitly with InsecureSkipHostKeyPinning", ref)
+	}
+	return s.Validate()
+}
+
+// configure brings an existing session's config to the spec: port, host key
+// pinning and the user's values.
+func configure(ctx context.Context, n Nodes, ref gluster.SessionRef, s Spec) error {
+	if err := n.Primary.ConfigSet(ctx, ref, "ssh_port", strconv.Itoa(s.port())); err != nil {
 		return err
 	}
 	if !s.InsecureSkipHostKeyPinning {
-		if err := PinHostKeys(ctx, n, s.Ref, s.HostKeys); err != nil {
+		if err := PinHostKeys(ctx, n, ref, s.HostKeys); err != nil {
 			return err
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.Config)) {
-		if err := n.Primary.ConfigSet(ctx, s.Ref, k, s.Config[k]); err != nil {
+		if err := n.Primary.ConfigSet(ctx, ref, k, s.Config[k]); err != nil {
 			return err
 		}
 	}

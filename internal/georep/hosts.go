@@ -22,22 +22,46 @@ type Hosts interface {
 }
 
 // NodesFor gathers what Create, PinHostKeys and RemovePinned reach: the
-// primary's gluster client, the files of every host with a brick of the
-// primary volume (each keeps a copy of the pinned known_hosts, since each
-// runs workers), and the secondary host.
+// primary's gluster client, the files of every primary node that runs a
+// worker (each keeps a copy of the pinned known_hosts) and the secondary
+// host.
 func NodesFor(ctx context.Context, h Hosts, primary *gluster.Client, ref gluster.SessionRef) (Nodes, error) {
-	vol, err := primary.VolumeInfo(ctx, ref.PrimaryVolume)
+	hosts, err := workerHosts(ctx, primary, ref, nil)
 	if err != nil {
 		return Nodes{}, err
 	}
 	n := Nodes{Primary: primary, Secondary: h.Runner(ref.SecondaryHost)}
-	for _, host := range BrickHosts(vol) {
+	for _, host := range hosts {
 		n.PrimaryFiles = append(n.PrimaryFiles, h.Files(host))
 	}
-	if len(n.PrimaryFiles) == 0 {
-		n.PrimaryFiles = []remote.Files{h.Files(primary.Host())}
-	}
 	return n, nil
+}
+
+// workerHosts are the primary nodes that run the session's workers, the
+// one rule for where the pinned known_hosts is written and checked: those
+// the status st lists, or without one (a session not created yet) the
+// hosts of the primary volume's bricks, since gsyncd runs a worker for each
+// brick. Just the primary node when neither names any.
+func workerHosts(ctx context.Context, primary *gluster.Client, ref gluster.SessionRef, st *gluster.SessionStatus) ([]string, error) {
+	var hosts []string
+	if st != nil {
+		for _, w := range st.Workers {
+			if w.PrimaryNode != "" && !slices.Contains(hosts, w.PrimaryNode) {
+				hosts = append(hosts, w.PrimaryNode)
+			}
+		}
+		if len(hosts) > 0 {
+			return hosts, nil
+		}
+	}
+	vol, err := primary.VolumeInfo(ctx, ref.PrimaryVolume)
+	if err != nil {
+		return nil, err
+	}
+	if hosts := BrickHosts(vol); len(hosts) > 0 {
+		return hosts, nil
+	}
+	return []string{primary.Host()}, nil
 }
 
 // ExpectedHostKeys are the known_hosts lines to pin for gsyncd: the

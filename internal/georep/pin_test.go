@@ -37,6 +37,14 @@ func (f *memFiles) WriteFile(_ context.Context, path string, r io.Reader, _ fs.F
 
 func (f *memFiles) MkdirAll(context.Context, string, fs.FileMode) error { return nil }
 
+func (f *memFiles) Remove(_ context.Context, path string) error {
+	if _, ok := f.m[path]; !ok {
+		return &fs.PathError{Op: "remove", Path: path, Err: fs.ErrNotExist}
+	}
+	delete(f.m, path)
+	return nil
+}
+
 func testKey(t *testing.T) ssh.PublicKey {
 	t.Helper()
 	key, err := ssh.NewPublicKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize)).Public())

@@ -20,8 +20,12 @@ const (
 	Paused  State = "paused"
 )
 
-// States lists every State, for validation and documentation.
+// States lists every State a session can run in, for validation and
+// documentation.
 var States = []State{Started, Stopped, Paused}
+
+// Absent is the one more state a Spec can declare: the session is deleted.
+const Absent State = "absent"
 
 // StateOf maps a status rollup onto State: a session that was never
 // started (created) or has no workers counts as stopped; one whose workers

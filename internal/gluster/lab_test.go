@@ -156,7 +156,7 @@ func TestLabGeorepSessionLifecycle(t *testing.T) {
 	secondaryRunner, _ := conn.Runner("tacc1")
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: nil, Secondary: secondaryRunner}
 	nodes.PrimaryFiles = append(nodes.PrimaryFiles, p1files)
-	if err := georep.Create(ctx, nodes, georep.Spec{Ref: ref, HostKeys: keys,
+	if err := georep.Create(ctx, nodes, ref, georep.Spec{HostKeys: keys,
 		Config: map[string]string{"sync_method": "tarssh", "sync_jobs": "2"}}); err != nil {
 		t.Fatalf("create: %v", err)
 	}

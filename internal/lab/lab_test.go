@@ -207,9 +207,7 @@ func replicateAndCompare(t *testing.T, conn lab.Conn, site string) {
 	res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{
 		Timeout:    5 * time.Minute,
 		StallAfter: lab.StallAfter,
-		Marker: func(ctx context.Context) error {
-			return files.WriteFile(ctx, lab.MarkerPath, strings.NewReader(time.Now().String()), 0o644)
-		},
+		Marker:     gluster.Marker{Files: files, Mount: lab.MountPath, By: "TestLab"}.Write,
 	})
 	if err != nil {
 		t.Fatalf("checkpoint cycle to %s: %v", site, err)

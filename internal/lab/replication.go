@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path"
 	"strings"
 	"time"
 
@@ -143,15 +142,12 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 		return ref, err
 	}
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: []remote.Files{files}, Secondary: secondary}
-	return ref, georep.Create(ctx, nodes, georep.Spec{Ref: ref, Config: config, HostKeys: keys})
+	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: config, HostKeys: keys})
 }
 
 // StallAfter is how long a checkpoint cycle in the lab may make no progress
 // before its one stop/start. A lab cycle takes 10-30 s, and about a third of
-// them stall in the live changelog crawl until restarted (LAB-NOTES), so
-// the production default of 3 minutes would only make the lab slow.
+// them stall in the live changelog crawl until restarted
+// (docs/gluster-facts.md), so the production default of 3 minutes would
+// only make the lab slow.
 const StallAfter = 30 * time.Second
-
-// MarkerPath is the file the checkpoint cycle writes on the primary mount,
-// so that an idle volume still completes its checkpoint.
-var MarkerPath = path.Join(MountPath, ".glusterdr-checkpoint")

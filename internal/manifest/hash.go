@@ -37,11 +37,7 @@ func (e *UnreadableError) Error() string {
 // cannot be read are returned as an *UnreadableError, with the map of the
 // rest.
 func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string) (map[string]string, error) {
-	root, err := cleanRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	args, err := absPaths(root, paths)
+	root, args, err := rootedPaths(root, paths)
 	if err != nil {
 		return nil, err
 	}

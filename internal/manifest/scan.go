@@ -83,11 +83,7 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 // parent is no longer a directory, is absent from the map; any other failure
 // is an error. HardLink is not worked out: compare Dev and Inode.
 func StatPaths(ctx context.Context, r remote.Runner, root string, paths []string) (map[string]Entry, error) {
-	root, err := cleanRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	args, err := absPaths(root, paths)
+	root, args, err := rootedPaths(root, paths)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +279,17 @@ func cleanExcludes(excludes []string) ([]string, error) {
 		out = append(out, ex)
 	}
 	return out, nil
+}
+
+// rootedPaths checks root and paths, and maps ROOT/p -> p for each
+// distinct path.
+func rootedPaths(root string, paths []string) (string, map[string]string, error) {
+	root, err := cleanRoot(root)
+	if err != nil {
+		return "", nil, err
+	}
+	args, err := absPaths(root, paths)
+	return root, args, err
 }
 
 // absPaths maps ROOT/p -> p for each distinct path.

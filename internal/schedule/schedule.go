@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 )
 
@@ -48,6 +49,12 @@ type Target struct {
 	SecondaryUser   string
 	SSHPort         int
 	VerifyNode      string // site host where the secondary is mounted read-only to verify
+}
+
+// Session is the geo-replication session to the target.
+func (t Target) Session() gluster.SessionRef {
+	return gluster.SessionRef{PrimaryVolume: t.PrimaryVolume, SecondaryUser: t.SecondaryUser,
+		SecondaryHost: t.SecondaryHost, SecondaryVolume: t.SecondaryVolume}
 }
 
 // SSH says how the engine, on the controller, reaches every node it drives:
