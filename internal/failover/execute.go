@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -117,6 +118,11 @@ func (j Journal) save(ctx context.Context, st *State) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
+	}
+	// A fresh controller may not have its state_dir yet: failover is what
+	// runs when things are not as usual.
+	if err := j.Files.MkdirAll(ctx, path.Dir(j.Path), 0o750); err != nil {
+		return fmt.Errorf("the folder of the %s journal %s: %w", st.Kind, j.Path, err)
 	}
 	return j.Files.WriteFile(ctx, j.Path, bytes.NewReader(append(data, '\n')), 0o600)
 }

@@ -116,3 +116,16 @@ func TestADamagedJournalIsRefused(t *testing.T) {
 		t.Errorf("err = %v, ran %v; want a refusal naming the damaged journal", err, r.ran)
 	}
 }
+
+// TestJournalFolderIsMade: a controller whose state_dir does not exist yet
+// (a fresh one, the case failover is for) must still journal the plan.
+func TestJournalFolderIsMade(t *testing.T) {
+	r := &recorder{}
+	j := Journal{Files: remote.LocalFiles{}, Path: filepath.Join(t.TempDir(), "state", "dir", "failover-sdsc.json")}
+	if _, err := Execute(context.Background(), r.plan("a"), Options{Yes: true, Out: &bytes.Buffer{}, Journal: j}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Files.Stat(context.Background(), j.Path); err != nil {
+		t.Errorf("the journal was not written: %v", err)
+	}
+}
