@@ -113,6 +113,10 @@ func (e *Engine) runStep(ctx context.Context, m *backupset.Meta, step string, re
 		err = errors.New("a set is opened only once, when it is made")
 	}
 	if err != nil && ctx.Err() != nil {
+		var de *DeadlineError
+		if errors.As(context.Cause(ctx), &de) && !errors.As(err, &de) {
+			err = fmt.Errorf("%w: %w", de, err)
+		}
 		s := m.Step(step)
 		s.State, s.Error = backupset.StatePending, "interrupted: "+err.Error()
 		e.save(ctx, m)

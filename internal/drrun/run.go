@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
@@ -66,7 +67,7 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 	if err == nil && o.Plan {
 		err = e.plan(ctx, o, rep)
 	} else if err == nil {
-		err = e.locked(ctx, o, rep)
+		err = e.lockedUntilDeadline(ctx, o, rep)
 	}
 	rep.Seconds = e.now().Sub(start).Seconds()
 	rep.OverheadSeconds = rep.Seconds - rep.SyncSeconds
@@ -78,6 +79,32 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 		}
 	}
 	return rep, err
+}
+
+// DeadlineError is why a run ended at the schedule's run_timeout.
+type DeadlineError struct{ Timeout time.Duration }
+
+func (e *DeadlineError) Error() string {
+	return fmt.Sprintf("the run reached its deadline, run_timeout = %s", schedule.FormatDuration(e.Timeout))
+}
+
+// lockedUntilDeadline runs under the run lock with the schedule's
+// run_timeout on ctx. A step the deadline interrupts stays pending (see
+// runStep), a checkpoint cycle it interrupts stops its session, and the
+// lock is released on the way out, as after SIGTERM.
+func (e *Engine) lockedUntilDeadline(ctx context.Context, o RunOptions, rep *Report) error {
+	if d := e.Schedule.RunTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, &DeadlineError{Timeout: d})
+		defer cancel()
+	}
+	err := e.locked(ctx, o, rep)
+	var de *DeadlineError
+	var se *StepError
+	if err != nil && !errors.As(err, &se) && errors.As(context.Cause(ctx), &de) {
+		err = fmt.Errorf("%w: %w", de, err)
+	}
+	return err
 }
 
 func (e *Engine) locked(ctx context.Context, o RunOptions, rep *Report) error {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
@@ -303,5 +305,63 @@ func TestKilledRunIsResumed(t *testing.T) {
 	}
 	if rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified || h.cycles != 1 {
 		t.Errorf("resumed %+v, cycles %d", rep.Sets[0], h.cycles)
+	}
+}
+
+// TestRunDeadline: a run that reaches run_timeout in the middle of a
+// checkpoint wait that never ends by itself ends with an error naming the
+// deadline; the step stays pending, the lock is free, and the next run
+// resumes the set and verifies it.
+func TestRunDeadline(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Schedule.RunTimeout = 500 * time.Millisecond
+	h.onReplicate = func(ctx context.Context) error {
+		<-ctx.Done() // a wait that only the deadline ends
+		return fmt.Errorf("waiting for the checkpoint: %w", ctx.Err())
+	}
+	rep, err := h.eng.Run(context.Background(), RunOptions{})
+	var se *StepError
+	var de *DeadlineError
+	if !errors.As(err, &se) || !se.Interrupted || se.Step != backupset.StepReplicate || !errors.As(err, &de) {
+		t.Fatalf("Run past its deadline: %v", err)
+	}
+	if want := "was interrupted (the run reached its deadline, run_timeout = 500ms: waiting for the checkpoint: context deadline exceeded); the next run resumes it there"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	if rep.OK || rep.FailedStep != backupset.StepReplicate {
+		t.Errorf("report: ok %t, failed step %q", rep.OK, rep.FailedStep)
+	}
+	id := rep.Sets[0].Set.ID
+	m, err := h.eng.Store().Read(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != retention.Pending || m.NextStep() != backupset.StepReplicate ||
+		!strings.Contains(m.Step(backupset.StepReplicate).Error, "run_timeout = 500ms") {
+		t.Fatalf("after the deadline: %s, next %s, error %q", m.Status, m.NextStep(), m.Step(backupset.StepReplicate).Error)
+	}
+	lock, err := runlock.Acquire(h.eng.Schedule.LockFile, "test")
+	if err != nil {
+		t.Fatalf("the lock after the deadline: %v", err)
+	}
+	must(t, lock.Release())
+
+	h.onReplicate = nil
+	h.eng.Schedule.RunTimeout = time.Minute
+	rep, err = h.eng.Run(context.Background(), RunOptions{})
+	if err != nil || rep.Sets[0].Set.ID != id || rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified {
+		t.Fatalf("resumed after the deadline: %v %+v", err, rep.Sets)
+	}
+}
+
+// TestRunDeadlineOutsideAStep: a deadline that passes while no step runs
+// (here before the run starts listing the sets) still names itself.
+func TestRunDeadlineOutsideAStep(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Schedule.RunTimeout = time.Nanosecond
+	_, err := h.eng.Run(context.Background(), RunOptions{})
+	var de *DeadlineError
+	if !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "the run reached its deadline, run_timeout = 1ns: ") {
+		t.Fatalf("Run: %v", err)
 	}
 }

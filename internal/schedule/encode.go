@@ -27,6 +27,7 @@ func Encode(s *Schedule) []byte {
 	setString(root, "rotation", string(s.Rotation))
 	setString(root, "checkpoint_timeout", formatDuration(s.CheckpointTimeout))
 	setString(root, "checkpoint_stall_after", formatDuration(s.CheckpointStallAfter))
+	setString(root, "run_timeout", formatDuration(s.RunTimeout))
 	setInt(root, "sample_files", s.SampleFiles)
 	setString(root, "state_dir", s.StateDir)
 	setString(root, "lock_file", s.LockFile)
