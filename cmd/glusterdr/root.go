@@ -41,6 +41,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newFailbackCommand(g))
 	root.AddCommand(newBenchCommand(g))
 	root.AddCommand(newReportCommand(g))
+	root.AddCommand(newScheduleCommand(g))
 	return root
 }
 
