@@ -27,6 +27,9 @@ type RunOptions struct {
 	// Set, with one step, names the set to run it on (by default the newest
 	// unfinished set); with StepAll it limits the run to finishing that set.
 	Set string
+	// Resume, with step "open" and no Set, takes up the newest set that a
+	// run would resume (of Target, if given) instead of opening a new one.
+	Resume bool
 	// Plan reports what would be done and changes nothing.
 	Plan bool
 	// Command is recorded in the lock file for a refused run to quote.
@@ -43,6 +46,9 @@ func (o RunOptions) step() string {
 func (e *Engine) checkOptions(o RunOptions) error {
 	if s := o.step(); s != StepAll && !slices.Contains(backupset.Steps, s) {
 		return fmt.Errorf("unknown step %q: want all or one of %s", s, strings.Join(backupset.Steps, ", "))
+	}
+	if o.Resume && (o.step() != backupset.StepOpen || o.Set != "") {
+		return errors.New("--resume goes with --step open and no --set: it takes up an interrupted set instead of opening one")
 	}
 	if o.Target != "" {
 		if _, err := e.Target(o.Target); err != nil {
@@ -217,15 +223,7 @@ func (e *Engine) tonight(ctx context.Context, o RunOptions) ([]string, error) {
 func (e *Engine) runOne(ctx context.Context, o RunOptions, rep *Report) error {
 	step := o.step()
 	if step == backupset.StepOpen {
-		targets, err := e.tonight(ctx, o)
-		if err != nil {
-			return err
-		}
-		if len(targets) == 0 {
-			return errors.New("the schedule has no target")
-		}
-		_, err = e.open(ctx, targets[0], rep)
-		return err
+		return e.runOpen(ctx, o, rep)
 	}
 	m, err := e.pick(ctx, o)
 	if err != nil {
