@@ -160,6 +160,10 @@ func (e *Engine) runAll(ctx context.Context, o RunOptions, rep *Report) error {
 		}
 		action, why := e.triage(m)
 		e.log().Info("unfinished backup set", "set", m.ID, "action", action, "why", why)
+		if err := e.stopLeftSession(ctx, m); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		switch action {
 		case ActionAbandon:
 			step := m.NextStep()
@@ -234,6 +238,9 @@ func (e *Engine) runOne(ctx context.Context, o RunOptions, rep *Report) error {
 		return nil
 	}
 	if err := ready(m, step); err != nil {
+		return err
+	}
+	if err := e.stopLeftSession(ctx, m); err != nil {
 		return err
 	}
 	retry(m, step)

@@ -306,6 +306,61 @@ func TestKilledRunIsResumed(t *testing.T) {
 	if rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified || h.cycles != 1 {
 		t.Errorf("resumed %+v, cycles %d", rep.Sets[0], h.cycles)
 	}
+	// The killed run may have left the session started: it is stopped
+	// before anything else, once.
+	if len(h.stopped) != 1 || !strings.Contains(h.stopped[0], "::global-dr") {
+		t.Errorf("sessions stopped after the killed run: %q", h.stopped)
+	}
+}
+
+// TestKilledRunLeavesNoSessionStarted: a set abandoned after a run was
+// killed in its replicate step still gets its session stopped, and a step
+// run on its own after such a kill stops it first; a set whose steps ended
+// any other way is not touched.
+func TestKilledRunLeavesNoSessionStarted(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	h.eng.Now = func() time.Time { return now.Add(-48 * time.Hour) }
+	for _, step := range []string{backupset.StepOpen, backupset.StepFill} {
+		if _, err := h.eng.Run(ctx, RunOptions{Step: step, Target: "tacc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.eng.Now = nil
+	listing, _ := h.eng.Store().List(ctx)
+	m := listing.Sets[0]
+	m.Begin(backupset.StepReplicate, now.Add(-47*time.Hour))
+	must(t, h.eng.Store().Write(ctx, m))
+	rep, err := h.eng.Run(ctx, RunOptions{})
+	if err != nil || rep.Sets[0].Action != ActionAbandon {
+		t.Fatalf("run after the kill: %v %+v", err, rep.Sets)
+	}
+	if len(h.stopped) != 1 || !strings.Contains(h.stopped[0], "tacc1::global-dr") {
+		t.Fatalf("sessions stopped for the abandoned set: %q", h.stopped)
+	}
+
+	// The run went on to tonight's set, whose steps all ended cleanly.
+	if len(rep.Sets) != 2 || rep.Sets[1].Set.Status != retention.Verified || len(h.stopped) != 1 {
+		t.Fatalf("tonight's set: %+v, sessions stopped %q", rep.Sets, h.stopped)
+	}
+
+	h.stopped = nil
+	for _, step := range []string{backupset.StepOpen, backupset.StepFill} {
+		if _, err := h.eng.Run(ctx, RunOptions{Step: step, Target: "tacc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listing, _ = h.eng.Store().List(ctx)
+	m = backupset.Newest(listing.Sets, func(m *backupset.Meta) bool { return m.Target == "tacc" })
+	m.Begin(backupset.StepReplicate, h.eng.now())
+	must(t, h.eng.Store().Write(ctx, m))
+	if _, err := h.eng.Run(ctx, RunOptions{Step: backupset.StepReplicate, Set: m.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.stopped) != 1 || !strings.Contains(h.stopped[0], "tacc1::global-dr") {
+		t.Errorf("sessions stopped before the step run again: %q", h.stopped)
+	}
 }
 
 // TestRunDeadline: a run that reaches run_timeout in the middle of a
