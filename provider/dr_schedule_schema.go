@@ -162,9 +162,11 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "The next 3 run times (RFC 3339, in `time_zone`), as the engine computes them.",
 				ElementType:         stringType, Computed: true,
 			},
-			"last_run":        lastRunAttribute(),
-			"trigger_command": schema.ListAttribute{MarkdownDescription: "The command the trigger runs, as an argument list.", ElementType: stringType, Computed: true},
-			"trigger_files":   schema.ListAttribute{MarkdownDescription: "The trigger's files on the controller.", ElementType: stringType, Computed: true},
+			"last_run": lastRunAttribute(),
+			"trigger_command": schema.ListAttribute{MarkdownDescription: "The command the trigger runs each night, as an " +
+				"argument list: under `timeout` in the cron entry, with `TimeoutStartSec` in the systemd service (see `run_timeout`).",
+				ElementType: stringType, Computed: true},
+			"trigger_files": schema.ListAttribute{MarkdownDescription: "The trigger's files on the controller.", ElementType: stringType, Computed: true},
 			"trigger_sha256": computed("sha256 of the installed trigger (its files and, for systemd, whether the timer is " +
 				"enabled); empty when it is missing. Plan shows the one apply would install, so a trigger removed, edited or " +
 				"disabled shows as a change."),
