@@ -169,7 +169,7 @@ func (h *harness) replicate(ctx context.Context, primary remote.Runner, ref glus
 		}
 	}
 	site := h.site(ref)
-	if out, err := exec.CommandContext(ctx, "cp", "-a", h.primary+"/.", site).CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(context.WithoutCancel(ctx), "cp", "-a", h.primary+"/.", site).CombinedOutput(); err != nil {
 		return res, fmt.Errorf("cp: %v: %s", err, out)
 	}
 	if h.damage != nil {

@@ -420,3 +420,26 @@ func TestRunDeadlineOutsideAStep(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 }
+
+// TestRunDeadlineBetweenSteps: a deadline that passes as a step completes
+// interrupts the next step before it does anything, naming the deadline,
+// and leaves it pending (here the lab saw it in retention).
+func TestRunDeadlineBetweenSteps(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Schedule.RunTimeout = 500 * time.Millisecond
+	h.onReplicate = func(ctx context.Context) error {
+		<-ctx.Done() // the cycle completes just as the deadline passes
+		return nil
+	}
+	rep, err := h.eng.Run(context.Background(), RunOptions{})
+	var se *StepError
+	var de *DeadlineError
+	if !errors.As(err, &se) || !se.Interrupted || se.Step != backupset.StepVerify || !errors.As(err, &de) {
+		t.Fatalf("Run past its deadline: %v", err)
+	}
+	m, err := h.eng.Store().Read(context.Background(), rep.Sets[0].Set.ID)
+	if err != nil || m.Step(backupset.StepReplicate).State != backupset.StateDone || m.NextStep() != backupset.StepVerify ||
+		m.Status != retention.Pending {
+		t.Fatalf("the set after the deadline: %+v, %v", m, err)
+	}
+}
