@@ -57,8 +57,9 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A deadline the checkpoint wait (30 s at least in the lab) outlives.
-	s.RunTimeout = 20 * time.Second
+	// A deadline the replicate step outlives: its stop, checkpoint and start
+	// take 3 s or more, and the workers 6 s more to initialise.
+	s.RunTimeout = 10 * time.Second
 	writeOnP1(t, files, schedPath, schedule.Encode(s))
 	keepCronEntry(t, files)
 	t.Cleanup(func() {
@@ -69,7 +70,7 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 		}
 	})
 	glusterdr := func(args ...string) result {
-		return runOn(t, p1, append(append([]string{cliOnP1}, args...), "--log-level", "warn")...)
+		return runOn(t, p1, append(append([]string{cliOnP1}, args...), "--log-level", "error")...)
 	}
 	cronEntry := func() (string, bool) {
 		data, err := files.ReadFile(ctx, trigger.CronFile)
@@ -95,14 +96,14 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 
 	installed := decode[scheduleResult](t, glusterdr("schedule", "install", "--schedule", schedPath, "--runner", "glusterdr", "--json"))
 	entry, _ := cronEntry()
-	wantJob := "0 2 * * * root timeout -k 180s 320s " + remote.Quote([]string{cliOnP1, "run", "--schedule", schedPath}) + "\n"
-	if !installed.Changed || !installed.InSync || installed.Wanted.TimeoutSeconds != 320 || !strings.HasSuffix(entry, wantJob) {
+	wantJob := "0 2 * * * root timeout -k 180s 310s " + remote.Quote([]string{cliOnP1, "run", "--schedule", schedPath}) + "\n"
+	if !installed.Changed || !installed.InSync || installed.Wanted.TimeoutSeconds != 310 || !strings.HasSuffix(entry, wantJob) {
 		t.Fatalf("install: %+v\n%s\nwant the job %q", installed, entry, wantJob)
 	}
 	again := decode[scheduleResult](t, glusterdr("schedule", "install", "--schedule", schedPath, "--json"))
 	show := decode[scheduleResult](t, glusterdr("schedule", "show", "--schedule", schedPath, "--json"))
 	if again.Changed || !again.InSync || !show.InSync || show.Installed == nil || show.Installed.Runner != trigger.RunnerGlusterdr ||
-		show.Installed.Schedule != schedPath || !strings.HasPrefix(show.Installed.Job, "timeout -k 180s 320s ") {
+		show.Installed.Schedule != schedPath || !strings.HasPrefix(show.Installed.Job, "timeout -k 180s 310s ") {
 		t.Fatalf("install again: %+v\nshow: %+v", again, show)
 	}
 
@@ -114,10 +115,10 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 		t.Fatalf("fill: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	job := runCronJobOn(t, p1, entry)
-	if job.code == 0 || !strings.Contains(job.stderr, "step replicate of backup set "+id+" was interrupted (the run reached its deadline, run_timeout = 20s") {
+	if job.code == 0 || !strings.Contains(job.stderr, "step replicate of backup set "+id+" was interrupted (the run reached its deadline, run_timeout = 10s") {
 		t.Fatalf("the job past its deadline: exit %d after %s\n%s\n%s", job.code, job.took.Round(time.Second), job.stdout, job.stderr)
 	}
-	t.Logf("the job ended %s after it started, on its 20s deadline", job.took.Round(100*time.Millisecond))
+	t.Logf("the job ended %s after it started, on its 10s deadline", job.took.Round(100*time.Millisecond))
 	store := backupset.Store{Files: files, Dir: s.Primary.BackupDir}
 	m, err := store.Read(ctx, id)
 	if err != nil || m.Status != retention.Pending || m.NextStep() != backupset.StepReplicate {
