@@ -19,7 +19,7 @@ def test_present_installs_the_trigger_the_cli_it_calls_runs(cli):
     assert kind == 'exit'
     assert cli.argv() == [BINARY, 'schedule', 'install'] + COMMON + ['--glusterdr', BINARY]
     assert res['changed'] is True and res['in_sync'] is True
-    assert res['wanted']['kind'] == 'cron' and res['wanted']['timeout_seconds'] == 18300
+    assert res['wanted']['kind'] == 'cron' and res['wanted']['timeout_seconds'] == 5100
     assert res['next_runs'] and res['installed'] is None
     assert any('No cron daemon' in w for w in get_warning_messages())
 
@@ -29,7 +29,7 @@ def test_present_again_is_not_changed(cli):
     kind, res = run_module(trigger.main, dict(kind='cron', runner='glusterdr', glusterdr_path='/opt/gdr/glusterdr'))
     assert kind == 'exit'
     assert cli.argv()[-6:] == ['--trigger', 'cron', '--runner', 'glusterdr', '--glusterdr', '/opt/gdr/glusterdr']
-    assert res['changed'] is False and res['installed']['job'].startswith('timeout -k 180s 18300s ')
+    assert res['changed'] is False and res['installed']['job'].startswith('timeout -k 180s 5100s ')
 
 
 def test_check_mode_plans(cli):
