@@ -35,7 +35,8 @@ import (
 // wait: it fails naming the deadline, the set stays pending at replicate,
 // the session is stopped and the lock is free. With a run_timeout fit for
 // the lab the trigger changes, and its job resumes the set and verifies it.
-// Remove refuses another schedule's trigger and takes its own away once.
+// Remove refuses another schedule's trigger and takes its own away once,
+// even when its schedule file is gone.
 func TestLabScheduleTriggerOnP1(t *testing.T) {
 	conn := labConn(t)
 	ensureSession(t, conn, "sdsc")
@@ -168,6 +169,20 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 		if _, found := cronEntry(); res.Changed != want || found {
 			t.Fatalf("remove %d: changed %t, want %t; entry still there %t", i+1, res.Changed, want, found)
 		}
+	}
+
+	// The trigger of a schedule whose file is gone can still be removed;
+	// with nothing installed, a missing schedule is an error, as anywhere.
+	decode[scheduleResult](t, glusterdr("schedule", "install", "--schedule", schedPath, "--json"))
+	if err := files.Remove(ctx, schedPath); err != nil {
+		t.Fatal(err)
+	}
+	gone := decode[scheduleResult](t, glusterdr("schedule", "remove", "--schedule", schedPath, "--json"))
+	if _, found := cronEntry(); !gone.Changed || found {
+		t.Fatalf("remove of a trigger whose schedule is gone: %+v, entry still there %t", gone, found)
+	}
+	if r := glusterdr("schedule", "remove", "--schedule", schedPath, "--json"); r.code != 1 || !strings.Contains(r.stderr, "reading the schedule") {
+		t.Fatalf("remove with nothing installed and no schedule: exit %d\n%s", r.code, r.stderr)
 	}
 }
 

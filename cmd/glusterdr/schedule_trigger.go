@@ -114,9 +114,10 @@ func newScheduleRemoveCommand(g *globals) *cobra.Command {
 		Use:   "remove",
 		Short: "Remove the trigger of a schedule from this machine",
 		Long: `Remove stops and disables the systemd timer and removes its units, or removes the cron
-entry. It refuses a trigger that runs another schedule than --schedule. Nothing
-installed is fine ("changed": false). The schedule file, the backup sets and the
-journal are left alone. --plan says what would change and changes nothing.`,
+entry. It refuses a trigger that runs another schedule than --schedule, and removes
+the trigger of --schedule even when that file is gone. Nothing installed is fine
+("changed": false). The schedule file, the backup sets and the journal are left
+alone. --plan says what would change and changes nothing.`,
 		Example: `  glusterdr schedule remove --plan
   glusterdr schedule remove --schedule /etc/glusterdr/schedule.hcl --json`,
 		Args: cobra.NoArgs,
@@ -240,7 +241,10 @@ func scheduleRemove(ctx context.Context, g *globals, path string, plan bool) (*s
 	}
 	res.Installed = installedOf(live)
 	if res.Installed == nil {
-		return res, nil
+		// Nothing to remove; the schedule must still be one, as for every
+		// command that takes --schedule.
+		_, err := loadSchedule(g, abs)
+		return res, err
 	}
 	if other := res.Installed.Schedule; other != "" && other != abs {
 		return res, fmt.Errorf("the trigger on %s runs the schedule %s, not %s; to remove it, pass --schedule %s", h.Name, other, abs, other)
