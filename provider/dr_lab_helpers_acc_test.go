@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 // Helpers of the dr_schedule, gluster_provisioning_state and dr_backup_sets
@@ -77,7 +78,7 @@ func (l *accLab) runCronJob(node, entry string, timeout time.Duration) (remote.R
 	if !found {
 		l.t.Fatalf("no %s on %s", entry, node)
 	}
-	env, command, err := cronJob(string(data))
+	env, command, err := trigger.CronJob(string(data))
 	l.must(err)
 	argv := append(append([]string{"env", "-i", "HOME=/root", "LOGNAME=root"}, env...), "/bin/sh", "-c", command)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

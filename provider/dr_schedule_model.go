@@ -31,6 +31,7 @@ type scheduleModel struct {
 	Rotation             types.String `tfsdk:"rotation"`
 	CheckpointTimeout    types.String `tfsdk:"checkpoint_timeout"`
 	CheckpointStallAfter types.String `tfsdk:"checkpoint_stall_after"`
+	RunTimeout           types.String `tfsdk:"run_timeout"`
 	SampleFiles          types.Int64  `tfsdk:"sample_files"`
 	StateDir             types.String `tfsdk:"state_dir"`
 	LockFile             types.String `tfsdk:"lock_file"`
@@ -155,6 +156,7 @@ func (m *scheduleModel) setSchedule(s *schedule.Schedule, prior *scheduleModel) 
 	m.Rotation = types.StringValue(string(s.Rotation))
 	m.CheckpointTimeout = durationValue(s.CheckpointTimeout, prior.CheckpointTimeout)
 	m.CheckpointStallAfter = durationValue(s.CheckpointStallAfter, prior.CheckpointStallAfter)
+	m.RunTimeout = durationValue(s.RunTimeout, prior.RunTimeout)
 	m.SampleFiles = types.Int64Value(int64(s.SampleFiles))
 	m.StateDir = types.StringValue(s.StateDir)
 	m.LockFile = types.StringValue(s.LockFile)
@@ -306,7 +308,7 @@ func fillNulls(ctx context.Context, cfg, eff attr.Value, diags *diag.Diagnostics
 func (m *scheduleModel) scheduleAttrs() map[string]attr.Value {
 	return map[string]attr.Value{
 		"cron": m.Cron, "time_zone": m.TimeZone, "rotation": m.Rotation, "checkpoint_timeout": m.CheckpointTimeout,
-		"checkpoint_stall_after": m.CheckpointStallAfter, "sample_files": m.SampleFiles, "state_dir": m.StateDir,
+		"checkpoint_stall_after": m.CheckpointStallAfter, "run_timeout": m.RunTimeout, "sample_files": m.SampleFiles, "state_dir": m.StateDir,
 		"lock_file": m.LockFile, "metrics_file": m.MetricsFile, "primary": m.Primary, "targets": m.Targets,
 		"ssh": m.SSH, "retention": m.Retention, "etcd": m.Etcd, "cluster_dump": m.ClusterDump,
 		"provisioning": m.Provisioning,
@@ -327,6 +329,7 @@ func (m *scheduleModel) fillFrom(ctx context.Context, eff *scheduleModel, diags 
 	m.Cron, m.TimeZone, m.Rotation = str(m.Cron, "cron"), str(m.TimeZone, "time_zone"), str(m.Rotation, "rotation")
 	m.CheckpointTimeout = str(m.CheckpointTimeout, "checkpoint_timeout")
 	m.CheckpointStallAfter = str(m.CheckpointStallAfter, "checkpoint_stall_after")
+	m.RunTimeout = str(m.RunTimeout, "run_timeout")
 	if m.SampleFiles.IsNull() {
 		m.SampleFiles = eff.SampleFiles
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 // ModifyPlan fills in what apply will write, so that plan shows it and a
@@ -57,25 +59,25 @@ func (m *scheduleModel) planTrigger() {
 	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 	m.TriggerFiles, m.TriggerCommand = types.ListUnknown(stringType), types.ListUnknown(stringType)
 	if known(m.Trigger) {
-		m.TriggerFiles = stringList(triggerPaths(m.Trigger.ValueString()))
+		m.TriggerFiles = stringList(trigger.Paths(m.Trigger.ValueString()))
 	}
 	if !known(m.Runner) || !known(m.GlusterdrPath) || !known(m.Path) {
 		return
 	}
-	spec := m.triggerSpec()
-	m.TriggerCommand = stringList(spec.command())
-	if !known(m.Trigger) || !known(m.Cron) || !known(m.TimeZone) {
+	spec := m.triggerSpec(nil)
+	m.TriggerCommand = stringList(spec.Command())
+	if !known(m.Trigger) || !known(m.Cron) || !known(m.TimeZone) || !known(m.RunTimeout) {
 		return
 	}
-	if files, err := spec.files(); err == nil {
-		m.TriggerSHA256 = types.StringValue(triggerDigest(files, spec.Kind, true))
+	if sum, err := spec.Digest(); err == nil {
+		m.TriggerSHA256 = types.StringValue(sum)
 	}
 }
 
 // copySchedule sets the file attributes of m to those of from.
 func (m *scheduleModel) copySchedule(from *scheduleModel) {
 	m.Cron, m.TimeZone, m.Rotation = from.Cron, from.TimeZone, from.Rotation
-	m.CheckpointTimeout, m.CheckpointStallAfter = from.CheckpointTimeout, from.CheckpointStallAfter
+	m.CheckpointTimeout, m.CheckpointStallAfter, m.RunTimeout = from.CheckpointTimeout, from.CheckpointStallAfter, from.RunTimeout
 	m.SampleFiles, m.StateDir, m.LockFile, m.MetricsFile = from.SampleFiles, from.StateDir, from.LockFile, from.MetricsFile
 	m.Primary, m.Targets, m.SSH, m.Retention = from.Primary, from.Targets, from.SSH, from.Retention
 	m.Etcd, m.ClusterDump, m.Provisioning = from.Etcd, from.ClusterDump, from.Provisioning

@@ -19,6 +19,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 var (
@@ -38,6 +39,12 @@ type scheduleResource struct {
 
 // nowFunc is the clock of next_runs and the RPO.
 var nowFunc = time.Now
+
+// controller is the node a dr_schedule lives on, where its trigger is
+// installed.
+func (d *providerData) controller(node string) trigger.Host {
+	return trigger.Host{Name: node, Run: d.runner(node), Files: d.files(node)}
+}
 
 // Metadata names the type dr_schedule, the name users asked for, without
 // the provider's prefix: configurations say provider = gluster.
@@ -70,14 +77,14 @@ func (r *scheduleResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 
 	c := r.data.controller(plan.ControllerNode.ValueString())
-	id := scheduleID(c.node, plan.Path.ValueString())
-	if _, err := c.files.Lstat(ctx, plan.Path.ValueString()); err == nil {
+	id := scheduleID(c.Name, plan.Path.ValueString())
+	if _, err := c.Files.Lstat(ctx, plan.Path.ValueString()); err == nil {
 		resp.Diagnostics.AddAttributeError(tfpath.Root("path"), "Schedule File Exists",
 			fmt.Sprintf("%s exists already on %s. To manage it with Terraform, import it: terraform import <address> %s. "+
-				"To replace it, remove it first.", plan.Path.ValueString(), c.node, id))
+				"To replace it, remove it first.", plan.Path.ValueString(), c.Name, id))
 		return
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		addError(&resp.Diagnostics, fmt.Sprintf("Could not check for %s on %s", plan.Path.ValueString(), c.node), timeoutHint(err, "create"))
+		addError(&resp.Diagnostics, fmt.Sprintf("Could not check for %s on %s", plan.Path.ValueString(), c.Name), timeoutHint(err, "create"))
 		return
 	}
 	warnings, err := r.apply(ctx, c, &plan, s, content, "")
@@ -162,18 +169,18 @@ func (r *scheduleResource) Delete(ctx context.Context, req resource.DeleteReques
 	defer cancel()
 
 	c := r.data.controller(state.ControllerNode.ValueString())
-	kinds := triggerKinds
+	kinds := trigger.Kinds
 	if k := state.Trigger.ValueString(); k != "" {
 		kinds = []string{k}
 	}
 	for _, k := range kinds {
-		if err := c.removeTrigger(ctx, k); err != nil {
+		if _, err := c.Remove(ctx, k); err != nil {
 			addError(&resp.Diagnostics, fmt.Sprintf("Could not remove the trigger of schedule %s", state.ID.ValueString()), timeoutHint(err, "delete"))
 			return
 		}
 	}
-	if err := c.files.Remove(ctx, state.Path.ValueString()); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		addError(&resp.Diagnostics, fmt.Sprintf("Could not remove the schedule file %s on %s", state.Path.ValueString(), c.node),
+	if err := c.Files.Remove(ctx, state.Path.ValueString()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		addError(&resp.Diagnostics, fmt.Sprintf("Could not remove the schedule file %s on %s", state.Path.ValueString(), c.Name),
 			timeoutHint(err, "delete"))
 	}
 }
@@ -205,75 +212,56 @@ func (r *scheduleResource) ValidateConfig(ctx context.Context, req resource.Vali
 // them to the controller, then puts the schedule file and the trigger
 // there; a trigger of another kind (oldKind) is removed. It returns the
 // reasons the trigger may not run as meant.
-func (r *scheduleResource) apply(ctx context.Context, c controller, m *scheduleModel, s *schedule.Schedule, content []byte, oldKind string) ([]string, error) {
-	if m.Trigger.IsUnknown() || m.Trigger.IsNull() {
-		kind, err := c.detectTrigger(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m.Trigger = types.StringValue(kind)
-	} else if m.Trigger.ValueString() == triggerSystemd {
-		running, err := c.systemdRunning(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if !running {
-			return nil, fmt.Errorf("trigger = \"systemd\", but systemd is not running on %s (no /run/systemd/system), "+
-				"so nothing was changed there: set trigger = \"cron\", or leave it unset to have it chosen", c.node)
-		}
+func (r *scheduleResource) apply(ctx context.Context, c trigger.Host, m *scheduleModel, s *schedule.Schedule, content []byte, oldKind string) ([]string, error) {
+	spec := m.triggerSpec(s)
+	if err := c.Resolve(ctx, &spec); err != nil {
+		return nil, err
 	}
-	if m.Runner.IsUnknown() || m.Runner.IsNull() {
-		runner, err := c.detectRunner(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m.Runner = types.StringValue(runner)
-	}
+	m.Trigger, m.Runner = types.StringValue(spec.Kind), types.StringValue(spec.Runner)
 	p := m.Path.ValueString()
-	if err := c.files.MkdirAll(ctx, path.Dir(p), 0o755); err != nil {
-		return nil, fmt.Errorf("making %s on %s: %w", path.Dir(p), c.node, err)
+	if err := c.Files.MkdirAll(ctx, path.Dir(p), 0o755); err != nil {
+		return nil, fmt.Errorf("making %s on %s: %w", path.Dir(p), c.Name, err)
 	}
-	if err := c.files.WriteFile(ctx, p, bytes.NewReader(content), scheduleFileMode); err != nil {
-		return nil, fmt.Errorf("writing %s on %s: %w", p, c.node, err)
+	if err := c.Files.WriteFile(ctx, p, bytes.NewReader(content), scheduleFileMode); err != nil {
+		return nil, fmt.Errorf("writing %s on %s: %w", p, c.Name, err)
 	}
-	spec := m.triggerSpec()
 	if oldKind != "" && oldKind != spec.Kind {
-		if err := c.removeTrigger(ctx, oldKind); err != nil {
+		if _, err := c.Remove(ctx, oldKind); err != nil {
 			return nil, err
 		}
 	}
-	if err := c.installTrigger(ctx, spec); err != nil {
+	if _, err := c.Install(ctx, spec); err != nil {
 		return nil, err
 	}
 	tflog.Info(ctx, "schedule written and trigger installed", map[string]any{
-		"node": c.node, "path": p, "trigger": spec.Kind, "runner": spec.Runner})
-	return c.triggerWarnings(ctx, spec, s), nil
+		"node": c.Name, "path": p, "trigger": spec.Kind, "runner": spec.Runner})
+	return c.Warnings(ctx, spec, s, nowFunc()), nil
 }
 
 // readBack replaces the planned values with what the controller holds
 // after create or update.
-func (r *scheduleResource) readBack(ctx context.Context, c controller, m *scheduleModel, warnings []string, diags *diag.Diagnostics) bool {
+func (r *scheduleResource) readBack(ctx context.Context, c trigger.Host, m *scheduleModel, warnings []string, diags *diag.Diagnostics) bool {
 	for _, w := range warnings {
 		diags.AddWarning("Trigger May Not Run", w)
 	}
 	found := r.observe(ctx, c, m, diags)
 	if !found && !diags.HasError() {
 		diags.AddError("Schedule Missing After Apply", fmt.Sprintf("%s was not found on %s when it was read back.",
-			m.Path.ValueString(), c.node))
+			m.Path.ValueString(), c.Name))
 	}
 	return found && !diags.HasError()
 }
 
 // observe reads the schedule file, the trigger and the journal into m.
 // found is false when the file is gone.
-func (r *scheduleResource) observe(ctx context.Context, c controller, m *scheduleModel, diags *diag.Diagnostics) bool {
+func (r *scheduleResource) observe(ctx context.Context, c trigger.Host, m *scheduleModel, diags *diag.Diagnostics) bool {
 	p := m.Path.ValueString()
-	content, err := c.files.ReadFile(ctx, p)
+	content, err := c.Files.ReadFile(ctx, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false
 	}
 	if err != nil {
-		addError(diags, fmt.Sprintf("Could not read the schedule file %s on %s", p, c.node), timeoutHint(err, "read"))
+		addError(diags, fmt.Sprintf("Could not read the schedule file %s on %s", p, c.Name), timeoutHint(err, "read"))
 		return false
 	}
 	sum := sha256.Sum256(content)
@@ -281,26 +269,26 @@ func (r *scheduleResource) observe(ctx context.Context, c controller, m *schedul
 	s, hd := schedule.Parse(p, content)
 	if hd.HasErrors() {
 		diags.AddWarning("Schedule File Does Not Parse", fmt.Sprintf("The schedule file %s on %s does not parse, so the "+
-			"nightly run would fail:\n\n%s\n\nApply writes it again from the configuration.", p, c.node, hd.Error()))
+			"nightly run would fail:\n\n%s\n\nApply writes it again from the configuration.", p, c.Name, hd.Error()))
 	} else {
 		prior := *m
 		m.setSchedule(s, &prior)
 		m.setNextRuns(s, nowFunc())
 	}
 
-	live, err := c.readTrigger(ctx, m.Trigger.ValueString())
+	live, err := c.Read(ctx, m.Trigger.ValueString())
 	if err != nil {
 		addError(diags, fmt.Sprintf("Could not read the trigger of %s", m.ID.ValueString()), timeoutHint(err, "read"))
 		return false
 	}
 	m.adoptTrigger(live)
-	m.TriggerSHA256 = types.StringValue(live.digest())
+	m.TriggerSHA256 = types.StringValue(live.Digest())
 
 	stateDir := m.StateDir.ValueString()
-	entries, err := journal.ReadFile(ctx, c.files, path.Join(stateDir, journal.FileName))
+	entries, err := journal.ReadFile(ctx, c.Files, path.Join(stateDir, journal.FileName))
 	if err != nil {
 		diags.AddWarning("Journal Not Readable", fmt.Sprintf("last_run could not be read from %s on %s: %v",
-			path.Join(stateDir, journal.FileName), c.node, err))
+			path.Join(stateDir, journal.FileName), c.Name, err))
 	}
 	m.setLastRun(entries, nowFunc())
 	if m.NextRuns.IsNull() || m.NextRuns.IsUnknown() {
@@ -312,27 +300,27 @@ func (r *scheduleResource) observe(ctx context.Context, c controller, m *schedul
 // adoptTrigger fills what an import leaves unknown (the trigger's kind,
 // runner and CLI) from the trigger found, and sets the computed trigger
 // attributes from the model.
-func (m *scheduleModel) adoptTrigger(live liveTrigger) {
+func (m *scheduleModel) adoptTrigger(live trigger.Live) {
 	if m.Trigger.IsNull() || m.Trigger.IsUnknown() {
 		m.Trigger = types.StringNull()
-		if live.kind != "" {
-			m.Trigger = types.StringValue(live.kind)
+		if live.Kind != "" {
+			m.Trigger = types.StringValue(live.Kind)
 		}
 	}
-	if (m.Runner.IsNull() || m.Runner.IsUnknown()) && live.header["runner"] != "" {
-		m.Runner = types.StringValue(live.header["runner"])
+	if (m.Runner.IsNull() || m.Runner.IsUnknown()) && live.Header["runner"] != "" {
+		m.Runner = types.StringValue(live.Header["runner"])
 	}
-	if (m.GlusterdrPath.IsNull() || m.GlusterdrPath.IsUnknown()) && live.header["binary"] != "" {
-		m.GlusterdrPath = types.StringValue(live.header["binary"])
+	if (m.GlusterdrPath.IsNull() || m.GlusterdrPath.IsUnknown()) && live.Header["binary"] != "" {
+		m.GlusterdrPath = types.StringValue(live.Header["binary"])
 	}
 	m.Runner = nullIfUnknown(m.Runner)
 	m.GlusterdrPath = nullIfUnknown(m.GlusterdrPath)
 	m.TriggerFiles, m.TriggerCommand = types.ListNull(stringType), types.ListNull(stringType)
 	if !m.Trigger.IsNull() {
-		m.TriggerFiles = stringList(triggerPaths(m.Trigger.ValueString()))
+		m.TriggerFiles = stringList(trigger.Paths(m.Trigger.ValueString()))
 	}
 	if !m.Runner.IsNull() && !m.GlusterdrPath.IsNull() {
-		m.TriggerCommand = stringList(m.triggerSpec().command())
+		m.TriggerCommand = stringList(m.triggerSpec(nil).Command())
 	}
 }
 
@@ -343,10 +331,17 @@ func nullIfUnknown(v types.String) types.String {
 	return v
 }
 
-// triggerSpec is the trigger m describes.
-func (m *scheduleModel) triggerSpec() triggerSpec {
-	return triggerSpec{Kind: m.Trigger.ValueString(), Runner: m.Runner.ValueString(), Glusterdr: m.GlusterdrPath.ValueString(),
+// triggerSpec is the trigger m describes, for the schedule s when it is
+// known; an unknown kind or runner is left empty.
+func (m *scheduleModel) triggerSpec(s *schedule.Schedule) trigger.Spec {
+	spec := trigger.Spec{Kind: m.Trigger.ValueString(), Runner: m.Runner.ValueString(), Glusterdr: m.GlusterdrPath.ValueString(),
 		Schedule: m.Path.ValueString(), Cron: m.Cron.ValueString(), TimeZone: m.TimeZone.ValueString()}
+	if s != nil {
+		spec.Cron, spec.TimeZone, spec.RunTimeout = s.Cron, s.TimeZone, s.RunTimeout
+	} else if d, err := time.ParseDuration(m.RunTimeout.ValueString()); err == nil {
+		spec.RunTimeout = d
+	}
+	return spec
 }
 
 // render is the schedule m describes, checked by the engine's parser, and

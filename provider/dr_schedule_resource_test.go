@@ -22,6 +22,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 // scheduleEnv is where one test's schedule lives on p1: its own file,
@@ -86,9 +87,9 @@ func TestAccSchedule(t *testing.T) {
 	const addr = "dr_schedule.test"
 	p1 := l.files("p1")
 	t.Cleanup(func() {
-		l.removeAll("p1", e.path, e.stateDir, path.Dir(e.backupDir), cronFile)
+		l.removeAll("p1", e.path, e.stateDir, path.Dir(e.backupDir), trigger.CronFile)
 	})
-	l.removeAll("p1", cronFile) // one schedule per controller: a leftover would be ours
+	l.removeAll("p1", trigger.CronFile) // one schedule per controller: a leftover would be ours
 
 	// A set in the backup folder and a journal entry, as a nightly run
 	// leaves them: last_run reads the one, dr_backup_sets the other, and
@@ -105,9 +106,9 @@ func TestAccSchedule(t *testing.T) {
 	l.must(err)
 	l.writeFile("p1", path.Join(e.stateDir, journal.FileName), string(entry)+"\n", 0o640)
 
-	wantRunner := runnerGlusterdr
+	wantRunner := trigger.RunnerGlusterdr
 	if l.collectionInstalled("p1") {
-		wantRunner = runnerPlaybook
+		wantRunner = trigger.RunnerPlaybook
 	}
 	cfg := scheduleConfig(l, e, "0 2 * * *", "UTC", 7)
 	cfgUpdated := scheduleConfig(l, e, "30 3 * * 1-5", "Europe/Berlin", 5)
@@ -128,16 +129,16 @@ func TestAccSchedule(t *testing.T) {
 	}
 	liveCron := func(wantLine string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			data, found := l.readFile("p1", cronFile)
+			data, found := l.readFile("p1", trigger.CronFile)
 			if !found {
-				return fmt.Errorf("no %s on p1", cronFile)
+				return fmt.Errorf("no %s on p1", trigger.CronFile)
 			}
-			_, command, err := cronJob(string(data))
+			_, command, err := trigger.CronJob(string(data))
 			if err != nil {
 				return err
 			}
 			if !strings.Contains(string(data), wantLine) || !strings.Contains(command, e.path) {
-				return fmt.Errorf("%s on p1 lacks %q or runs %q:\n%s", cronFile, wantLine, command, data)
+				return fmt.Errorf("%s on p1 lacks %q or runs %q:\n%s", trigger.CronFile, wantLine, command, data)
 			}
 			return nil
 		}
@@ -162,8 +163,8 @@ func TestAccSchedule(t *testing.T) {
 			if _, found := l.readFile("p1", e.path); found {
 				return fmt.Errorf("%s is still on p1 after destroy", e.path)
 			}
-			if _, found := l.readFile("p1", cronFile); found {
-				return fmt.Errorf("%s is still on p1 after destroy", cronFile)
+			if _, found := l.readFile("p1", trigger.CronFile); found {
+				return fmt.Errorf("%s is still on p1 after destroy", trigger.CronFile)
 			}
 			listing, err := store.List(ctx)
 			if err != nil || len(listing.Sets) != 1 || listing.Sets[0].ID != set.ID {
@@ -182,10 +183,11 @@ func TestAccSchedule(t *testing.T) {
 				Config: cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "id", l.addr("p1")+e.path),
-					resource.TestCheckResourceAttr(addr, "trigger", triggerCron),
+					resource.TestCheckResourceAttr(addr, "trigger", trigger.Cron),
 					resource.TestCheckResourceAttr(addr, "runner", wantRunner),
-					resource.TestCheckResourceAttr(addr, "trigger_files.0", cronFile),
+					resource.TestCheckResourceAttr(addr, "trigger_files.0", trigger.CronFile),
 					resource.TestCheckResourceAttr(addr, "lock_file", e.stateDir+"/run.lock"),
+					resource.TestCheckResourceAttr(addr, "run_timeout", "5h"),
 					resource.TestCheckResourceAttr(addr, "targets.1.verify_node", l.addr("tacc1")),
 					resource.TestCheckResourceAttr(addr, "next_runs.#", "3"),
 					resource.TestMatchResourceAttr(addr, "next_runs.0", regexpMust(`T02:00:00Z$`)),
@@ -202,7 +204,8 @@ func TestAccSchedule(t *testing.T) {
 						}
 						return nil
 					}),
-					liveCron("\n0 2 * * * root "),
+					// The night's deadline: run_timeout (5h) and 5m, SIGKILL 3m later.
+					liveCron("\n0 2 * * * root timeout -k 180s 18300s "),
 				),
 			},
 			// 2. Import by id.
@@ -260,7 +263,7 @@ func TestAccSchedule(t *testing.T) {
 			}, []any{"sha256"}, func() string { return sha256Hex(edited) }, plancheck.ResourceActionUpdate),
 			{Config: cfgUpdated, ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 			// 6. Drift: the cron entry deleted.
-			drift(func() { l.removeAll("p1", cronFile) }, []any{"trigger_sha256"}, "", plancheck.ResourceActionUpdate),
+			drift(func() { l.removeAll("p1", trigger.CronFile) }, []any{"trigger_sha256"}, "", plancheck.ResourceActionUpdate),
 			{Config: cfgUpdated, Check: liveCron("\n30 3 * * 1-5 root ")},
 			// 7. Drift: the file removed; plan proposes to write it again.
 			drift(func() { l.removeAll("p1", e.path) }, []any{}, nil, plancheck.ResourceActionCreate),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 // Defaults of dr_schedule.
@@ -46,7 +47,7 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 			"**The type is `dr_schedule`, the name users asked for.** Its prefix is not the provider's, so every " +
 			"`dr_schedule` block says `provider = gluster`; without it Terraform looks for a provider called `dr`.\n\n" +
 			"Apply renders the file (canonical HCL, every setting written out) with SFTP, atomically, mode 0640, and " +
-			"installs the trigger: a systemd timer where systemd runs (`/run/systemd/system` exists), an `" + cronFile +
+			"installs the trigger: a systemd timer where systemd runs (`/run/systemd/system` exists), an `" + trigger.CronFile +
 			"` entry otherwise. The trigger runs the collection's nightly playbook when `glusterdr.dr` is installed on " +
 			"the controller (`ansible-galaxy collection list`), the CLI otherwise.\n\n" +
 			"The attributes from `cron` to `provisioning` mirror the file; their defaults and checks are the engine's " +
@@ -57,7 +58,7 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 			"settings changed show too) or removed (plan proposes to create it), the trigger removed, edited or (systemd) " +
 			"disabled (`trigger_sha256` differs). Destroy removes the file and the trigger; it never touches the " +
 			"backup sets, the journal or anything else in `state_dir`.\n\n" +
-			"One schedule per controller: the trigger's names are fixed (`" + cronFile + "`, `" + systemdUnit + ".timer`).",
+			"One schedule per controller: the trigger's names are fixed (`" + trigger.CronFile + "`, `" + trigger.Unit + ".timer`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<controller_node><path>`, e.g. `ctl.example.org/etc/glusterdr/schedule.hcl`; " +
@@ -96,20 +97,20 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 					"(`Persistent=true`: a run missed while the controller was down happens at boot); `cron` installs `%s`, "+
 					"whose `CRON_TZ` line cronie honours, while Debian's cron reads the fields in the controller's own time "+
 					"zone (apply warns when that differs from `time_zone`).",
-					quotedList(triggerKinds), systemdService, systemdTimer, cronFile),
+					quotedList(trigger.Kinds), trigger.ServiceFile, trigger.TimerFile, trigger.CronFile),
 				Optional:      true,
 				Computed:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(triggerKinds...)},
+				Validators:    []validator.String{stringvalidator.OneOf(trigger.Kinds...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"runner": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("What the trigger runs: %s. Unset, it is chosen at create: `playbook` "+
 					"(`ansible-playbook -i localhost, -c local %s`, with the schedule and the CLI passed as extra vars) when "+
 					"the collection `glusterdr.dr` is installed on the controller, else `glusterdr` "+
-					"(`<glusterdr_path> run --schedule <path>`).", quotedList(runners), nightlyPlaybook),
+					"(`<glusterdr_path> run --schedule <path>`).", quotedList(trigger.Runners), trigger.Playbook),
 				Optional:      true,
 				Computed:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(runners...)},
+				Validators:    []validator.String{stringvalidator.OneOf(trigger.Runners...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 
@@ -129,6 +130,17 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 				"duration. Default `%s`.", schedule.FormatDuration(schedule.DefaultCheckpointTimeout))),
 			"checkpoint_stall_after": optional(fmt.Sprintf("A checkpoint wait in which nothing moves for this long stops and "+
 				"starts the session once, as a Go duration. Default `%s`.", schedule.FormatDuration(schedule.DefaultStallAfter))),
+			"run_timeout": optional(fmt.Sprintf("The deadline of one `glusterdr run` (each step of the playbook runner "+
+				"is a run of its own), as a Go duration, at most `%s`: the engine ends a run that reaches it, the step it was "+
+				"in stays pending for the next run to resume, a checkpoint cycle it cuts short stops its session, and the run "+
+				"lock is released. The trigger ends a night %s after it (the service's `TimeoutStartSec`, the cron entry's "+
+				"`timeout`), with SIGTERM and SIGKILL %s later, as the last resort. Default: every set of the night (1 with "+
+				"rotation `alternate`, one per target with `all`) times (2 x `checkpoint_timeout` + %s): a replicate and the "+
+				"verify step's one resend may each wait the whole checkpoint timeout. That is `%s` with the defaults. Shorter "+
+				"than `checkpoint_timeout`, or not shorter than the gap between two runs of `cron`, warns.",
+				schedule.FormatDuration(schedule.MaxRunTimeout), schedule.FormatDuration(trigger.Grace),
+				schedule.FormatDuration(trigger.KillAfter), schedule.FormatDuration(schedule.RunOverhead),
+				schedule.FormatDuration(schedule.DefaultRunTimeout(schedule.DefaultRotation, schedule.DefaultCheckpointTimeout, 1)))),
 			"sample_files": optionalInt(fmt.Sprintf("Volume files compared at the target on top of the manifest, per "+
 				"verification; 0 warns. Default `%d`.", schedule.DefaultSampleFiles)),
 			"state_dir": optional(fmt.Sprintf("Folder on the controller for the journal (`journal.jsonl`, read for "+
@@ -150,9 +162,11 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "The next 3 run times (RFC 3339, in `time_zone`), as the engine computes them.",
 				ElementType:         stringType, Computed: true,
 			},
-			"last_run":        lastRunAttribute(),
-			"trigger_command": schema.ListAttribute{MarkdownDescription: "The command the trigger runs, as an argument list.", ElementType: stringType, Computed: true},
-			"trigger_files":   schema.ListAttribute{MarkdownDescription: "The trigger's files on the controller.", ElementType: stringType, Computed: true},
+			"last_run": lastRunAttribute(),
+			"trigger_command": schema.ListAttribute{MarkdownDescription: "The command the trigger runs each night, as an " +
+				"argument list: under `timeout` in the cron entry, with `TimeoutStartSec` in the systemd service (see `run_timeout`).",
+				ElementType: stringType, Computed: true},
+			"trigger_files": schema.ListAttribute{MarkdownDescription: "The trigger's files on the controller.", ElementType: stringType, Computed: true},
 			"trigger_sha256": computed("sha256 of the installed trigger (its files and, for systemd, whether the timer is " +
 				"enabled); empty when it is missing. Plan shows the one apply would install, so a trigger removed, edited or " +
 				"disabled shows as a change."),

@@ -235,4 +235,8 @@ func TestScheduleFillFrom(t *testing.T) {
 		filled.SSH.IsNull() || filled.Etcd.IsNull() {
 		t.Errorf("filled: retention %v, tacc %v, tz %s, ssh %v, etcd %v", r, tacc, filled.TimeZone, filled.SSH, filled.Etcd)
 	}
+	// run_timeout left out is planned as the engine derives it.
+	if filled.RunTimeout.ValueString() != "5h" {
+		t.Errorf("run_timeout planned as %s, want 2 x 2h + 1h", filled.RunTimeout)
+	}
 }

@@ -46,7 +46,7 @@ provider "gluster" {
 		}
 		var b strings.Builder
 		for _, k := range []string{"controller_node", "path", "trigger", "runner", "cron", "time_zone", "rotation",
-			"checkpoint_timeout", "state_dir", "primary", "targets", "retention", "etcd", "cluster_dump"} {
+			"checkpoint_timeout", "run_timeout", "state_dir", "primary", "targets", "retention", "etcd", "cluster_dump"} {
 			if v, ok := attrs[k]; ok {
 				fmt.Fprintf(&b, "  %s = %s\n", k, v)
 			}
@@ -93,6 +93,9 @@ data "dr_backup_sets" "bad" {
 		{schedule("primary", `{ volume = "global", node = "p1", backup_dir = "backup" }`), `Attribute primary.backup_dir: "backup" is not an absolute path`},
 		{schedule("rotation", `"random"`), `Attribute rotation: "random" is not one of "alternate", "all"`},
 		{schedule("checkpoint_timeout", `"-5m"`), `Attribute checkpoint_timeout: "-5m" must be positive`},
+		{schedule("run_timeout", `"0s"`), `Attribute run_timeout: "0s" must be positive`},
+		{schedule("run_timeout", `"5 hours"`), `Attribute run_timeout: "5 hours" is not a duration`},
+		{schedule("run_timeout", `"200h"`), `Attribute run_timeout: 200h is longer than 168h`},
 		{schedule("etcd", `{ endpoints = ["10.0.0.11:2379"] }`), `Attribute etcd.endpoints: "10.0.0.11:2379" is not an http:// or https:// URL`},
 		{schedule("cluster_dump", `{ command = ["kubectl", "--output-directory={dir}"] }`), `Attribute cluster_dump.command: "--output-directory={dir}" holds {dir} inside a longer argument`},
 		// What only the resource has.

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 // TestAccExampleLab applies examples/lab, the whole lab topology (two peer
@@ -28,7 +30,7 @@ func TestAccExampleLab(t *testing.T) {
 	t.Cleanup(func() { l.removeBricks("global-dr", "sdsc1", "sdsc2", "tacc1") })
 	// What an earlier run that failed may have left on p1; create refuses to
 	// overwrite it.
-	l.removeAll("p1", "/etc/glusterdr/schedule.hcl", cronFile, labCaptureDir)
+	l.removeAll("p1", "/etc/glusterdr/schedule.hcl", trigger.CronFile, labCaptureDir)
 	dir := config.StaticDirectory(l.exampleCopy(filepath.Join("..", "examples", "lab")))
 	inventory, err := filepath.Abs(filepath.Join("..", "examples", "lab", "inventory.yml"))
 	l.must(err)
@@ -62,7 +64,7 @@ func TestAccExampleLab(t *testing.T) {
 					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "pinned_host_keys.1", l.pinnedLine("sdsc2")),
 					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "pinned_host_keys.0", l.pinnedLine("tacc1")),
 					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "sync_method", "tarssh"),
-					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger", triggerCron),
+					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger", trigger.Cron),
 					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger_command.0", cli),
 					resource.TestCheckResourceAttr("gluster_provisioning_state.initial", "status", captureCurrent),
 					func(*terraform.State) error { nightly = l.runLabNightly(); return nil },

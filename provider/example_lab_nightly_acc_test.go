@@ -13,6 +13,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+	"github.com/glusterdr/terraform-provider-gluster/internal/trigger"
 )
 
 // What examples/lab puts on p1 besides the schedule and its cron entry.
@@ -28,9 +29,9 @@ var (
 func (l *accLab) runLabNightly() string {
 	l.t.Helper()
 	before := time.Now()
-	res, took, err := l.runCronJob("p1", cronFile, 10*time.Minute)
+	res, took, err := l.runCronJob("p1", trigger.CronFile, 10*time.Minute)
 	if err != nil {
-		l.t.Fatalf("the nightly run from %s on p1 failed after %s: %v\nstdout:\n%s", cronFile, took.Round(time.Millisecond), err, res.Stdout)
+		l.t.Fatalf("the nightly run from %s on p1 failed after %s: %v\nstdout:\n%s", trigger.CronFile, took.Round(time.Millisecond), err, res.Stdout)
 	}
 	data, found := l.readFile("p1", labJournal)
 	if !found {
@@ -55,14 +56,14 @@ func (l *accLab) runLabNightly() string {
 		}
 	}
 	l.t.Logf("nightly run from %s on p1: set %s to %s verified in %s (gluster sync %.1fs, glusterdr overhead %.1fs)",
-		cronFile, m.ID, m.Target, took.Round(time.Millisecond), last.SyncSeconds, last.OverheadSeconds)
+		trigger.CronFile, m.ID, m.Target, took.Round(time.Millisecond), last.SyncSeconds, last.OverheadSeconds)
 	return m.ID
 }
 
 // checkLabScheduleGone: after destroy, p1 holds neither the schedule, its
 // trigger nor the provisioning capture, and still holds the nightly set.
 func (l *accLab) checkLabScheduleGone(set string) error {
-	for _, p := range []string{"/etc/glusterdr/schedule.hcl", cronFile, path.Join(labCaptureDir, "provisioning.json")} {
+	for _, p := range []string{"/etc/glusterdr/schedule.hcl", trigger.CronFile, path.Join(labCaptureDir, "provisioning.json")} {
 		if _, found := l.readFile("p1", p); found {
 			return fmt.Errorf("%s is still on p1 after destroy", p)
 		}

@@ -56,6 +56,7 @@ func labSchedule(d *lab.Description, stateDir, backupDir string) (*schedule.Sche
 		s.Targets = append(s.Targets, schedule.Target{Name: site, PrimaryVolume: lab.PrimaryVolume, SecondaryHost: first.Address,
 			SecondaryVolume: si.Volume, SecondaryUser: "root", SSHPort: 22, VerifyNode: verify.Address})
 	}
+	s.RunTimeout = schedule.DefaultRunTimeout(s.Rotation, s.CheckpointTimeout, len(s.Targets))
 	return s, nil
 }
 

@@ -65,6 +65,7 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 verification failed (a copy is damaged),
 	root.AddCommand(newFailbackCommand(g))
 	root.AddCommand(newBenchCommand(g))
 	root.AddCommand(newReportCommand(g))
+	root.AddCommand(newScheduleCommand(g))
 	root.AddCommand(newManCommand())
 	return root, g
 }

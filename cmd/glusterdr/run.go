@@ -30,10 +30,13 @@ steps: open, fill (provisioning state, etcd snapshot, cluster dump, manifest), r
 record (journal, status.json, metrics).
 
 --step runs one step on its own, as the Ansible collection does: "open" makes a new set
-(of --target, or tonight's choice); any other step works on --set, or on the newest
-unfinished set (of --target). A step that is done already is not run again ("changed":
-false); a failed step can be run again. --plan says what would be done and changes
-nothing (Ansible's check mode).
+(of --target, or tonight's choice), stands for the set --set names (opened already), or
+with --resume takes up the set an interrupted run left; any other step works on --set,
+or on the newest unfinished set (of --target). A step that is done already is not run
+again ("changed": false); a failed step can be run again. --plan says what would be
+done and changes nothing (Ansible's check mode); for one step it answers what the step
+would do once the steps before it have run ("after"), as check mode needs when those
+were only planned.
 
 Any failure exits non-zero and names the step; with --json the report is still printed.
 See cmd/glusterdr/CLI.md for the JSON shapes.`,
@@ -50,6 +53,7 @@ See cmd/glusterdr/CLI.md for the JSON shapes.`,
 	cmd.Flags().StringVar(&o.Step, "step", drrun.StepAll, "all, or one step: "+strings.Join(backupset.Steps, ", "))
 	cmd.Flags().StringVar(&o.Target, "target", "", "replicate to this target instead of tonight's choice")
 	cmd.Flags().StringVar(&o.Set, "set", "", "the backup set a single step works on (default: the newest unfinished one)")
+	cmd.Flags().BoolVar(&o.Resume, "resume", false, "with --step open: take up the set an interrupted run left, if a run would resume one, instead of opening a new set")
 	cmd.Flags().BoolVar(&o.Plan, "plan", false, "say what would be done, change nothing")
 	return cmd
 }

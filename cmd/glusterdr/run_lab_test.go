@@ -139,8 +139,9 @@ func TestLabConcurrentRunRefused(t *testing.T) {
 }
 
 // TestLabKilledRunResumes kills a run with SIGKILL while it waits for the
-// checkpoint; the next run finds no stale lock, resumes that set from its
-// replicate step and verifies it.
+// checkpoint; the next run finds no stale lock, stops the session the
+// killed run left started, resumes that set from its replicate step and
+// verifies it.
 func TestLabKilledRunResumes(t *testing.T) {
 	conn := labConn(t)
 	ensureSession(t, conn, "sdsc")
@@ -157,9 +158,24 @@ func TestLabKilledRunResumes(t *testing.T) {
 		t.Fatalf("after SIGKILL: %+v", sets.Sets)
 	}
 	killed := sets.Sets[0].ID
+	ref, err := conn.D.SessionRef("sdsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	primary, err := conn.Gluster("p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := primary.Status(context.Background(), ref); err == nil {
+		t.Logf("the session after SIGKILL: %s", st.Rollup)
+	}
 	r := runCLI(t, "run", "--schedule", file, "--json")
 	if r.code != 0 {
 		t.Fatalf("the next run exited %d:\n%s", r.code, r.stderr)
+	}
+	// The killed run left the session started; the next one stops it first.
+	if !strings.Contains(r.stderr, "a killed run left a step running; stopping the session it may have left started") {
+		t.Errorf("the next run did not stop the session the killed one left:\n%s", r.stderr)
 	}
 	rep := decode[drrun.Report](t, r)
 	if len(rep.Sets) != 1 || rep.Sets[0].Action != drrun.ActionResumed || rep.Sets[0].Set.ID != killed ||

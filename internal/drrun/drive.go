@@ -81,6 +81,9 @@ func (e *Engine) drive(ctx context.Context, m *backupset.Meta, action string, re
 func (e *Engine) runStep(ctx context.Context, m *backupset.Meta, step string, rep *Report) error {
 	m.Begin(step, e.now())
 	if err := e.Store().Write(ctx, m); err != nil {
+		if ctx.Err() != nil {
+			return e.interrupted(ctx, m, step, err)
+		}
 		return &StepError{Set: m.ID, Step: step, Err: err}
 	}
 	log := e.log().With("set", m.ID, "step", step)
@@ -105,11 +108,7 @@ func (e *Engine) runStep(ctx context.Context, m *backupset.Meta, step string, re
 		err = errors.New("a set is opened only once, when it is made")
 	}
 	if err != nil && ctx.Err() != nil {
-		s := m.Step(step)
-		s.State, s.Error = backupset.StatePending, "interrupted: "+err.Error()
-		e.save(ctx, m)
-		log.Warn("step interrupted; the next run resumes here", "error", err)
-		return &StepError{Set: m.ID, Step: step, Err: err, Interrupted: true}
+		return e.interrupted(ctx, m, step, err)
 	}
 	m.Finish(step, e.now(), err)
 	switch {
@@ -128,6 +127,20 @@ func (e *Engine) runStep(ctx context.Context, m *backupset.Meta, step string, re
 		return &StepError{Set: m.ID, Step: step, Err: err}
 	}
 	return nil
+}
+
+// interrupted records that the run was cancelled, or reached its deadline,
+// during step: the step is pending again, for the next run to resume.
+func (e *Engine) interrupted(ctx context.Context, m *backupset.Meta, step string, err error) error {
+	var de *DeadlineError
+	if errors.As(context.Cause(ctx), &de) && !errors.As(err, &de) {
+		err = fmt.Errorf("%w: %w", de, err)
+	}
+	s := m.Step(step)
+	s.State, s.Error = backupset.StatePending, "interrupted: "+err.Error()
+	e.save(ctx, m)
+	e.log().Warn("step interrupted; the next run resumes here", "set", m.ID, "step", step, "error", err)
+	return &StepError{Set: m.ID, Step: step, Err: err, Interrupted: true}
 }
 
 // save writes set.json even when ctx is done, so that an interrupted or

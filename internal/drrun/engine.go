@@ -67,9 +67,11 @@ type Engine struct {
 	Progress func(gluster.Progress)
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
-	// Replicate and Mount replace gluster and sitemount, for tests.
-	Replicate Replicator
-	Mount     Mounter
+	// Replicate, StopSession and Mount replace gluster and sitemount, for
+	// tests.
+	Replicate   Replicator
+	StopSession SessionStopper
+	Mount       Mounter
 	// Seed draws the seed of the verification sample; random by default.
 	Seed func() int64
 }

@@ -49,6 +49,8 @@ type harness struct {
 	// onReplicate runs before the copy, e.g. to cancel the run.
 	onReplicate func(ctx context.Context) error
 	cycles      int
+	// stopped lists the sessions stopped outside a checkpoint cycle.
+	stopped []string
 }
 
 var (
@@ -139,7 +141,13 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.eng = &Engine{Schedule: s, Nodes: localNodes{},
 		Log:       slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Replicate: h.replicate, Mount: h.mount, Seed: func() int64 { return 42 }}
+		Replicate: h.replicate, Mount: h.mount, Seed: func() int64 { return 42 },
+		StopSession: func(_ context.Context, _ remote.Runner, ref gluster.SessionRef) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.stopped = append(h.stopped, ref.String())
+			return nil
+		}}
 	return h
 }
 
@@ -161,7 +169,7 @@ func (h *harness) replicate(ctx context.Context, primary remote.Runner, ref glus
 		}
 	}
 	site := h.site(ref)
-	if out, err := exec.CommandContext(ctx, "cp", "-a", h.primary+"/.", site).CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(context.WithoutCancel(ctx), "cp", "-a", h.primary+"/.", site).CombinedOutput(); err != nil {
 		return res, fmt.Errorf("cp: %v: %s", err, out)
 	}
 	if h.damage != nil {

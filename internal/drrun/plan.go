@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
@@ -65,20 +67,14 @@ func (e *Engine) plan(ctx context.Context, o RunOptions, rep *Report) error {
 func (e *Engine) planOne(ctx context.Context, o RunOptions, rep *Report) error {
 	step := o.step()
 	if step == backupset.StepOpen {
-		targets, err := e.tonight(ctx, o)
-		if err != nil || len(targets) == 0 {
-			return err
-		}
-		rep.Planned = append(rep.Planned, PlannedSet{Action: ActionOpened, Target: targets[0],
-			Set: retention.FolderName(e.now(), targets[0]), Steps: []string{step}, Why: "a new set"})
-		rep.Changed = true
-		return nil
+		return e.planOpen(ctx, o, rep)
 	}
 	m, err := e.pick(ctx, o)
 	if o.Set != "" && errors.Is(err, fs.ErrNotExist) {
 		// Check mode after a planned open: the set does not exist yet.
-		rep.Planned = append(rep.Planned, PlannedSet{Action: ActionStepped, Set: o.Set, Steps: []string{step},
-			Why: "the set does not exist yet; it would once open has run"})
+		_, target, _ := retention.ParseFolderName(o.Set)
+		rep.Planned = append(rep.Planned, PlannedSet{Action: ActionStepped, Set: o.Set, Target: target, Steps: []string{step},
+			After: stepsBefore(step), Why: fmt.Sprintf("the set does not exist yet; step %s would run once the steps before it have", step)})
 		rep.Changed = true
 		return nil
 	}
@@ -91,12 +87,38 @@ func (e *Engine) planOne(ctx context.Context, o RunOptions, rep *Report) error {
 		return nil
 	}
 	if err := ready(m, step); err != nil {
-		return err
+		// Check mode, where the steps before it were only planned: a
+		// pending set runs them first. A failed set does not.
+		after := undoneBefore(m, step)
+		if m.Status != retention.Pending || len(after) == 0 {
+			return err
+		}
+		rep.Planned = append(rep.Planned, PlannedSet{Action: ActionStepped, Set: m.ID, Target: m.Target, Steps: []string{step},
+			After: after, Why: fmt.Sprintf("step %s would run after %s, which the set has still to run", step, strings.Join(after, ", "))})
+		rep.Changed = true
+		return nil
 	}
 	rep.Planned = append(rep.Planned, PlannedSet{Action: ActionStepped, Set: m.ID, Target: m.Target,
 		Steps: []string{step}, Why: fmt.Sprintf("step %s is %s", step, m.Step(step).State)})
 	rep.Changed = true
 	return nil
+}
+
+// stepsBefore lists the steps that come before step.
+func stepsBefore(step string) []string {
+	i := slices.Index(backupset.Steps, step)
+	return slices.Clone(backupset.Steps[:max(i, 0)])
+}
+
+// undoneBefore lists the steps before step that m has not done.
+func undoneBefore(m *backupset.Meta, step string) []string {
+	var out []string
+	for _, s := range stepsBefore(step) {
+		if m.Step(s).State != backupset.StateDone {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // remaining lists the steps a run would run on m.

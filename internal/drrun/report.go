@@ -62,6 +62,10 @@ type PlannedSet struct {
 	Target string `json:"target"`
 	// Steps are the steps that would run, in order.
 	Steps []string `json:"steps"`
+	// After, for one step planned on its own, are the steps before it that
+	// have still to run first (in check mode, the earlier tasks only planned
+	// them).
+	After []string `json:"after,omitempty"`
 	Why   string   `json:"why"`
 }
 

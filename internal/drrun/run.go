@@ -27,6 +27,9 @@ type RunOptions struct {
 	// Set, with one step, names the set to run it on (by default the newest
 	// unfinished set); with StepAll it limits the run to finishing that set.
 	Set string
+	// Resume, with step "open" and no Set, takes up the newest set that a
+	// run would resume (of Target, if given) instead of opening a new one.
+	Resume bool
 	// Plan reports what would be done and changes nothing.
 	Plan bool
 	// Command is recorded in the lock file for a refused run to quote.
@@ -43,6 +46,9 @@ func (o RunOptions) step() string {
 func (e *Engine) checkOptions(o RunOptions) error {
 	if s := o.step(); s != StepAll && !slices.Contains(backupset.Steps, s) {
 		return fmt.Errorf("unknown step %q: want all or one of %s", s, strings.Join(backupset.Steps, ", "))
+	}
+	if o.Resume && (o.step() != backupset.StepOpen || o.Set != "") {
+		return errors.New("--resume goes with --step open and no --set: it takes up an interrupted set instead of opening one")
 	}
 	if o.Target != "" {
 		if _, err := e.Target(o.Target); err != nil {
@@ -67,7 +73,7 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 	if err == nil && o.Plan {
 		err = e.plan(ctx, o, rep)
 	} else if err == nil {
-		err = e.locked(ctx, o, rep)
+		err = e.lockedUntilDeadline(ctx, o, rep)
 	}
 	rep.Seconds = e.now().Sub(start).Seconds()
 	rep.OverheadSeconds = rep.Seconds - rep.SyncSeconds
@@ -109,6 +115,32 @@ func (e *Engine) recordUnopened(ctx context.Context, o RunOptions, start time.Ti
 	if err := e.WriteStatus(ctx); err != nil {
 		e.log().Error("writing the status after the failed night", "error", err)
 	}
+}
+
+// DeadlineError is why a run ended at the schedule's run_timeout.
+type DeadlineError struct{ Timeout time.Duration }
+
+func (e *DeadlineError) Error() string {
+	return fmt.Sprintf("the run reached its deadline, run_timeout = %s", schedule.FormatDuration(e.Timeout))
+}
+
+// lockedUntilDeadline runs under the run lock with the schedule's
+// run_timeout on ctx. A step the deadline interrupts stays pending (see
+// runStep), a checkpoint cycle it interrupts stops its session, and the
+// lock is released on the way out, as after SIGTERM.
+func (e *Engine) lockedUntilDeadline(ctx context.Context, o RunOptions, rep *Report) error {
+	if d := e.Schedule.RunTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, &DeadlineError{Timeout: d})
+		defer cancel()
+	}
+	err := e.locked(ctx, o, rep)
+	var de *DeadlineError
+	var se *StepError
+	if err != nil && !errors.As(err, &se) && errors.As(context.Cause(ctx), &de) {
+		err = fmt.Errorf("%w: %w", de, err)
+	}
+	return err
 }
 
 func (e *Engine) locked(ctx context.Context, o RunOptions, rep *Report) error {
@@ -158,6 +190,10 @@ func (e *Engine) runAll(ctx context.Context, o RunOptions, rep *Report) error {
 		}
 		action, why := e.triage(m)
 		e.log().Info("unfinished backup set", "set", m.ID, "action", action, "why", why)
+		if err := e.stopLeftSession(ctx, m); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		switch action {
 		case ActionAbandon:
 			step := m.NextStep()
@@ -221,15 +257,7 @@ func (e *Engine) tonight(ctx context.Context, o RunOptions) ([]string, error) {
 func (e *Engine) runOne(ctx context.Context, o RunOptions, rep *Report) error {
 	step := o.step()
 	if step == backupset.StepOpen {
-		targets, err := e.tonight(ctx, o)
-		if err != nil {
-			return err
-		}
-		if len(targets) == 0 {
-			return errors.New("the schedule has no target")
-		}
-		_, err = e.open(ctx, targets[0], rep)
-		return err
+		return e.runOpen(ctx, o, rep)
 	}
 	m, err := e.pick(ctx, o)
 	if err != nil {
@@ -240,6 +268,9 @@ func (e *Engine) runOne(ctx context.Context, o RunOptions, rep *Report) error {
 		return nil
 	}
 	if err := ready(m, step); err != nil {
+		return err
+	}
+	if err := e.stopLeftSession(ctx, m); err != nil {
 		return err
 	}
 	retry(m, step)

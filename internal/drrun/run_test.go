@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
@@ -307,6 +309,142 @@ func TestKilledRunIsResumed(t *testing.T) {
 	}
 	if rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified || h.cycles != 1 {
 		t.Errorf("resumed %+v, cycles %d", rep.Sets[0], h.cycles)
+	}
+	// The killed run may have left the session started: it is stopped
+	// before anything else, once.
+	if len(h.stopped) != 1 || !strings.Contains(h.stopped[0], "::global-dr") {
+		t.Errorf("sessions stopped after the killed run: %q", h.stopped)
+	}
+}
+
+// TestKilledRunLeavesNoSessionStarted: a set abandoned after a run was
+// killed in its replicate step still gets its session stopped, and a step
+// run on its own after such a kill stops it first; a set whose steps ended
+// any other way is not touched.
+func TestKilledRunLeavesNoSessionStarted(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	h.eng.Now = func() time.Time { return now.Add(-48 * time.Hour) }
+	for _, step := range []string{backupset.StepOpen, backupset.StepFill} {
+		if _, err := h.eng.Run(ctx, RunOptions{Step: step, Target: "tacc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.eng.Now = nil
+	listing, _ := h.eng.Store().List(ctx)
+	m := listing.Sets[0]
+	m.Begin(backupset.StepReplicate, now.Add(-47*time.Hour))
+	must(t, h.eng.Store().Write(ctx, m))
+	rep, err := h.eng.Run(ctx, RunOptions{})
+	if err != nil || rep.Sets[0].Action != ActionAbandon {
+		t.Fatalf("run after the kill: %v %+v", err, rep.Sets)
+	}
+	if len(h.stopped) != 1 || !strings.Contains(h.stopped[0], "tacc1::global-dr") {
+		t.Fatalf("sessions stopped for the abandoned set: %q", h.stopped)
+	}
+
+	// The run went on to tonight's set, whose steps all ended cleanly.
+	if len(rep.Sets) != 2 || rep.Sets[1].Set.Status != retention.Verified || len(h.stopped) != 1 {
+		t.Fatalf("tonight's set: %+v, sessions stopped %q", rep.Sets, h.stopped)
+	}
+
+	h.stopped = nil
+	for _, step := range []string{backupset.StepOpen, backupset.StepFill} {
+		if _, err := h.eng.Run(ctx, RunOptions{Step: step, Target: "tacc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listing, _ = h.eng.Store().List(ctx)
+	m = backupset.Newest(listing.Sets, func(m *backupset.Meta) bool { return m.Target == "tacc" })
+	m.Begin(backupset.StepReplicate, h.eng.now())
+	must(t, h.eng.Store().Write(ctx, m))
+	if _, err := h.eng.Run(ctx, RunOptions{Step: backupset.StepReplicate, Set: m.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.stopped) != 1 || !strings.Contains(h.stopped[0], "tacc1::global-dr") {
+		t.Errorf("sessions stopped before the step run again: %q", h.stopped)
+	}
+}
+
+// TestRunDeadline: a run that reaches run_timeout in the middle of a
+// checkpoint wait that never ends by itself ends with an error naming the
+// deadline; the step stays pending, the lock is free, and the next run
+// resumes the set and verifies it.
+func TestRunDeadline(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Schedule.RunTimeout = 500 * time.Millisecond
+	h.onReplicate = func(ctx context.Context) error {
+		<-ctx.Done() // a wait that only the deadline ends
+		return fmt.Errorf("waiting for the checkpoint: %w", ctx.Err())
+	}
+	rep, err := h.eng.Run(context.Background(), RunOptions{})
+	var se *StepError
+	var de *DeadlineError
+	if !errors.As(err, &se) || !se.Interrupted || se.Step != backupset.StepReplicate || !errors.As(err, &de) {
+		t.Fatalf("Run past its deadline: %v", err)
+	}
+	if want := "was interrupted (the run reached its deadline, run_timeout = 500ms: waiting for the checkpoint: context deadline exceeded); the next run resumes it there"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	if rep.OK || rep.FailedStep != backupset.StepReplicate {
+		t.Errorf("report: ok %t, failed step %q", rep.OK, rep.FailedStep)
+	}
+	id := rep.Sets[0].Set.ID
+	m, err := h.eng.Store().Read(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != retention.Pending || m.NextStep() != backupset.StepReplicate ||
+		!strings.Contains(m.Step(backupset.StepReplicate).Error, "run_timeout = 500ms") {
+		t.Fatalf("after the deadline: %s, next %s, error %q", m.Status, m.NextStep(), m.Step(backupset.StepReplicate).Error)
+	}
+	lock, err := runlock.Acquire(h.eng.Schedule.LockFile, "test")
+	if err != nil {
+		t.Fatalf("the lock after the deadline: %v", err)
+	}
+	must(t, lock.Release())
+
+	h.onReplicate = nil
+	h.eng.Schedule.RunTimeout = time.Minute
+	rep, err = h.eng.Run(context.Background(), RunOptions{})
+	if err != nil || rep.Sets[0].Set.ID != id || rep.Sets[0].Action != ActionResumed || rep.Sets[0].Set.Status != retention.Verified {
+		t.Fatalf("resumed after the deadline: %v %+v", err, rep.Sets)
+	}
+}
+
+// TestRunDeadlineOutsideAStep: a deadline that passes while no step runs
+// (here before the run starts listing the sets) still names itself.
+func TestRunDeadlineOutsideAStep(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Schedule.RunTimeout = time.Nanosecond
+	_, err := h.eng.Run(context.Background(), RunOptions{})
+	var de *DeadlineError
+	if !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "the run reached its deadline, run_timeout = 1ns: ") {
+		t.Fatalf("Run: %v", err)
+	}
+}
+
+// TestRunDeadlineBetweenSteps: a deadline that passes as a step completes
+// interrupts the next step before it does anything, naming the deadline,
+// and leaves it pending (here the lab saw it in retention).
+func TestRunDeadlineBetweenSteps(t *testing.T) {
+	h := newHarness(t)
+	h.eng.Schedule.RunTimeout = 500 * time.Millisecond
+	h.onReplicate = func(ctx context.Context) error {
+		<-ctx.Done() // the cycle completes just as the deadline passes
+		return nil
+	}
+	rep, err := h.eng.Run(context.Background(), RunOptions{})
+	var se *StepError
+	var de *DeadlineError
+	if !errors.As(err, &se) || !se.Interrupted || se.Step != backupset.StepVerify || !errors.As(err, &de) {
+		t.Fatalf("Run past its deadline: %v", err)
+	}
+	m, err := h.eng.Store().Read(context.Background(), rep.Sets[0].Set.ID)
+	if err != nil || m.Step(backupset.StepReplicate).State != backupset.StateDone || m.NextStep() != backupset.StepVerify ||
+		m.Status != retention.Pending {
+		t.Fatalf("the set after the deadline: %+v, %v", m, err)
 	}
 }
 

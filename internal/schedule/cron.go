@@ -107,3 +107,17 @@ func wallToInstant(wall time.Time, loc *time.Location) time.Time {
 	}
 	return first.In(loc)
 }
+
+// shortestGap is the shortest time between two consecutive runs of s over
+// the 64 runs after a fixed day, or false when s does not parse.
+func shortestGap(s *Schedule) (time.Duration, bool) {
+	runs := s.NextRuns(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 64)
+	if len(runs) < 2 {
+		return 0, false
+	}
+	gap := runs[1].Sub(runs[0])
+	for i := 2; i < len(runs); i++ {
+		gap = min(gap, runs[i].Sub(runs[i-1]))
+	}
+	return gap, true
+}

@@ -16,6 +16,7 @@
 //	rotation           = "alternate"    # [alternate] or "all"
 //	checkpoint_timeout = "2h"           # [2h] wait for the geo-replication checkpoint
 //	checkpoint_stall_after = "3m"       # [3m] nothing moves this long: stop/start once
+//	run_timeout        = "5h"           # [see below] deadline of one glusterdr run
 //	sample_files       = 20             # [20] volume files compared at the target; 0 warns
 //	state_dir          = "/var/lib/glusterdr"  # [/var/lib/glusterdr] journal and status
 //	lock_file          = "/var/lib/glusterdr/run.lock"  # [<state_dir>/run.lock]
@@ -71,6 +72,20 @@
 //	  image_ref                 = "registry/platform:1"  # [""]
 //	  ansible_inventory_command = ["ansible-inventory", "--list"]  # [that argv]
 //	}
+//
+// run_timeout bounds one `glusterdr run` (each step of the Ansible nightly
+// is a run of its own): the engine ends a run that reaches it, the step it
+// was in stays pending for the next run to resume, and the trigger's own
+// timeout (internal/trigger) comes a few minutes later as the last resort.
+// Its default allows every set of the night two checkpoint waits (replicate,
+// and the verify step's one resend) and an hour for the rest:
+//
+//	run_timeout = sets × (2 × checkpoint_timeout + 1h)    (at most 168h)
+//
+// where sets is 1 with rotation alternate and the number of targets with
+// all: 5h with the defaults. A written value must be at most 168h; one
+// shorter than checkpoint_timeout, or not shorter than the gap between two
+// runs of cron, warns.
 //
 // Durations are Go durations ("90s", "2h30m") and must be positive. Paths
 // must be absolute. Hosts, users and volume names are single words that

@@ -27,6 +27,7 @@ func Encode(s *Schedule) []byte {
 	setString(root, "rotation", string(s.Rotation))
 	setString(root, "checkpoint_timeout", formatDuration(s.CheckpointTimeout))
 	setString(root, "checkpoint_stall_after", formatDuration(s.CheckpointStallAfter))
+	setString(root, "run_timeout", formatDuration(runTimeout(s)))
 	setInt(root, "sample_files", s.SampleFiles)
 	setString(root, "state_dir", s.StateDir)
 	setString(root, "lock_file", s.LockFile)
@@ -78,6 +79,15 @@ func Encode(s *Schedule) []byte {
 		setStrings(prov, "ansible_inventory_command", p.AnsibleInventoryCommand)
 	}
 	return hclwrite.Format(f.Bytes())
+}
+
+// runTimeout is s's run_timeout, or its default for a schedule built
+// without one (not by Parse, which always fills it in).
+func runTimeout(s *Schedule) time.Duration {
+	if s.RunTimeout > 0 {
+		return s.RunTimeout
+	}
+	return DefaultRunTimeout(s.Rotation, s.CheckpointTimeout, len(s.Targets))
 }
 
 func appendBlock(parent *hclwrite.Body, kind string, labels ...string) *hclwrite.Body {

@@ -80,3 +80,15 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeWritesTheDefaultDeadline: a schedule built without a
+// run_timeout (not by Parse) is written with its default, never "0s",
+// which Parse would refuse.
+func TestEncodeWritesTheDefaultDeadline(t *testing.T) {
+	s := mustParse(t, readTestdata(t, "minimal.hcl"))
+	s.RunTimeout = 0
+	s.CheckpointTimeout = 10 * time.Minute
+	if got := mustParse(t, Encode(s)).RunTimeout; got != 80*time.Minute {
+		t.Errorf("run_timeout written as %s, want the default 2 x 10m + 1h", got)
+	}
+}

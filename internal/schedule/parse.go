@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"path"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -44,6 +45,7 @@ type rawFile struct {
 	Rotation          hcl.Expression `hcl:"rotation,optional"`
 	CheckpointTimeout hcl.Expression `hcl:"checkpoint_timeout,optional"`
 	StallAfter        hcl.Expression `hcl:"checkpoint_stall_after,optional"`
+	RunTimeout        hcl.Expression `hcl:"run_timeout,optional"`
 	SampleFiles       hcl.Expression `hcl:"sample_files,optional"`
 	StateDir          hcl.Expression `hcl:"state_dir,optional"`
 	LockFile          hcl.Expression `hcl:"lock_file,optional"`
@@ -146,6 +148,7 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		s.Primary = r.Primary.build(d)
 	}
 	s.Targets = buildTargets(d, r.Targets, s.Primary.Volume, endOfFile)
+	s.RunTimeout = r.runTimeout(d, s)
 	s.SSH = orEmpty(r.SSH).build(d)
 	s.Retention = orEmpty(r.Retention).build(d)
 	if r.Etcd != nil {
@@ -157,6 +160,34 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		s.Provisioning = r.Provisioning.build(d)
 	}
 	return s
+}
+
+// runTimeout decodes run_timeout, whose default derives from
+// checkpoint_timeout, the rotation and the targets (DefaultRunTimeout).
+func (r *rawFile) runTimeout(d *decoder, s *Schedule) time.Duration {
+	def := DefaultRunTimeout(s.Rotation, s.CheckpointTimeout, len(s.Targets))
+	if !d.isSet(r.RunTimeout) {
+		return def
+	}
+	v := duration(d, r.RunTimeout, "run_timeout", def)
+	where := r.RunTimeout.Range()
+	switch {
+	case v <= 0:
+	case v > MaxRunTimeout:
+		d.errorAt(where, "Invalid Schedule Setting", fmt.Sprintf("run_timeout: %s is longer than %s; a night's run "+
+			"must end long before that.", formatDuration(v), formatDuration(MaxRunTimeout)))
+	case v < s.CheckpointTimeout:
+		d.warnAt(where, "Run Deadline Shorter Than Checkpoint Wait", fmt.Sprintf("run_timeout = %s is shorter than "+
+			"checkpoint_timeout = %s: the run's deadline ends a slow checkpoint before its own timeout does, and the "+
+			"next run resumes it.", formatDuration(v), formatDuration(s.CheckpointTimeout)))
+	default:
+		if gap, ok := shortestGap(s); ok && v >= gap {
+			d.warnAt(where, "Run Deadline Longer Than The Gap Between Runs", fmt.Sprintf("run_timeout = %s is not "+
+				"shorter than the %s between two runs of cron %q: a run that takes that long still holds the run lock "+
+				"when the next one starts, which is then refused.", formatDuration(v), formatDuration(gap), s.Cron))
+		}
+	}
+	return v
 }
 
 func (r *rawPrimary) build(d *decoder) Primary {

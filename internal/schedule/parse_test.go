@@ -35,7 +35,7 @@ func TestParseExample(t *testing.T) {
 	got := mustParse(t, readTestdata(t, "schedule.hcl"))
 	want := &Schedule{
 		Cron: "30 1 * * *", TimeZone: "America/Los_Angeles", Rotation: RotationAlternate,
-		CheckpointTimeout: 3 * time.Hour, CheckpointStallAfter: 5 * time.Minute, SampleFiles: 50,
+		CheckpointTimeout: 3 * time.Hour, CheckpointStallAfter: 5 * time.Minute, RunTimeout: 6 * time.Hour, SampleFiles: 50,
 		StateDir: "/var/lib/glusterdr", LockFile: "/run/glusterdr.lock",
 		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
 		Primary: Primary{
@@ -75,7 +75,7 @@ func TestParseFillsDefaults(t *testing.T) {
 	got := mustParse(t, readTestdata(t, "minimal.hcl"))
 	want := &Schedule{
 		Cron: "@daily", TimeZone: "UTC", Rotation: RotationAlternate,
-		CheckpointTimeout: 2 * time.Hour, CheckpointStallAfter: 3 * time.Minute, SampleFiles: 20,
+		CheckpointTimeout: 2 * time.Hour, CheckpointStallAfter: 3 * time.Minute, RunTimeout: 5 * time.Hour, SampleFiles: 20,
 		StateDir: "/var/lib/glusterdr", LockFile: "/var/lib/glusterdr/run.lock",
 		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
 		Primary: Primary{
@@ -111,6 +111,9 @@ target "sdsc" {
 }
 provisioning {}
 `))
+	if s.RunTimeout != 5*time.Hour {
+		t.Errorf("run_timeout = %s, want 2 x 2h + 1h", s.RunTimeout)
+	}
 	if s.LockFile != "/srv/dr/run.lock" || s.Primary.BackupDir != "/mnt/gv0/backup" ||
 		s.Targets[0].PrimaryVolume != "gv0" || s.Targets[0].VerifyNode != "s1" {
 		t.Errorf("derived defaults: lock %q, backup %q, primary_volume %q, verify_node %q",
@@ -171,6 +174,13 @@ func TestParseDiagnostics(t *testing.T) {
 		{"zero timeout", "", "checkpoint_timeout = \"0s\"\n", hcl.DiagError, `checkpoint_timeout: "0s" must be positive`, `"0s"`},
 		{"zero stall window", "", "checkpoint_stall_after = \"0s\"\n", hcl.DiagError, `checkpoint_stall_after: "0s" must be positive`, `"0s"`},
 		{"not a duration", "", "checkpoint_timeout = \"soon\"\n", hcl.DiagError, `"soon" is not a duration`, `"soon"`},
+		{"zero run deadline", "", "run_timeout = \"0s\"\n", hcl.DiagError, `run_timeout: "0s" must be positive`, `"0s"`},
+		{"run deadline not a duration", "", "run_timeout = \"5 hours\"\n", hcl.DiagError, `run_timeout: "5 hours" is not a duration`, `"5 hours"`},
+		{"run deadline over a week", "", "run_timeout = \"169h\"\n", hcl.DiagError, `run_timeout: 169h is longer than 168h`, `"169h"`},
+		{"run deadline shorter than the checkpoint wait warns", "", "run_timeout = \"90m\"\n", hcl.DiagWarning,
+			"run_timeout = 1h30m is shorter than checkpoint_timeout = 2h", `"90m"`},
+		{"run deadline past the next run warns", `"0 2 * * *"`, "\"0 */4 * * *\"\nrun_timeout = \"5h\"", hcl.DiagWarning,
+			`run_timeout = 5h is not shorter than the 4h between two runs of cron "0 */4 * * *"`, `"5h"`},
 		{"duration of the wrong type", "", "etcd {\n  endpoints = [\"https://e\"]\n  dial_timeout = [1]\n}\n", hcl.DiagError, "string required", "[1]"},
 		{"negative sample", "", "sample_files = -1\n", hcl.DiagError, "sample_files: -1 is less than 0", "-1\n"},
 		{"no sampling warns", "", "sample_files = 0\n", hcl.DiagWarning, "Verification Sampling Disabled", "0\n"},
@@ -249,6 +259,31 @@ func TestParseDiagnostics(t *testing.T) {
 				t.Errorf("diagnostic %q does not start at %s", rendered, wantAt)
 			}
 		})
+	}
+}
+
+// TestRunTimeoutDefault: the default deadline follows checkpoint_timeout
+// and the sets a night opens, and is bounded.
+func TestRunTimeoutDefault(t *testing.T) {
+	targets := "target \"tacc\" {\n  secondary_host   = \"dr-2\"\n  secondary_volume = \"global-dr\"\n}\n"
+	for _, c := range []struct {
+		extra string
+		want  time.Duration
+	}{
+		{"", 5 * time.Hour},
+		{"checkpoint_timeout = \"10m\"\n", 80 * time.Minute},
+		{targets, 5 * time.Hour}, // alternate: one set a night
+		{"rotation = \"all\"\ncheckpoint_timeout = \"30m\"\n" + targets, 4 * time.Hour},
+		{"checkpoint_timeout = \"100h\"\n", MaxRunTimeout},
+		{"checkpoint_timeout = \"10m\"\nrun_timeout = \"45m\"\n", 45 * time.Minute},
+	} {
+		s := mustParse(t, []byte(base+c.extra))
+		if s.RunTimeout != c.want {
+			t.Errorf("%q: run_timeout = %s, want %s", c.extra, s.RunTimeout, c.want)
+		}
+		if back := mustParse(t, Encode(s)); back.RunTimeout != c.want {
+			t.Errorf("%q: run_timeout after Encode and Parse = %s", c.extra, back.RunTimeout)
+		}
 	}
 }
 

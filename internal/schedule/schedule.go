@@ -17,10 +17,13 @@ type Schedule struct {
 	// CheckpointStallAfter: a checkpoint wait in which nothing moves for this
 	// long stops and starts the session once.
 	CheckpointStallAfter time.Duration
-	SampleFiles          int    // volume files compared at the target per verification
-	StateDir             string // journal and status
-	LockFile             string // one run at a time
-	MetricsFile          string // Prometheus textfile
+	// RunTimeout is the deadline of one `glusterdr run`: the engine ends a
+	// run that reaches it, leaving the step it was in to be resumed.
+	RunTimeout  time.Duration
+	SampleFiles int    // volume files compared at the target per verification
+	StateDir    string // journal and status
+	LockFile    string // one run at a time
+	MetricsFile string // Prometheus textfile
 
 	Primary      Primary
 	Targets      []Target // in declared order
@@ -125,15 +128,20 @@ const (
 	DefaultRotation          = RotationAlternate
 	DefaultCheckpointTimeout = 2 * time.Hour
 	DefaultStallAfter        = 3 * time.Minute
-	DefaultSampleFiles       = 20
-	DefaultStateDir          = "/var/lib/glusterdr"
-	DefaultLockFileName      = "run.lock" // inside state_dir
-	DefaultMetricsFile       = "/var/lib/prometheus/node-exporter/glusterdr.prom"
-	DefaultMount             = "/var/glfs/global"
-	DefaultBackupDirName     = "backup" // inside the mount
-	DefaultSecondaryUser     = "root"
-	DefaultSSHPort           = 22
-	DefaultEtcdDialTimeout   = 5 * time.Second
+	// RunOverhead is what DefaultRunTimeout allows a set for its steps
+	// other than the checkpoint waits.
+	RunOverhead = time.Hour
+	// MaxRunTimeout bounds run_timeout.
+	MaxRunTimeout          = 7 * 24 * time.Hour
+	DefaultSampleFiles     = 20
+	DefaultStateDir        = "/var/lib/glusterdr"
+	DefaultLockFileName    = "run.lock" // inside state_dir
+	DefaultMetricsFile     = "/var/lib/prometheus/node-exporter/glusterdr.prom"
+	DefaultMount           = "/var/glfs/global"
+	DefaultBackupDirName   = "backup" // inside the mount
+	DefaultSecondaryUser   = "root"
+	DefaultSSHPort         = 22
+	DefaultEtcdDialTimeout = 5 * time.Second
 	// The ssh block: how the engine reaches the nodes.
 	DefaultNodeUser       = "root"
 	DefaultNodePort       = 22
@@ -148,6 +156,22 @@ const (
 	// DirPlaceholder stands for the dump directory in cluster_dump.command.
 	DirPlaceholder = "{dir}"
 )
+
+// DefaultRunTimeout is run_timeout when the file leaves it out. A night
+// opens one set with rotation alternate and one per target with all, and
+// each set may wait checkpoint_timeout twice, in replicate and in the verify
+// step's one resend, plus RunOverhead for its other steps:
+//
+//	run_timeout = sets × (2 × checkpoint_timeout + 1h), at most MaxRunTimeout
+//
+// which is 5h with the defaults.
+func DefaultRunTimeout(rotation Rotation, checkpointTimeout time.Duration, targets int) time.Duration {
+	sets := 1
+	if rotation == RotationAll && targets > 1 {
+		sets = targets
+	}
+	return min(time.Duration(sets)*(2*checkpointTimeout+RunOverhead), MaxRunTimeout)
+}
 
 // DefaultClusterDumpCommand is the default cluster_dump.command.
 func DefaultClusterDumpCommand() []string {

@@ -113,27 +113,3 @@ class Glusterdr(object):
             result['report'] = res.data
         self.module.fail_json(msg=msg or res.error(), **result)
 
-
-def duration_arg(value):
-    """Checks a Go duration such as 90s, 10m or 1h30m; returns it unchanged."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    units = ('ns', 'us', 'ms', 's', 'm', 'h')
-    rest = text
-    if not rest:
-        raise ValueError('an empty duration')
-    while rest:
-        i = 0
-        while i < len(rest) and (rest[i].isdigit() or rest[i] == '.'):
-            i += 1
-        if i == 0:
-            raise ValueError('%r is not a duration such as 90s, 10m or 1h30m' % text)
-        rest = rest[i:]
-        for u in sorted(units, key=len, reverse=True):
-            if rest.startswith(u):
-                rest = rest[len(u):]
-                break
-        else:
-            raise ValueError('%r is not a duration such as 90s, 10m or 1h30m' % text)
-    return text

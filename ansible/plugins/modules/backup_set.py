@@ -26,9 +26,10 @@ description:
     without changing anything (C(glusterdr verify)), and fails when the copy is not what was sent.
   - C(recorded) appends the run journal and writes the status and metrics. It runs after a failed step too, so
     that the failure is on record.
-  - Retention, the step between C(verified) and C(recorded), is M(glusterdr.dr.retention) with I(set).
+  - Retention, a step between C(verified) and C(recorded), is M(glusterdr.dr.retention) with I(set).
   - The engine refuses a step whose earlier steps are not done, and names them.
-  - Runs C(glusterdr run --step S [--set ID] [--target T] --json); check mode adds C(--plan).
+  - Runs C(glusterdr run --step S [--set ID] [--target T] [--resume] --json); check mode adds C(--plan). The
+    module only translates; which set a step works on, and what it needs first, the engine decides.
 author:
   - glusterdr maintainers
 extends_documentation_fragment:
@@ -38,8 +39,8 @@ attributes:
     support: full
     description:
       - Check mode reports what the step would do and changes nothing.
-      - A set that the open step only planned (check mode) does not exist, so its later steps report that they
-        would run.
+      - A set that the open step only planned (check mode) does not exist, and the earlier steps of a set were
+        only planned; the engine then reports what the step would do after them (C(planned.after)).
   diff_mode:
     support: none
 options:
@@ -120,7 +121,7 @@ target:
   type: str
   sample: sdsc
 status:
-  description: The set's status after the step, C(pending), C(verified) or C(failed); null in check mode when the set does not exist yet.
+  description: The set's status after the step, C(pending), C(verified) or C(failed); null in check mode.
   returned: always
   type: str
   sample: pending
@@ -136,10 +137,13 @@ ran:
   elements: str
   sample: [fill]
 planned:
-  description: In check mode, what the step would do and why.
+  description:
+    - In check mode, what the step would do and why, as the engine plans it.
+    - I(after) lists the steps before it that the set has still to run first.
   returned: check mode
   type: dict
-  sample: {"action": "stepped", "set": "20261125T020000Z-sdsc", "steps": ["fill"], "why": "step fill is pending"}
+  sample: {"action": "stepped", "set": "20261125T020000Z-sdsc", "target": "sdsc", "steps": ["verify"],
+           "after": ["fill", "replicate"], "why": "step verify would run after fill, replicate, which the set has still to run"}
 verified:
   description: Whether the set (or, with I(recheck), the copy read back now) is verified.
   returned: always
@@ -167,17 +171,20 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
     Glusterdr, glusterdr_argument_spec)
 
-# The engine's steps, in order, and the state that names each.
-STEPS = ['open', 'fill', 'replicate', 'verify', 'retention', 'record']
+# The step each state takes a set through. The order of the steps, and what
+# a step needs before it, are the engine's business.
 STATES = dict(opened='open', filled='fill', replicated='replicate', verified='verify', recorded='record')
 
 
 def run_args(step, params, check_mode):
+    """The arguments of `glusterdr run` for the step."""
     args = ['--step', step]
     if params.get('set'):
         args += ['--set', params['set']]
     if params.get('target'):
         args += ['--target', params['target']]
+    if step == 'open' and params['resume'] and not params.get('set'):
+        args.append('--resume')
     if check_mode:
         args.append('--plan')
     return args
@@ -195,10 +202,11 @@ def from_run(report):
     """Translates `glusterdr run --step S --json` (not planned)."""
     sets = report.get('sets') or []
     if not sets:
-        return dict(changed=bool(report.get('changed')), set=None, target=None, status=None, ran=[], verified=False)
+        return dict(changed=bool(report.get('changed')), set=None, target=None, status=None, ran=[], verified=False,
+                    resumed=False)
     first = sets[0]
     result = set_result(first.get('set'), first.get('ran'))
-    result['changed'] = bool(report.get('changed'))
+    result.update(changed=bool(report.get('changed')), resumed=first.get('action') == 'resumed')
     return result
 
 
@@ -207,50 +215,7 @@ def from_plan(report, params):
     planned = (report.get('planned') or [{}])[0]
     return dict(changed=bool(report.get('changed')), set=planned.get('set') or params.get('set'),
                 target=planned.get('target') or params.get('target'), status=None, ran=[], verified=False,
-                planned=planned)
-
-
-def index(step):
-    return STEPS.index(step)
-
-
-def plan_after_refusal(cli, res, step, params):
-    """Check mode, when the engine refused to plan the step: if the set does
-    not exist yet (the open step only planned it) or its earlier steps are
-    still to run, the step would run after them. Otherwise the refusal
-    stands."""
-    set_id = params.get('set')
-    if not set_id:
-        cli.fail(res)
-    listing = cli.run(['sets']).data or {}
-    summary = None
-    for s in listing.get('sets') or []:
-        if s.get('id') == set_id:
-            summary = s
-    planned = dict(action='stepped', set=set_id, steps=[step])
-    if summary is None:
-        planned['why'] = 'set %s does not exist yet: in check mode the open step only planned it' % set_id
-        return dict(changed=True, set=set_id, target=params.get('target'), status=None, ran=[], verified=False, planned=planned)
-    nxt = summary.get('next_step')
-    if summary.get('status') == 'pending' and nxt and index(nxt) < index(step):
-        planned['why'] = 'set %s would run step %s after step %s and those between' % (set_id, step, nxt)
-        return dict(changed=True, set=set_id, target=summary.get('target'), status=summary.get('status'), ran=[],
-                    verified=False, planned=planned)
-    cli.fail(res)
-
-
-def resumable(cli, params):
-    """The newest set the engine would resume (`glusterdr run --plan`), as
-    its planned entry, or None."""
-    args = ['--plan']
-    if params.get('target'):
-        args += ['--target', params['target']]
-    planned = [p for p in (cli.run(['run'], args).data.get('planned') or []) if p.get('action') == 'resumed']
-    if params.get('target'):
-        planned = [p for p in planned if p.get('target') == params['target']]
-    if not planned:
-        return None
-    return sorted(planned, key=lambda p: p.get('set') or '')[-1]
+                planned=planned, resumed=planned.get('action') == 'resumed')
 
 
 def recheck(cli, params):
@@ -295,32 +260,13 @@ def main():
         result['cmd'] = cli.argv(['verify'])
         module.exit_json(**result)
 
-    if step == 'open' and params.get('set'):
-        # A named set that exists is opened already.
-        listing = cli.run(['sets']).data or {}
-        for s in listing.get('sets') or []:
-            if s.get('id') == params['set']:
-                module.exit_json(changed=False, set=s['id'], target=s.get('target'), status=s.get('status'), ran=[],
-                                 verified=bool(s.get('verified')), cmd=cli.argv(['sets']))
-        module.fail_json(msg='backup set %s does not exist; leave set unset to open a new one' % params['set'])
-
-    if step == 'open' and params['resume']:
-        p = resumable(cli, params)
-        if p:
-            module.exit_json(changed=False, resumed=True, set=p.get('set'), target=p.get('target'), status='pending',
-                             ran=[], verified=False, planned=p, cmd=cli.argv(['run'], ['--plan']))
-
-    args = run_args(step, params, module.check_mode)
-    res = cli.run(['run'], args, check=False)
-    if module.check_mode:
-        result = from_plan(res.data, params) if res.ok else plan_after_refusal(cli, res, step, params)
-    elif res.ok:
-        result = from_run(res.data)
-    else:
-        partial = from_run(res.data) if isinstance(res.data, dict) else {}
+    res = cli.run(['run'], run_args(step, params, module.check_mode), check=False)
+    if not res.ok:
+        partial = from_run(res.data) if isinstance(res.data, dict) and not module.check_mode else {}
         cli.fail(res, **partial)
-    if step == 'open':
-        result['resumed'] = False
+    result = from_plan(res.data, params) if module.check_mode else from_run(res.data)
+    if step != 'open':
+        result.pop('resumed')
     result['cmd'] = res.cmd
     module.exit_json(**result)
 

@@ -6,6 +6,7 @@ time_zone              = "UTC"
 rotation               = "alternate"
 checkpoint_timeout     = "2h"
 checkpoint_stall_after = "3m"
+run_timeout            = "5h"
 sample_files           = 20
 state_dir              = "/var/lib/glusterdr"
 lock_file              = "/var/lib/glusterdr/run.lock"

@@ -5,6 +5,7 @@ time_zone          = "America/Los_Angeles" # ...on the controller's wall clock
 rotation           = "alternate"
 checkpoint_timeout = "3h"
 checkpoint_stall_after = "5m"
+run_timeout        = "6h" # [2 x checkpoint_timeout + 1h]
 sample_files       = 50
 state_dir          = "/var/lib/glusterdr"
 lock_file          = "/run/glusterdr.lock"

@@ -10,9 +10,10 @@
 # with the modules, stages the provisioning state, runs glusterdr.dr.nightly,
 # checks the verified set by reading it back at the site, checks that no
 # secret reached a backup set or a log, runs the nightly again in check mode
-# and checks that nothing changed, and finally runs the dr_schedule trigger's
-# command on p1 (the other site's turn) and checks both sites hold a
-# verified copy.
+# and checks that nothing changed. glusterdr.dr.trigger installs the nightly
+# trigger on p1 (the cron entry: p1 runs no systemd), twice, the second time
+# changing nothing; its job, run as cron runs it, is the other site's turn,
+# after which both sites hold a verified copy; the trigger is then removed.
 #
 # Environment:
 #   GLUSTERDR      the glusterdr binary to install (default: built from this tree)
@@ -121,6 +122,17 @@ on_p1 /usr/local/bin/glusterdr --version
 say "schedule, sessions (georep_session) and a checkpoint (checkpoint) on p1"
 play setup "$here/setup.yml"
 
+say "glusterdr.dr.trigger, twice, and in check mode (the cron entry on p1, which runs no systemd)"
+play trigger-1 glusterdr.dr.trigger
+play trigger-2 glusterdr.dr.trigger
+[[ $(recap trigger-1 changed) == 1 ]] || fail "installing the trigger changed nothing"
+[[ $(recap trigger-2 changed) == 0 ]] || fail "installing the trigger again changed something"
+on_p1 sha256sum /etc/cron.d/glusterdr >"$work/trigger-before.txt"
+play trigger-check glusterdr.dr.trigger --check -e glusterdr_trigger_state=absent
+[[ $(recap trigger-check changed) == 1 ]] || fail "removing the trigger in check mode would change nothing"
+on_p1 sha256sum /etc/cron.d/glusterdr | diff -u "$work/trigger-before.txt" - || fail "check mode changed the trigger"
+grep -E 'trigger runs|timeout' "$work/trigger-1.log" | head -n 3
+
 say "glusterdr.dr.provisioning_state, twice"
 play provisioning-1 glusterdr.dr.provisioning_state -e "{\"glusterdr_provisioning_state_files\": [\"$here/inventory.ini\"]}"
 play provisioning-2 glusterdr.dr.provisioning_state -e "{\"glusterdr_provisioning_state_files\": [\"$here/inventory.ini\"]}"
@@ -190,13 +202,17 @@ snapshot >"$work/after-check.txt"
 diff -u "$work/before-check.txt" "$work/after-check.txt" || fail "the nightly in check mode changed something"
 echo "sets, journal, status.json, every set.json and the sessions are unchanged"
 
-say "the dr_schedule trigger's command, on p1 itself: the schedule's rotation alternates to the other site"
+say "the trigger's job, on p1 as cron runs it: the schedule's rotation alternates to the other site"
 t0=$SECONDS
-# As provider/dr_schedule_trigger.go writes it; ssh hands it to p1's shell,
-# hence the single quotes around the JSON.
-trigger_vars='{"glusterdr_hosts": "localhost", "glusterdr_schedule": "/etc/glusterdr/schedule.hcl", "glusterdr_binary": "/usr/local/bin/glusterdr"}'
-on_p1 env PATH=/usr/sbin:/usr/bin:/sbin:/bin ANSIBLE_NOCOLOR=1 \
-	ansible-playbook -i localhost, -c local -e "'$trigger_vars'" glusterdr.dr.nightly >"$work/timer.log" 2>&1 ||
+# The job as `glusterdr schedule show` reads it from the cron entry, with the
+# entry's variables only, through /bin/sh, as root.
+job=$(on_p1 /usr/local/bin/glusterdr schedule show --json --log-level warn |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["installed"]["job"])')
+[[ $job == "timeout -k 180s "*" ansible-playbook "* ]] || fail "the trigger's job is not the playbook under timeout: $job"
+echo "job: $job"
+read -r -a cron_vars <<<"$(on_p1 grep -E '^[A-Z_]+=' /etc/cron.d/glusterdr | tr '\n' ' ')"
+printf '%s\n' "$job" | on_p1 sh -c 'cat > /tmp/glusterdr-job.sh'
+on_p1 env -i HOME=/root LOGNAME=root "${cron_vars[@]}" /bin/sh /tmp/glusterdr-job.sh >"$work/timer.log" 2>&1 ||
 	{ tail -n 40 "$work/timer.log" >&2; fail "the trigger's nightly failed"; }
 sed -n '/^PLAY RECAP/,$p' "$work/timer.log"
 echo "(trigger: $((SECONDS - t0))s)"
@@ -215,9 +231,18 @@ PY
 
 say "glusterdr.dr.restore_drill: both sites' newest copies restore"
 play restore-drill glusterdr.dr.restore_drill
-grep -q 'Restore drill of .* at sdsc passed' "$work/restore-drill.log" &&
-	grep -q 'Restore drill of .* at tacc passed' "$work/restore-drill.log" ||
-	{ tail -n 40 "$work/restore-drill.log" >&2; fail "the restore drill did not report both sites passing"; }
+if ! grep -q 'Restore drill of .* at sdsc passed' "$work/restore-drill.log" ||
+	! grep -q 'Restore drill of .* at tacc passed' "$work/restore-drill.log"; then
+	tail -n 40 "$work/restore-drill.log" >&2
+	fail "the restore drill did not report both sites passing"
+fi
+
+say "glusterdr.dr.trigger absent, twice: the cron entry is gone, then nothing changes"
+play trigger-absent-1 glusterdr.dr.trigger -e glusterdr_trigger_state=absent
+play trigger-absent-2 glusterdr.dr.trigger -e glusterdr_trigger_state=absent
+[[ $(recap trigger-absent-1 changed) == 1 && $(recap trigger-absent-2 changed) == 0 ]] ||
+	fail "removing the trigger: changed $(recap trigger-absent-1 changed) then $(recap trigger-absent-2 changed), want 1 then 0"
+if on_p1 test -e /etc/cron.d/glusterdr; then fail "/etc/cron.d/glusterdr is still on p1"; fi
 
 say "passed in $((SECONDS - started))s"
 echo "the nightly's recap:"

@@ -8,7 +8,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
-    CLIResult, Glusterdr, decode_report, duration_arg)
+    CLIResult, Glusterdr, decode_report)
 
 
 class FakeModule(object):
@@ -85,14 +85,3 @@ def test_unchecked_failure_is_returned():
     m = FakeModule(dict(schedule='/s.hcl', binary='/b/glusterdr', log_level='warn'), answer=(1, '{"error": "x"}', ''))
     res = Glusterdr(m).run(['verify'], check=False)
     assert not res.ok and res.data == dict(error='x') and m.failed is None
-
-
-@pytest.mark.parametrize('value', ['90s', '10m', '1h30m', '2h', '1.5h', '500ms'])
-def test_durations(value):
-    assert duration_arg(value) == value
-
-
-@pytest.mark.parametrize('value', ['', 'ten', '10', 'm10', '1 h', '10x'])
-def test_bad_durations(value):
-    with pytest.raises(ValueError):
-        duration_arg(value)

@@ -24,36 +24,41 @@ def test_open_a_new_set(cli):
 
 
 def test_resume_takes_up_what_the_engine_would_resume(cli):
-    plan = load('run-plan-all.json')
-    plan['planned'] = [dict(action='resumed', set='20261124T020000Z-sdsc', target='sdsc', steps=['replicate', 'verify'], why='interrupted at step replicate'),
-                       dict(action='resumed', set='20261125T020000Z-tacc', target='tacc', steps=['verify'], why='interrupted at step verify')]
-    cli.on(['run', '--plan'], plan)
+    cli.on(['run', '--step', 'open', '--resume'], load('run-open-resume.json'))
     kind, res = run_module(backup_set.main, dict(state='opened', target='sdsc', resume=True))
     assert kind == 'exit'
-    assert len(cli.calls) == 1, 'nothing but the plan may run'
+    assert cli.argv() == [BINARY, 'run'] + COMMON + ['--step', 'open', '--target', 'sdsc', '--resume']
+    assert len(cli.calls) == 1, 'the engine decides what to resume'
     assert res['changed'] is False and res['resumed'] is True
-    assert res['set'] == '20261124T020000Z-sdsc'
+    assert res['set'] == SET and res['status'] == 'pending'
 
 
 def test_resume_opens_when_nothing_is_left(cli):
-    cli.on(['run', '--plan'], load('run-plan-all.json'))
-    cli.on(['run', '--step', 'open'], load('run-open.json'))
+    cli.on(['run', '--step', 'open', '--resume'], load('run-open.json'))
     kind, res = run_module(backup_set.main, dict(state='opened', resume=True))
     assert kind == 'exit'
     assert res['changed'] is True and res['resumed'] is False and res['set'] == SET
 
 
-def test_open_a_named_set_that_exists(cli):
-    cli.on(['sets'], load('sets.json'))
-    kind, res = run_module(backup_set.main, dict(state='opened', set=SET))
+def test_resume_in_check_mode(cli):
+    cli.on(['run', '--step', 'open', '--resume', '--plan'], load('run-open-resume-plan.json'))
+    kind, res = run_module(backup_set.main, dict(state='opened', resume=True), check_mode=True)
     assert kind == 'exit'
-    assert res['changed'] is False and res['set'] == SET and res['verified'] is True
+    assert res['changed'] is False and res['resumed'] is True and res['set'] == SET
+
+
+def test_open_a_named_set_that_exists(cli):
+    cli.on(['run', '--step', 'open', '--set'], load('run-open-named.json'))
+    kind, res = run_module(backup_set.main, dict(state='opened', set=SET, resume=True))
+    assert kind == 'exit'
+    assert cli.argv()[-4:] == ['--step', 'open', '--set', SET], 'resume goes with no set'
+    assert res['changed'] is False and res['set'] == SET and res['verified'] is True and res['resumed'] is False
 
 
 def test_open_a_named_set_that_does_not_exist(cli):
-    cli.on(['sets'], load('sets.json'))
+    cli.on(['run', '--step', 'open', '--set'], load('run-open-named-missing.json'), rc=1)
     kind, res = run_module(backup_set.main, dict(state='opened', set='20261101T020000Z-sdsc'))
-    assert kind == 'fail' and 'does not exist' in res['msg']
+    assert kind == 'fail' and 'backup set 20261101T020000Z-sdsc does not exist' in res['msg']
 
 
 def test_fill_runs_the_step(cli):
@@ -92,28 +97,34 @@ def test_check_mode_on_a_set_open_only_planned(cli):
     cli.on(['run', '--step', 'fill', '--plan'], load('run-fill-plan-missing.json'))
     kind, res = run_module(backup_set.main, dict(state='filled', set='20261125T000000Z-sdsc'), check_mode=True)
     assert kind == 'exit'
-    assert res['changed'] is True and res['set'] == '20261125T000000Z-sdsc'
+    assert res['changed'] is True and res['set'] == '20261125T000000Z-sdsc' and res['target'] == 'sdsc'
+    assert res['planned']['after'] == ['open']
 
 
 def test_check_mode_when_earlier_steps_are_still_to_run(cli):
-    listing = load('sets.json')
-    listing['sets'][0].update(status='pending', verified=False, next_step='fill')
-    cli.on(['run', '--step', 'verify', '--plan'], load('run-verify-plan-notready.json'), rc=1)
-    cli.on(['sets'], listing)
+    cli.on(['run', '--step', 'verify', '--plan'], load('run-verify-plan-after.json'))
     kind, res = run_module(backup_set.main, dict(state='verified', set=SET), check_mode=True)
     assert kind == 'exit', res
-    assert res['changed'] is True
-    assert 'after step fill' in res['planned']['why']
+    assert len(cli.calls) == 1, 'the engine plans it; the module asks nothing else'
+    assert res['changed'] is True and res['planned']['after'] == ['fill', 'replicate']
+
+
+def test_check_mode_passes_steps_it_does_not_know_through(cli):
+    report = load('run-verify-plan-after.json')
+    report['step'] = 'record'
+    report['planned'][0].update(steps=['record'], after=['verify', 'restore-point', 'retention'])
+    cli.on(['run', '--step', 'record', '--plan'], report)
+    kind, res = run_module(backup_set.main, dict(state='recorded', set=SET), check_mode=True)
+    assert kind == 'exit', res
+    assert res['changed'] is True and res['planned']['after'] == ['verify', 'restore-point', 'retention']
 
 
 def test_check_mode_keeps_a_real_refusal(cli):
-    listing = load('sets.json')
-    listing['sets'][0].update(status='failed', verified=False, next_step='fill')
-    cli.on(['run', '--step', 'verify', '--plan'], load('run-verify-plan-notready.json'), rc=1)
-    cli.on(['sets'], listing)
+    cli.on(['run', '--step', 'verify', '--plan'], load('run-verify-plan-failed.json'), rc=1)
     kind, res = run_module(backup_set.main, dict(state='verified', set=SET), check_mode=True)
     assert kind == 'fail'
-    assert res['msg'].startswith('step verify of backup set %s needs step fill first' % SET)
+    assert len(cli.calls) == 1
+    assert res['msg'].startswith('step verify of backup set %s needs step fill first, which is failed' % SET)
 
 
 def test_failure_names_the_error(cli):

@@ -56,7 +56,12 @@ def test_timeout_carries_the_backlog_and_counts_as_changed(cli):
     assert res['changed'] is True
 
 
-def test_bad_timeout_runs_nothing(cli):
+def test_the_cli_refuses_a_bad_timeout(cli):
+    # What the CLI prints for a --timeout Go cannot read (captured).
+    cli.on(['checkpoint'], '', rc=1,
+           stderr='Error: invalid argument "1 hour" for "--timeout" flag: time: unknown unit " hour" in duration "1 hour"\n')
     kind, res = run_module(checkpoint.main, dict(target='sdsc', timeout='1 hour'))
-    assert kind == 'fail' and 'timeout' in res['msg']
-    assert cli.calls == []
+    assert kind == 'fail'
+    assert cli.argv()[-2:] == ['--timeout', '1 hour']
+    assert res['msg'] == 'invalid argument "1 hour" for "--timeout" flag: time: unknown unit " hour" in duration "1 hour"'
+    assert res['changed'] is False

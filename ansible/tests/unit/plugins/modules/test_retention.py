@@ -68,6 +68,22 @@ def test_check_mode_with_a_set(cli):
     assert all('--apply' not in c for c in cli.calls)
 
 
+def test_check_mode_with_a_set_whose_earlier_steps_are_to_run(cli):
+    cli.on(['run', '--step', 'retention', '--plan'], load('run-retention-plan-after.json'))
+    cli.on(['retention'], load('retention-plan.json'))
+    kind, res = run_module(retention.main, dict(state='applied', set=SET), check_mode=True)
+    assert kind == 'exit'
+    assert res['changed'] is True
+    assert [c[1] for c in cli.calls] == ['retention', 'run'], 'the engine plans it; the module asks nothing else'
+
+
+def test_check_mode_with_a_failed_set_fails(cli):
+    cli.on(['run', '--step', 'retention', '--plan'], load('run-retention-plan-failed.json'), rc=1)
+    cli.on(['retention'], load('retention-plan.json'))
+    kind, res = run_module(retention.main, dict(state='applied', set=SET), check_mode=True)
+    assert kind == 'fail' and 'is failed, not verified' in res['msg']
+
+
 def test_set_goes_with_applied(cli):
     kind, res = run_module(retention.main, dict(state='planned', set=SET))
     assert kind == 'fail' and 'set goes with state=applied' in res['msg']

@@ -1,9 +1,11 @@
 //go:build lab
 
-package provider
+package trigger
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,7 +37,7 @@ func TestOnCalendarMatchesSystemd(t *testing.T) {
 		{"@weekly", "Europe/Berlin"},
 		{"@monthly", "UTC"},
 	} {
-		calendars, err := onCalendar(c.cron, c.tz)
+		calendars, err := OnCalendar(c.cron, c.tz)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,6 +60,39 @@ func TestOnCalendarMatchesSystemd(t *testing.T) {
 				t.Errorf("cron %q in %s as %q: systemd fires at %v, the engine at %v", c.cron, c.tz, calendars, got, want)
 				break
 			}
+		}
+	}
+}
+
+// TestSystemdUnitsVerify: systemd's own checker (systemd-analyze verify,
+// which loads the units without a running systemd) takes the service and
+// the timer as rendered, every key known, for either runner.
+func TestSystemdUnitsVerify(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Fatalf("this test needs systemd-analyze (Debian's systemd package): %v", err)
+	}
+	for _, runner := range Runners {
+		dir := t.TempDir()
+		spec := Spec{Kind: Systemd, Runner: runner, Glusterdr: "/bin/true", Schedule: "/etc/glusterdr/it's 100%.hcl",
+			Cron: "0 0 1 * 1", TimeZone: "Europe/Berlin", RunTimeout: 4*time.Hour + 30*time.Minute}
+		files, err := spec.Files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, f := range files {
+			p := filepath.Join(dir, filepath.Base(f.Path))
+			if err := os.WriteFile(p, []byte(f.Content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+		cmd := exec.Command(analyze, append([]string{"verify"}, paths...)...)
+		cmd.Env = append(os.Environ(), "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SYSTEMD_LOG_LEVEL=notice")
+		out, err := cmd.CombinedOutput()
+		if err != nil || len(out) > 0 {
+			t.Errorf("systemd-analyze verify of the %s runner's units: %v\n%s\n%s", runner, err, out, files[0].Content)
 		}
 	}
 }
