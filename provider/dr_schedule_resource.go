@@ -66,15 +66,13 @@ func (r *scheduleResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, scheduleCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, scheduleCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	s, content, diags := plan.render()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	c := r.data.controller(plan.ControllerNode.ValueString())
 	id := scheduleID(c.Name, plan.Path.ValueString())
@@ -105,13 +103,11 @@ func (r *scheduleResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, scheduleReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, scheduleReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	found := r.observe(ctx, r.data.controller(state.ControllerNode.ValueString()), &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -133,15 +129,13 @@ func (r *scheduleResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, scheduleUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, scheduleUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	s, content, diags := plan.render()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	c := r.data.controller(plan.ControllerNode.ValueString())
 	warnings, err := r.apply(ctx, c, &plan, s, content, state.Trigger.ValueString())
@@ -160,13 +154,11 @@ func (r *scheduleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, scheduleDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, scheduleDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	c := r.data.controller(state.ControllerNode.ValueString())
 	kinds := trigger.Kinds
