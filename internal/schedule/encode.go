@@ -28,6 +28,7 @@ func Encode(s *Schedule) []byte {
 	setString(root, "checkpoint_timeout", formatDuration(s.CheckpointTimeout))
 	setString(root, "checkpoint_stall_after", formatDuration(s.CheckpointStallAfter))
 	setInt(root, "sample_files", s.SampleFiles)
+	setString(root, "drill_every", formatDuration(s.DrillEvery))
 	setString(root, "state_dir", s.StateDir)
 	setString(root, "lock_file", s.LockFile)
 	setString(root, "metrics_file", s.MetricsFile)
@@ -46,6 +47,10 @@ func Encode(s *Schedule) []byte {
 		setString(target, "secondary_user", t.SecondaryUser)
 		setInt(target, "ssh_port", t.SSHPort)
 		setString(target, "verify_node", t.VerifyNode)
+		setString(target, "restore_points", t.RestorePoints.Method)
+		setString(target, "restore_point_node", t.RestorePoints.Node)
+		setOptionalString(target, "restore_point_store", t.RestorePoints.Store)
+		setOptionalString(target, "restore_point_volume", t.RestorePoints.Volume)
 	}
 
 	ssh := appendBlock(root, "ssh")

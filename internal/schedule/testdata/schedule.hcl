@@ -6,6 +6,7 @@ rotation           = "alternate"
 checkpoint_timeout = "3h"
 checkpoint_stall_after = "5m"
 sample_files       = 50
+drill_every        = "72h"
 state_dir          = "/var/lib/glusterdr"
 lock_file          = "/run/glusterdr.lock"
 metrics_file       = "/var/lib/prometheus/node-exporter/glusterdr.prom"
@@ -21,6 +22,8 @@ target "sdsc" {
   secondary_host   = "dr-1.sdsc.example.org"
   secondary_volume = "global-dr"
   verify_node      = "dr-2.sdsc.example.org"
+  restore_points   = "link-tree"
+  restore_point_store = "/srv/glusterdr/points"
 }
 
 target "tacc" {
@@ -29,6 +32,8 @@ target "tacc" {
   secondary_volume = "global-dr"
   secondary_user   = "georep"
   ssh_port         = 2222
+  restore_points   = "gluster-snapshot"
+  restore_point_node = "198.51.100.32"
 }
 
 ssh {
