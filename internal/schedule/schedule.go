@@ -16,13 +16,13 @@ type Schedule struct {
 	// CheckpointStallAfter: a checkpoint wait in which nothing moves for this
 	// long stops and starts the session once.
 	CheckpointStallAfter time.Duration
-	SampleFiles          int    // volume files compared at the target per verification
+	SampleFiles          int // volume files compared at the target per verification
 	// DrillEvery: a nightly run drills a site's newest restore point when
 	// the site's last passed restore drill is older than this.
-	DrillEvery time.Duration
-	StateDir             string // journal and status
-	LockFile             string // one run at a time
-	MetricsFile          string // Prometheus textfile
+	DrillEvery  time.Duration
+	StateDir    string // journal and status
+	LockFile    string // one run at a time
+	MetricsFile string // Prometheus textfile
 
 	Primary      Primary
 	Targets      []Target // in declared order
