@@ -84,9 +84,9 @@ func TestSnapshotCapableNamesEachBrick(t *testing.T) {
 	node := newSite()
 	node.scripted = map[string]string{
 		"findmnt -n -o SOURCE --target /data/glusterfs/sites/site2/bricks/b": "/dev/vda\n",
-		"lvs --noheadings -o pool_lv -- /dev/vda":                           "!  Failed to find logical volume \"/dev/vda\"",
+		"lvs --noheadings -o pool_lv -- /dev/vda":                            "!  Failed to find logical volume \"/dev/vda\"",
 		"findmnt -n -o SOURCE --target /data/glusterfs/sites/site3/bricks/b": "/dev/mapper/vg-thick\n",
-		"lvs --noheadings -o pool_lv -- /dev/mapper/vg-thick":               "   \n",
+		"lvs --noheadings -o pool_lv -- /dev/mapper/vg-thick":                "   \n",
 	}
 	err := SnapshotCapable(context.Background(), gluster.New(node), func(string) remote.Runner { return node }, "global-dr")
 	if !errors.Is(err, gluster.ErrSnapshotUnsupported) {
