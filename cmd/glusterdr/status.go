@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 )
 
@@ -64,6 +65,13 @@ func printStatus(w io.Writer, st drrun.Status) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Secondary, set, copyOf, rpo, last, drill)
 	}
 	tw.Flush()
+	var points []backupset.SitePoints
+	for _, t := range st.Targets {
+		if t.RestorePoints != nil {
+			points = append(points, *t.RestorePoints)
+		}
+	}
+	printPoints(w, points)
 	rpo := "no verified copy"
 	if st.RPOSeconds != nil {
 		rpo = (time.Duration(*st.RPOSeconds) * time.Second).Round(time.Second).String()

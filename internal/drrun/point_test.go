@@ -168,3 +168,39 @@ func TestSafeToDeleteKeepsTheNewestPoint(t *testing.T) {
 		t.Errorf("deleting the only point: %v", err)
 	}
 }
+
+// TestStatusAndMetricsShowThePoints: after two nights to one site, status
+// (which reads only the controller) and the metrics show its points.
+func TestStatusAndMetricsShowThePoints(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	first := time.Now().Add(-48 * time.Hour)
+	for n := range 2 {
+		h.eng.Now = func() time.Time { return first.Add(time.Duration(n) * 24 * time.Hour) }
+		if _, err := h.eng.Run(ctx, RunOptions{Target: "sdsc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := LoadStatus(ctx, h.eng.Schedule, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := st.Targets[0].RestorePoints
+	if p == nil || p.Count != 2 || p.Method != "link-tree" || p.Oldest.Set >= p.Newest.Set || p.BytesStored == 0 || p.BytesNewLatest == 0 ||
+		p.BytesNewLatest >= p.BytesStored || st.Targets[1].RestorePoints != nil {
+		t.Fatalf("status points: %+v (tacc %+v)", p, st.Targets[1].RestorePoints)
+	}
+	metrics, err := os.ReadFile(h.eng.Schedule.MetricsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`glusterdr_restore_points{target="sdsc"} 2`, `glusterdr_restore_point_store_bytes{target="sdsc"} `,
+		`glusterdr_restore_point_oldest_timestamp_seconds{target="sdsc"} `} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(string(metrics), `glusterdr_restore_points{target="tacc"}`) {
+		t.Error("a site without points has a points series")
+	}
+}

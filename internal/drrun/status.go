@@ -56,6 +56,9 @@ type TargetStatus struct {
 	// LastPassedDrill the newest that passed.
 	LastDrill       *drill.Record `json:"last_drill"`
 	LastPassedDrill *drill.Record `json:"last_passed_drill"`
+	// RestorePoints are the site's point-in-time copies, as the last record
+	// step found them; null when it keeps none.
+	RestorePoints *backupset.SitePoints `json:"restore_points"`
 }
 
 // addDrills fills in each target's restore drills from the drill log.
@@ -87,8 +90,13 @@ func load(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, err
 	if err != nil {
 		return Status{}, err
 	}
+	points, err := readPoints(ctx, s)
+	if err != nil {
+		return Status{}, err
+	}
 	st := BuildStatus(s, entries, now)
 	addDrills(&st, drills)
+	addPoints(&st, points)
 	return st, nil
 }
 
@@ -147,6 +155,9 @@ func LoadStatus(ctx context.Context, s *schedule.Schedule, now time.Time) (Statu
 func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
 	if err := journal.Append(JournalPath(e.Schedule), journalEntry(m, e.now())); err != nil {
 		return err
+	}
+	if err := e.refreshPoints(ctx); err != nil {
+		e.log().Warn("the restore points could not be read; status keeps the earlier account", "error", err)
 	}
 	return e.WriteStatus(ctx)
 }
