@@ -63,6 +63,9 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 	start := e.now()
 	rep := &Report{Step: o.step(), Plan: o.Plan, OK: true, Started: start, Sets: []SetReport{}}
 	err := e.checkOptions(o)
+	if err == nil {
+		err = e.unfinishedRestore()
+	}
 	if err == nil && o.Plan {
 		err = e.plan(ctx, o, rep)
 	} else if err == nil {
