@@ -35,8 +35,10 @@ type nodes struct {
 	stops []string
 }
 
-func (n *nodes) Runner(host string) remote.Runner { return &node{Local: remote.Local{Name: host}, n: n} }
-func (n *nodes) Files(string) remote.Files        { return remote.LocalFiles{} }
+func (n *nodes) Runner(host string) remote.Runner {
+	return &node{Local: remote.Local{Name: host}, n: n}
+}
+func (n *nodes) Files(string) remote.Files { return remote.LocalFiles{} }
 
 type node struct {
 	remote.Local
