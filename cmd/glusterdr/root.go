@@ -37,6 +37,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newSessionCommand(g))
 	root.AddCommand(newCheckpointCommand(g))
 	root.AddCommand(newRestoreDrillCommand(g))
+	root.AddCommand(newRestoreCommand(g))
 	root.AddCommand(newFailoverCommand(g))
 	root.AddCommand(newFailbackCommand(g))
 	root.AddCommand(newBenchCommand(g))
