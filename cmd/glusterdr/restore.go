@@ -65,7 +65,6 @@ starts until it is finished. --dry-run prints the plan; nothing changes without 
 	return cmd
 }
 
-
 func printRestore(w io.Writer, r *restore.Result) {
 	if r == nil {
 		return
