@@ -72,6 +72,7 @@ func printStatus(w io.Writer, st drrun.Status) {
 		}
 	}
 	printPoints(w, points)
+	printFailures(w, st)
 	rpo := "no verified copy"
 	if st.RPOSeconds != nil {
 		rpo = (time.Duration(*st.RPOSeconds) * time.Second).Round(time.Second).String()
@@ -86,5 +87,21 @@ func printStatus(w io.Writer, st drrun.Status) {
 	}
 	if st.Running != nil {
 		fmt.Fprintf(w, "running now: PID %d since %s (%s)\n", st.Running.PID, st.Running.Started.Format(time.RFC3339), st.Running.Command)
+	}
+}
+
+// printFailures says, loudly, what failed last at each site: its newest
+// set, or its newest restore drill; and which drills are due.
+func printFailures(w io.Writer, st drrun.Status) {
+	for _, t := range st.Targets {
+		if r := t.LastRun; r != nil && !r.Verified() {
+			fmt.Fprintf(w, "FAILED at %s: the newest set %s failed at step %s: %s\n", t.Name, r.Set, r.FailedStep, firstLine(r.Error))
+		}
+		if d := t.LastDrill; d != nil && !d.Passed {
+			fmt.Fprintf(w, "FAILED at %s: the newest restore drill (set %s) did not pass: %s\n", t.Name, d.Set, firstLine(d.Problem))
+		}
+		if t.DrillDue {
+			fmt.Fprintf(w, "restore drill due at %s: the next run drills its newest point\n", t.Name)
+		}
 	}
 }

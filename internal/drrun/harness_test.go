@@ -159,7 +159,7 @@ func newHarness(t *testing.T) *harness {
 	abs := func(name string) string { p, _ := filepath.Abs(filepath.Join("testdata", name)); return p }
 	s := &schedule.Schedule{
 		Cron: "0 2 * * *", TimeZone: "UTC", Rotation: schedule.RotationAlternate, CheckpointTimeout: time.Minute,
-		SampleFiles: 5, StateDir: filepath.Join(root, "state"), LockFile: filepath.Join(root, "state", "run.lock"),
+		SampleFiles: 5, DrillEvery: 7 * 24 * time.Hour, StateDir: filepath.Join(root, "state"), LockFile: filepath.Join(root, "state", "run.lock"),
 		MetricsFile: filepath.Join(root, "metrics", "glusterdr.prom"),
 		Primary:     schedule.Primary{Volume: "global", Mount: h.primary, Node: "p1", BackupDir: filepath.Join(h.primary, "backup")},
 		Targets: []schedule.Target{

@@ -98,6 +98,16 @@ func RenderMetrics(st Status) []byte {
 			}
 			return 0, true
 		}))
+	family("glusterdr_restore_drill_due", "1 if the target keeps restore points and its last passed restore drill is older than drill_every (or it has none).",
+		perTarget(func(t TargetStatus) (float64, bool) {
+			if t.RestorePoints == nil && !t.DrillDue {
+				return 0, false
+			}
+			if t.DrillDue {
+				return 1, true
+			}
+			return 0, true
+		}))
 	family("glusterdr_restore_drill_rto_seconds", "The RTO the target's most recent restore drill extrapolated.",
 		perTarget(func(t TargetStatus) (float64, bool) {
 			if t.LastDrill == nil {

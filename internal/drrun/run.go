@@ -117,7 +117,16 @@ func (e *Engine) triage(m *backupset.Meta) (action, why string) {
 	}
 }
 
+// runAll runs tonight's sets, then the restore drills that are due.
 func (e *Engine) runAll(ctx context.Context, o RunOptions, rep *Report) error {
+	err := e.runSets(ctx, o, rep)
+	if o.Set != "" || ctx.Err() != nil {
+		return err
+	}
+	return errors.Join(err, e.nightlyDrills(ctx, rep))
+}
+
+func (e *Engine) runSets(ctx context.Context, o RunOptions, rep *Report) error {
 	listing, err := e.Store().List(ctx)
 	if err != nil {
 		return err

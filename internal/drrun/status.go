@@ -59,6 +59,10 @@ type TargetStatus struct {
 	// RestorePoints are the site's point-in-time copies, as the last record
 	// step found them; null when it keeps none.
 	RestorePoints *backupset.SitePoints `json:"restore_points"`
+	// DrillDue is true when the site keeps restore points and its last
+	// passed drill is older than drill_every (or there is none): the next
+	// nightly run drills it.
+	DrillDue bool `json:"drill_due"`
 }
 
 // addDrills fills in each target's restore drills from the drill log.
@@ -73,6 +77,15 @@ func addDrills(st *Status, records []drill.Record) {
 		if r, ok := drill.LastPassed(records, t.Name); ok {
 			t.LastPassedDrill = &r
 		}
+	}
+}
+
+// markDrillsDue flags the sites whose drill is due.
+func markDrillsDue(st *Status, s *schedule.Schedule, now time.Time) {
+	for i := range st.Targets {
+		t, ok := s.Target(st.Targets[i].Name)
+		last := st.Targets[i].LastPassedDrill
+		st.Targets[i].DrillDue = ok && keepsPoints(t) && (last == nil || now.Sub(last.Time) >= s.DrillEvery)
 	}
 }
 
@@ -97,6 +110,7 @@ func load(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, err
 	st := BuildStatus(s, entries, now)
 	addDrills(&st, drills)
 	addPoints(&st, points)
+	markDrillsDue(&st, s, now)
 	return st, nil
 }
 

@@ -46,6 +46,7 @@ type Site struct {
 	RPOSeconds        *float64   `json:"rpo_seconds"`
 	LastDrillPassed   *time.Time `json:"last_drill_passed"`
 	LastDrillFailed   bool       `json:"last_drill_failed"`
+	DrillDue          bool       `json:"drill_due"`
 	DrilledRTOSeconds *float64   `json:"drilled_rto_seconds"`
 	LastRunResult     string     `json:"last_run_result"`
 	// RestorePoints are the site's point-in-time copies of the volume:
@@ -68,7 +69,7 @@ func Build(st drrun.Status, entries []journal.Entry, sets []backupset.Summary, s
 	r.CopiesMet = r.Copies >= r.RequiredCopies
 	for _, t := range st.Targets {
 		s := Site{Name: t.Name, VerifiedCopy: t.LastVerified != nil, CopyTime: t.CopyTime, RPOSeconds: t.RPOSeconds, LastRunResult: "never",
-			RestorePoints: t.RestorePoints}
+			RestorePoints: t.RestorePoints, DrillDue: t.DrillDue}
 		if t.LastRun != nil {
 			s.LastRunResult = t.LastRun.Result
 		}
@@ -134,6 +135,9 @@ func Render(w io.Writer, r Report) {
 		}
 		if s.LastDrillFailed {
 			drill += " (newest drill FAILED)"
+		}
+		if s.DrillDue {
+			drill += " (drill due)"
 		}
 		if s.DrilledRTOSeconds != nil {
 			rto = dur(*s.DrilledRTOSeconds)

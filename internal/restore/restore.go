@@ -28,6 +28,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/restorepoint"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -187,7 +188,7 @@ func (r Restorer) prepare(ctx context.Context, req Request, res *Result) (*work,
 		fmt.Fprintf(r.Out, "set.json of %s is not readable on the primary (%v); looking for its restore point where the schedule keeps %s's\n", req.Set, err, t.Name)
 		w.meta = nil
 	}
-	res.Point, err = locate(w.meta, t, req.Set)
+	res.Point, err = restorepoint.Locate(w.meta, t, req.Set)
 	if err != nil {
 		return nil, err
 	}
@@ -197,25 +198,6 @@ func (r Restorer) prepare(ctx context.Context, req Request, res *Result) (*work,
 		res.AsOf = ts
 	}
 	return w, nil
-}
-
-// locate is the set's recorded point or, without set.json on the
-// primary, where the schedule says the target keeps it.
-func locate(m *backupset.Meta, t schedule.Target, id string) (*backupset.RestorePoint, error) {
-	if m != nil {
-		if m.RestorePoint == nil {
-			return nil, fmt.Errorf("set %s has no restore point (its target keeps %s, or the point failed: status %s)", id, t.RestorePoints.Method, m.Status)
-		}
-		return m.RestorePoint, nil
-	}
-	p := t.RestorePoints
-	switch p.Method {
-	case schedule.PointsLinkTree:
-		return &backupset.RestorePoint{Method: p.Method, Node: p.Node, Volume: p.Volume, Location: path.Join(p.Store, id)}, nil
-	case schedule.PointsSnapshot:
-		return &backupset.RestorePoint{Method: p.Method, Node: p.Node, Volume: t.SecondaryVolume, Location: id}, nil
-	}
-	return nil, fmt.Errorf("target %s keeps no restore points", t.Name)
 }
 
 // cleanSubtree accepts a volume-relative path ("/home/x" or "home/x"),

@@ -196,3 +196,23 @@ func validPoint(p *backupset.RestorePoint) error {
 	}
 	return nil
 }
+
+// Locate is the restore point of set id: the one its set.json records
+// (m), or, when the set.json cannot be read (the primary's backup folder is
+// lost), where target t's settings say the point of id is kept.
+func Locate(m *backupset.Meta, t schedule.Target, id string) (*backupset.RestorePoint, error) {
+	if m != nil {
+		if m.RestorePoint == nil {
+			return nil, fmt.Errorf("set %s has no restore point (its target keeps %s, or the point failed: status %s)", id, t.RestorePoints.Method, m.Status)
+		}
+		return m.RestorePoint, nil
+	}
+	p := t.RestorePoints
+	switch p.Method {
+	case schedule.PointsLinkTree:
+		return &backupset.RestorePoint{Method: p.Method, Node: p.Node, Volume: p.Volume, Location: path.Join(p.Store, id)}, nil
+	case schedule.PointsSnapshot:
+		return &backupset.RestorePoint{Method: p.Method, Node: p.Node, Volume: t.SecondaryVolume, Location: id}, nil
+	}
+	return nil, fmt.Errorf("target %s keeps no restore points", t.Name)
+}
