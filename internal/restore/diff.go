@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 )
@@ -103,20 +104,21 @@ func (c *Changes) count(want map[string]manifest.Entry, primary []manifest.Entry
 	c.Removed = c.Remove[:min(len(c.Remove), shown)]
 }
 
-// differs compares what a faithful copy keeps; a folder's own times are
-// set back whenever something in it changes, so they matter only with
-// its mode.
+// differs compares what a faithful copy keeps. Times are compared to the
+// second: geo-replication's tar (tarssh) carries whole seconds to the site,
+// so a point never holds the primary's fractions.
 func differs(want, got manifest.Entry) bool {
 	if want.Mode != got.Mode {
 		return true
 	}
+	sameTime := want.MTime.Truncate(time.Second).Equal(got.MTime.Truncate(time.Second))
 	switch want.Type {
 	case manifest.TypeFile:
-		return want.Size != got.Size || !want.MTime.Equal(got.MTime)
+		return want.Size != got.Size || !sameTime
 	case manifest.TypeChar, manifest.TypeBlock:
 		return want.Rdev != got.Rdev
 	case manifest.TypeDir:
-		return !want.MTime.Equal(got.MTime)
+		return !sameTime
 	}
 	return false
 }

@@ -310,13 +310,9 @@ func (w *work) plan(res *Result) failover.Plan {
 	p := failover.Plan{Kind: "restore", Site: w.req.Site,
 		Title:   fmt.Sprintf("restore of %s from %s's point of set %s (data as of %s)", w.where(), w.req.Site, w.req.Set, res.AsOf.UTC().Format(time.RFC3339)),
 		Confirm: "a restore overwrites and deletes files on the primary's volume"}
-	var refs []string
-	for _, t := range s.Targets {
-		refs = append(refs, drrun.SessionRef(t).String())
-	}
 	p.Steps = append(p.Steps,
-		failover.Step{Name: "stop-sessions", Describe: fmt.Sprintf("on %s stop the geo-replication sessions %s, so that none carries a half-restored volume to a site",
-			s.Primary.Node, strings.Join(refs, ", ")), Run: w.stopSessions},
+		failover.Step{Name: "stop-sessions", Describe: fmt.Sprintf("on %s stop every geo-replication session of %s that runs, so that none carries a half-restored volume to a site",
+			s.Primary.Node, s.Primary.Volume), Run: w.stopSessions},
 		failover.Step{Name: "remove", Describe: fmt.Sprintf("on %s delete %d paths under %s (%d files) that %s's point does not have",
 			s.Primary.Node, c.PathsRemoved, w.dst(), c.FilesRemoved, w.req.Set), Run: w.remove},
 		failover.Step{Name: "copy", Describe: fmt.Sprintf("copy %d files (%d bytes) and %d other paths from %s:%s into %s:%s",
@@ -334,12 +330,21 @@ func (w *work) plan(res *Result) failover.Plan {
 	return p
 }
 
+// stopSessions stops every session of the primary volume that is not
+// stopped already, the schedule's and any other.
 func (w *work) stopSessions(ctx context.Context) error {
 	pr, _ := w.primary()
 	g := gluster.New(pr)
+	all, err := g.StatusAll(ctx)
+	if err != nil {
+		return err
+	}
 	var errs []error
-	for _, t := range w.e.Schedule.Targets {
-		if err := g.Stop(ctx, drrun.SessionRef(t), true); err != nil && !errors.Is(err, gluster.ErrNoSession) {
+	for _, s := range all {
+		if s.Ref.PrimaryVolume != w.e.Schedule.Primary.Volume || s.Rollup == gluster.RollupStopped || s.Rollup == gluster.RollupCreated {
+			continue
+		}
+		if err := g.Stop(ctx, s.Ref, true); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -45,7 +45,24 @@ type node struct {
 	n *nodes
 }
 
+// sessions is `gluster volume geo-replication status` with one running
+// session of the global volume (the captured fixture, renamed), and one of
+// another volume, which a restore of global leaves alone.
+var sessions = func() string {
+	b, err := os.ReadFile("../gluster/testdata/georep-status-running.xml.out")
+	if err != nil {
+		panic(err)
+	}
+	one := strings.NewReplacer("<name>gv0</name>", "<name>global</name>", "vm::gv1", "sdsc1::global-dr").Replace(string(b))
+	other := strings.Replace(string(b), "<volume>", "<volume>", 1)
+	i, j := strings.Index(other, "<volume>"), strings.LastIndex(other, "</volume>")+len("</volume>")
+	return strings.Replace(one, "</volume>", "</volume>\n    "+other[i:j], 1)
+}()
+
 func (r *node) Run(ctx context.Context, cmd remote.Cmd) (remote.Result, error) {
+	if strings.Join(cmd.Argv, " ") == "gluster --xml volume geo-replication status" {
+		return remote.Result{Stdout: []byte(sessions)}, nil
+	}
 	if cmd.Argv[0] == "gluster" {
 		r.n.mu.Lock()
 		r.n.stops = append(r.n.stops, strings.Join(cmd.Argv, " "))
@@ -284,7 +301,7 @@ func TestInterruptedRestoreResumes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("resumed restore: %v\n%s", err, l.out)
 	}
-	if !strings.Contains(l.out.String(), "already done: on p1 stop the geo-replication sessions") {
+	if !strings.Contains(l.out.String(), "already done: on p1 stop every geo-replication session") {
 		t.Errorf("the resumed restore did not skip the steps done:\n%s", l.out)
 	}
 	if got := tree(t, l.primary); !equal(want, got) {
