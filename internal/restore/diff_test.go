@@ -13,7 +13,9 @@ func TestDiff(t *testing.T) {
 	file := func(p string, size int64, mode string, mtime time.Time) manifest.Entry {
 		return manifest.Entry{Path: p, Type: manifest.TypeFile, Size: size, Mode: mode, MTime: mtime}
 	}
-	dir := func(p string) manifest.Entry { return manifest.Entry{Path: p, Type: manifest.TypeDir, Mode: "0755", MTime: at} }
+	dir := func(p string) manifest.Entry {
+		return manifest.Entry{Path: p, Type: manifest.TypeDir, Mode: "0755", MTime: at}
+	}
 	point := []manifest.Entry{dir("a"), file("a/same", 10, "0644", at), file("a/fraction", 10, "0644", at),
 		file("a/mode", 10, "0644", at), file("a/gone", 5, "0644", at), dir("b"), file("b/size", 10, "0644", at),
 		{Path: "b/link", Type: manifest.TypeSymlink, Target: "../a/same", Mode: "0777"},
