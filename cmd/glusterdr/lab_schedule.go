@@ -53,8 +53,11 @@ func labSchedule(d *lab.Description, stateDir, backupDir string) (*schedule.Sche
 		if err != nil {
 			return nil, err
 		}
+		// No restore points: the tests that want them say so (the store is
+		// theirs to choose); examples/lab keeps link-tree points.
 		s.Targets = append(s.Targets, schedule.Target{Name: site, PrimaryVolume: lab.PrimaryVolume, SecondaryHost: first.Address,
-			SecondaryVolume: si.Volume, SecondaryUser: "root", SSHPort: 22, VerifyNode: verify.Address})
+			SecondaryVolume: si.Volume, SecondaryUser: "root", SSHPort: 22, VerifyNode: verify.Address,
+			RestorePoints: schedule.RestorePoints{Method: schedule.PointsNone, Node: verify.Address}})
 	}
 	return s, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
@@ -100,7 +101,7 @@ func (e *Engine) drillTarget(ctx context.Context, t schedule.Target, o DrillOpti
 		}
 	}
 	site := drill.Site{Name: t.Name, Runner: e.Nodes.Runner(p.Node), Files: e.Nodes.Files(p.Node), BackupRel: rel,
-		SecondaryHost: p.Node, Volume: p.Location} // named in the drill's mount step
+		SecondaryHost: p.Node, Volume: strings.TrimPrefix(p.Location, "/")} // named in the drill's mount step
 	return drill.Run(ctx, site, opts)
 }
 
