@@ -8,7 +8,8 @@
 # the collection tarball, runs glusterdr.dr.install twice over real SSH to p1
 # (the second time changing nothing), declares the sessions and a checkpoint
 # with the modules, stages the provisioning state, runs glusterdr.dr.nightly,
-# checks the verified set by reading it back at the site, checks that no
+# checks the verified set and its restore point, reads the set back at the
+# site, checks that no
 # secret reached a backup set or a log, runs the nightly again in check mode
 # and checks that nothing changed, and finally runs the dr_schedule trigger's
 # command on p1 (the other site's turn) and checks both sites hold a
@@ -141,6 +142,8 @@ import json, sys
 sets = json.load(open(sys.argv[1]))['sets']
 newest = sorted(sets, key=lambda s: s['id'])[-1]
 assert newest['status'] == 'verified' and newest['verified'], newest
+point = newest['restore_point']
+assert point['method'] == 'link-tree' and point['verified'] and point['location'].endswith('/' + newest['id']), point
 print(newest['id'])
 PY
 ) || fail "the nightly left no verified set: $(cat "$work/sets.json")"
@@ -215,9 +218,11 @@ PY
 
 say "glusterdr.dr.restore_drill: both sites' newest copies restore"
 play restore-drill glusterdr.dr.restore_drill
-grep -q 'Restore drill of .* at sdsc passed' "$work/restore-drill.log" &&
-	grep -q 'Restore drill of .* at tacc passed' "$work/restore-drill.log" ||
-	{ tail -n 40 "$work/restore-drill.log" >&2; fail "the restore drill did not report both sites passing"; }
+if ! grep -q 'Restore drill of .* at sdsc passed' "$work/restore-drill.log" ||
+	! grep -q 'Restore drill of .* at tacc passed' "$work/restore-drill.log"; then
+	tail -n 40 "$work/restore-drill.log" >&2
+	fail "the restore drill did not report both sites passing"
+fi
 
 say "passed in $((SECONDS - started))s"
 echo "the nightly's recap:"
