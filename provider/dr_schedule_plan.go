@@ -77,6 +77,7 @@ func (m *scheduleModel) copySchedule(from *scheduleModel) {
 	m.Cron, m.TimeZone, m.Rotation = from.Cron, from.TimeZone, from.Rotation
 	m.CheckpointTimeout, m.CheckpointStallAfter = from.CheckpointTimeout, from.CheckpointStallAfter
 	m.SampleFiles, m.StateDir, m.LockFile, m.MetricsFile = from.SampleFiles, from.StateDir, from.LockFile, from.MetricsFile
+	m.DrillEvery = from.DrillEvery
 	m.Primary, m.Targets, m.SSH, m.Retention = from.Primary, from.Targets, from.SSH, from.Retention
 	m.Etcd, m.ClusterDump, m.Provisioning = from.Etcd, from.ClusterDump, from.Provisioning
 }
