@@ -39,6 +39,7 @@ func (r *scheduleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			plan.copySchedule(&filled)
 			_, sum := encoded(s)
 			plan.SHA256 = types.StringValue(sum)
+			r.checkSnapshotTargets(ctx, s, &resp.Diagnostics)
 		}
 	}
 	plan.planTrigger()
