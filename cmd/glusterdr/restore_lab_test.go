@@ -199,3 +199,33 @@ func statLocal(p string) (bool, error) {
 	_, err := os.Stat(p)
 	return err == nil, err
 }
+
+// TestLabSnapshotPointsRefusedOnPlainBricks: a site that asks for gluster
+// snapshots of a volume on plain directories (no thin LV; this kernel has
+// no device-mapper) fails the night at the restore-point step, naming the
+// bricks, and retention deletes nothing.
+func TestLabSnapshotPointsRefusedOnPlainBricks(t *testing.T) {
+	conn := labConn(t)
+	ensureSession(t, conn, "tacc")
+	file := writeLabSchedule(t, conn.D, func(s *schedule.Schedule) {
+		for i := range s.Targets {
+			s.Targets[i].RestorePoints = schedule.RestorePoints{Method: schedule.PointsSnapshot, Node: s.Targets[i].VerifyNode}
+		}
+	})
+	r := runCLI(t, "run", "--schedule", file, "--target", "tacc", "--json")
+	if r.code == 0 {
+		t.Fatalf("a snapshot of plain bricks passed:\n%s", r.stdout)
+	}
+	rep := decode[drrun.Report](t, r)
+	m := rep.Sets[0].Set
+	if rep.FailedStep != backupset.StepRestorePoint || m.RestorePoint != nil || m.Step(backupset.StepRetention).State != backupset.StateSkipped {
+		t.Fatalf("failed step %q, point %+v, retention %s", rep.FailedStep, m.RestorePoint, m.Step(backupset.StepRetention).State)
+	}
+	tacc1, _ := conn.D.Node("tacc1")
+	for _, want := range []string{"cannot be snapshotted", "brick " + tacc1.Address + ":", `use restore_points = "link-tree" for this site instead`} {
+		if !strings.Contains(rep.Error, want) {
+			t.Errorf("the error does not say %q:\n%s", want, rep.Error)
+		}
+	}
+	t.Logf("refused: %s", rep.Error)
+}
