@@ -47,8 +47,9 @@ func Encode(s *Schedule) []byte {
 		setString(target, "secondary_user", t.SecondaryUser)
 		setInt(target, "ssh_port", t.SSHPort)
 		setString(target, "verify_node", t.VerifyNode)
-		setString(target, "restore_points", t.RestorePoints.Method)
-		setString(target, "restore_point_node", t.RestorePoints.Node)
+		points := t.RestorePoints.withDefaults(t)
+		setString(target, "restore_points", points.Method)
+		setString(target, "restore_point_node", points.Node)
 		setOptionalString(target, "restore_point_store", t.RestorePoints.Store)
 		setOptionalString(target, "restore_point_volume", t.RestorePoints.Volume)
 	}

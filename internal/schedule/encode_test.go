@@ -80,3 +80,14 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeFillsRestorePointDefaults: a target built in code without
+// restore point settings encodes as one that keeps none.
+func TestEncodeFillsRestorePointDefaults(t *testing.T) {
+	s := mustParse(t, readTestdata(t, "minimal.hcl"))
+	s.Targets[0].RestorePoints = RestorePoints{}
+	got := mustParse(t, Encode(s)).Targets[0].RestorePoints
+	if got.Method != PointsNone || got.Node != s.Targets[0].VerifyNode {
+		t.Errorf("restore points after encoding none: %+v", got)
+	}
+}

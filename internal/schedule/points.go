@@ -55,3 +55,15 @@ func (r *rawTarget) checkLinkTree(d *decoder, p RestorePoints, t Target) {
 			name("restore_point_volume"), p.Volume))
 	}
 }
+
+// withDefaults fills in what a Target built in code may leave out: no
+// method is none, and the node is the target's verify node.
+func (p RestorePoints) withDefaults(t Target) RestorePoints {
+	if p.Method == "" {
+		p.Method = DefaultPointMethod
+	}
+	if p.Node == "" {
+		p.Node = t.VerifyNode
+	}
+	return p
+}
