@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"strings"
 	"time"
 
@@ -173,16 +174,7 @@ func setOf(m *backupset.Meta, p *backupset.RestorePoint) string {
 	if m != nil {
 		return m.ID
 	}
-	return baseName(p.Location)
-}
-
-func baseName(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' {
-			return p[i+1:]
-		}
-	}
-	return p
+	return path.Base(p.Location)
 }
 
 func keepsPoints(t schedule.Target) bool {

@@ -135,7 +135,7 @@ func (r Restorer) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	plan := w.plan(res)
 	st, err := failover.Execute(ctx, plan, failover.Options{DryRun: req.DryRun, Yes: req.Yes, Out: r.Out,
-		Journal: failover.Journal{Files: remote.LocalFiles{}, Path: JournalPath(r.Engine.Schedule, req)}})
+		Journal: failover.Journal{Files: remote.LocalFiles{}, Path: JournalPath(r.Engine.Schedule, w.req)}})
 	res.Journal = st
 	if err == nil && !res.DryRun {
 		res.Steps = w.remaining()
