@@ -95,7 +95,7 @@ func TestScheduleErrorsNameFileAndLine(t *testing.T) {
 func TestRunRejectsAnUnknownStep(t *testing.T) {
 	file, _ := writeSchedule(t)
 	out, _, err := execute(t, "run", "--schedule", file, "--step", "backup", "--json")
-	if err == nil || !strings.Contains(err.Error(), `unknown step "backup": want all or one of open, fill, replicate, verify, retention, record`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown step "backup": want all or one of open, fill, replicate, verify, restore-point, retention, record`) {
 		t.Fatalf("error: %v", err)
 	}
 	var rep drrun.Report
