@@ -54,10 +54,10 @@ func TestParseExample(t *testing.T) {
 		SSH: SSH{User: "glusterdr", Port: 2200, PrivateKeyFile: "/etc/glusterdr/id_ed25519",
 			KnownHostsFile: "/etc/glusterdr/known_hosts", ConfigFile: "/etc/glusterdr/ssh_config",
 			Nodes: []SSHNode{
-				{Name: "login.tacc.example.org", User: "jump", Port: 22, PrivateKeyFile: "/etc/glusterdr/id_tacc_bastion",
-					KnownHostsFile: "/etc/glusterdr/known_hosts.tacc"},
 				{Name: "198.51.100.31", JumpHost: "login.tacc.example.org"},
 				{Name: "198.51.100.32", Address: "dr-2.tacc.internal", User: "root", JumpHost: "login.tacc.example.org"},
+				{Name: "login.tacc.example.org", User: "jump", Port: 22, PrivateKeyFile: "/etc/glusterdr/id_tacc_bastion",
+					KnownHostsFile: "/etc/glusterdr/known_hosts.tacc"},
 			}},
 		Retention: retention.Policy{Daily: 7, Weekly: 5, Monthly: 3},
 		Etcd: &Etcd{

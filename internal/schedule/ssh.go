@@ -28,7 +28,7 @@ type SSH struct {
 	// given; "" reads none. See the package documentation for what it
 	// takes from it.
 	ConfigFile string
-	// Nodes override the defaults per host, in the file's order.
+	// Nodes override the defaults per host, by name.
 	Nodes []SSHNode
 }
 
@@ -137,6 +137,8 @@ func (r *rawSSH) build(d *decoder) SSH {
 		s.Nodes = append(s.Nodes, n.build(d))
 	}
 	s.checkRoutes(d, r)
+	// By name, as the provider's map has them: one schedule, one file.
+	slices.SortStableFunc(s.Nodes, func(a, b SSHNode) int { return strings.Compare(a.Name, b.Name) })
 	return s
 }
 
