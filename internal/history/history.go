@@ -51,8 +51,11 @@ func AddDrill(ctx context.Context, files remote.Files, setDir string, d drill.Re
 	return update(ctx, files, setDir, func(r *Record) { r.Drills = append(r.Drills, d) })
 }
 
-// update rewrites the record atomically with change applied. The run lock
-// keeps two writers apart.
+// update rewrites the record atomically with change applied. The nightly
+// run's writers hold the run lock; a restore drill run by hand does not,
+// and one that drills the very set a run is recording at that moment could
+// lose one of the two additions from this copy (never from the
+// controller's own logs).
 func update(ctx context.Context, files remote.Files, setDir string, change func(*Record)) error {
 	r, err := Read(ctx, files, setDir)
 	if err != nil {

@@ -236,3 +236,22 @@ func TestExpandTokens(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseJump: a ProxyJump value never panics the parser, and every hop
+// it accepts names a host that is not an option.
+func FuzzParseJump(f *testing.F) {
+	for _, s := range []string{"bastion", "u@b:2222,c", "ssh://u@[2001:db8::1]:22", "a,,b", "@:", "-oProxyCommand=x", "b:0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		hops, err := parseJump(s)
+		if err != nil {
+			return
+		}
+		for _, h := range hops {
+			if h.host == "" || strings.HasPrefix(h.host, "-") || h.port < 0 || h.port > 65535 {
+				t.Errorf("parseJump(%q) accepted hop %+v", s, h)
+			}
+		}
+	})
+}
