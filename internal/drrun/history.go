@@ -71,9 +71,12 @@ func (e *Engine) History(ctx context.Context) (History, error) {
 	if _, err := os.Stat(JournalPath(s)); errors.Is(err, fs.ErrNotExist) {
 		why := fmt.Sprintf("the controller's journal %s is missing", JournalPath(s))
 		h, err := e.rebuild(ctx, why, true)
-		if err != nil {
+		switch {
+		case err != nil:
 			h, _ = localHistory(ctx, s)
 			h.Rebuilt = &Rebuilt{Why: why, Failed: err.Error()}
+		case h.Rebuilt.Sets == 0 && len(h.Rebuilt.Problems) == 0:
+			h.Rebuilt = nil // a new deployment: there was nothing to rebuild
 		}
 		return h, nil
 	} else if err != nil {

@@ -147,3 +147,13 @@ func TestHistoryWithNothingToReadIsEmpty(t *testing.T) {
 		t.Fatalf("status: %v, %+v", err, st.Rebuilt)
 	}
 }
+
+// TestHistoryOfANewDeployment: no journal and no sets is a new deployment,
+// not a lost controller: nothing was rebuilt, and status says nothing of it.
+func TestHistoryOfANewDeployment(t *testing.T) {
+	h := newHarness(t)
+	st, _, err := h.eng.Status(context.Background(), time.Now())
+	if err != nil || st.Rebuilt != nil || st.LastRun != nil {
+		t.Fatalf("status of a new deployment: %v, rebuilt %+v", err, st.Rebuilt)
+	}
+}
