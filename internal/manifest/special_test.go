@@ -3,6 +3,7 @@ package manifest
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -82,5 +83,31 @@ func TestOldManifestStillVerifies(t *testing.T) {
 		SHA256: m.Entries[0].SHA256}}}).Encode()
 	if err == nil || !strings.Contains(err.Error(), `owner "root:0" is not uid:gid`) {
 		t.Errorf("a named owner was encoded: %s, %v", data, err)
+	}
+}
+
+// TestScanLeavesOutWhatIsMountedInside: a folder of another file system
+// bind-mounted into the scanned tree (on the primary node, anything but the
+// volume is) shows as its mount point only, never with that file system's
+// files, which geo-replication does not carry.
+func TestScanLeavesOutWhatIsMountedInside(t *testing.T) {
+	dir, host := t.TempDir(), t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "tmpfs", host).CombinedOutput(); err != nil {
+		t.Fatalf("this test needs root to mount: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", host).Run() })
+	must(t, os.WriteFile(filepath.Join(host, "on-host"), []byte("x"), 0o644))
+	must(t, os.Mkdir(filepath.Join(dir, "bound"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "bound", "in-volume"), []byte("y"), 0o644))
+	if out, err := exec.Command("mount", "--bind", host, filepath.Join(dir, "bound")).CombinedOutput(); err != nil {
+		t.Fatalf("this test needs root to bind-mount: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", filepath.Join(dir, "bound")).Run() })
+	entries, err := Scan(context.Background(), local, dir, ScanOptions{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(entries); !slices.Equal(got, []string{"bound"}) {
+		t.Errorf("scanned %q, want only the mount point", got)
 	}
 }
