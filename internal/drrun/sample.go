@@ -74,7 +74,11 @@ func (e *Engine) SampleVolume(ctx context.Context, asOf time.Time, vr remote.Run
 	if err != nil {
 		return res, nil, err
 	}
-	want = append(want, special...)
+	for _, s := range special {
+		if !slices.Contains(res.Paths, s.Path) { // compared once
+			want = append(want, s)
+		}
+	}
 	got, err := manifest.Observe(ctx, vr, targetRoot, want)
 	if err != nil && !errors.As(err, &unreadable) {
 		return res, nil, fmt.Errorf("reading the sample at the target on %s: %w", vr.Host(), err)
@@ -98,9 +102,6 @@ func (e *Engine) specialFiles(ctx context.Context, entries []manifest.Entry, asO
 	}
 	var keep []manifest.Entry
 	for _, p := range pick {
-		if slices.Contains(res.Paths, p.Path) {
-			continue // in the sample already
-		}
 		if a, still := after[p.Path]; still && a.Type == p.Type && a.CTime.Equal(p.CTime) {
 			keep = append(keep, p)
 		}
