@@ -95,6 +95,7 @@ func sameTree(t *testing.T, what string, want, got map[string]string) {
 // restored volume to sdsc again.
 func TestLabRestorePointsAndRestore(t *testing.T) {
 	conn := labConn(t)
+	fresh := sessionIsNew(t, conn, "sdsc")
 	ensureSession(t, conn, "sdsc")
 	name := strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
 	// Not under /var: the lab's nodes have /var on overlayfs, which
@@ -119,6 +120,9 @@ func TestLabRestorePointsAndRestore(t *testing.T) {
 	dir := path.Join(lab.MountPath, rel)
 	if _, err := p1.Run(context.Background(), execCmd("rm", "-rf", "--", dir)); err != nil {
 		t.Fatal(err)
+	}
+	if fresh {
+		primeSession(t, file, "sdsc")
 	}
 	for _, w := range treeWriters {
 		w(t, p1, dir)
