@@ -101,7 +101,7 @@ func Compare(want []Entry, got map[string]Entry) []Mismatch {
 		g, ok := got[w.Path]
 		switch {
 		case !ok:
-			ms = append(ms, Mismatch{Path: w.Path, Problem: "missing at the target", Severity: SeverityError, Missing: true})
+			ms = append(ms, Mismatch{Path: w.Path, Problem: "missing at the target" + missingHint(w.Type), Severity: SeverityError, Missing: true})
 			continue
 		case g.Type != w.Type:
 			add(w.Path, SeverityError, "type %s, want %s", g.Type, w.Type)
@@ -146,6 +146,17 @@ func Compare(want []Entry, got map[string]Entry) []Mismatch {
 		}
 	}
 	return ms
+}
+
+// missingHint says why a special file can be missing at a site, and the
+// cure (docs/guides/awkward-files.md).
+func missingHint(typ string) string {
+	switch typ {
+	case TypeChar, TypeBlock, TypeFIFO, TypeSocket:
+		return " (the first cycle of a geo-replication session leaves device nodes, FIFOs and sockets out, and no later cycle " +
+			"sends them: make it again on the primary, e.g. a new node moved over it)"
+	}
+	return ""
 }
 
 // NoDevice is the device number of a node made without one: what
