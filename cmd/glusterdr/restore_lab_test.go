@@ -268,16 +268,17 @@ func TestLabSnapshotPointsRefusedOnPlainBricks(t *testing.T) {
 	if r.code == 0 {
 		t.Fatalf("a snapshot of plain bricks passed:\n%s", r.stdout)
 	}
-	rep := decode[drrun.Report](t, r)
+	doc := decode[runDocument](t, r) // a failed run's error is an object
+	rep := doc.Report
 	m := rep.Sets[0].Set
 	if rep.FailedStep != backupset.StepRestorePoint || m.RestorePoint != nil || m.Step(backupset.StepRetention).State != backupset.StateSkipped {
 		t.Fatalf("failed step %q, point %+v, retention %s", rep.FailedStep, m.RestorePoint, m.Step(backupset.StepRetention).State)
 	}
 	tacc1, _ := conn.D.Node("tacc1")
 	for _, want := range []string{"cannot be snapshotted", "brick " + tacc1.Address + ":", `use restore_points = "link-tree" for this site instead`} {
-		if !strings.Contains(rep.Error, want) {
-			t.Errorf("the error does not say %q:\n%s", want, rep.Error)
+		if !strings.Contains(doc.Error.Message, want) {
+			t.Errorf("the error does not say %q:\n%s", want, doc.Error.Message)
 		}
 	}
-	t.Logf("refused: %s", rep.Error)
+	t.Logf("refused: %s", doc.Error.Message)
 }
