@@ -48,7 +48,7 @@ func TestCompareCatchesDamageAtTheTarget(t *testing.T) {
 	must(t, os.Chmod(at("secret"), 0o644))
 	must(t, os.Remove(at("dev/sda1")))
 	mknod(t, at("dev/sda1"), syscall.S_IFBLK, 8, 2)
-	must(t, os.Remove(at("fifo"))) // a new session's first cycle
+	must(t, os.Remove(at("fifo")))     // a new session's first cycle
 	must(t, os.Remove(at("dev/null"))) // made by geo-replication: no device number
 	mknod(t, at("dev/null"), syscall.S_IFCHR, 0, 0)
 	must(t, os.Chmod(at("suid"), 0o755)) // tarssh's loss
