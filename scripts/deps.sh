@@ -4,7 +4,7 @@
 set -eu
 
 packages="
-  glusterfs-server glusterfs-client attr rsync
+  glusterfs-server glusterfs-client attr acl rsync
   openssh-server openssh-client
   iproute2 util-linux tini
   etcd-server etcd-client

@@ -191,6 +191,14 @@ type SampleResult struct {
 	// sha256 at verification, so that a restore point made from this copy
 	// can be checked against them later, when the primary has moved on.
 	Entries []manifest.Entry `json:"entries,omitempty"`
+	// Special are the volume's awkward files (manifest.Special: device
+	// nodes, FIFOs, sockets, setuid/setgid/sticky modes, hard links, sparse
+	// files, symlinks) that had settled before the checkpoint, as the
+	// primary had them; they are compared at the target like the sample,
+	// and a restore from this set puts back from them what a hop lost.
+	Special []manifest.Entry `json:"special,omitempty"`
+	// SpecialOmitted counts those left out over manifest.MaxSpecial.
+	SpecialOmitted int `json:"special_omitted,omitempty"`
 }
 
 // EtcdCheck is the etcd snapshot read back from the target.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,8 +87,14 @@ func (e *Engine) CheckPoint(ctx context.Context, m *backupset.Meta, r remote.Run
 	}
 	ms = prefixed(ms, setRel)
 	pc.Entries = len(want)
-	if v := m.Verification; v != nil && len(v.Sample.Entries) > 0 {
-		sms, err := observe(ctx, r, root, v.Sample.Entries)
+	if v := m.Verification; v != nil && len(v.Sample.Entries)+len(v.Sample.Special) > 0 {
+		want := slices.Clone(v.Sample.Entries)
+		for _, s := range v.Sample.Special {
+			if !slices.Contains(v.Sample.Paths, s.Path) { // compared once
+				want = append(want, s)
+			}
+		}
+		sms, err := observe(ctx, r, root, want)
 		if err != nil {
 			return fail(fmt.Errorf("reading the sample in the point on %s: %w", r.Host(), err))
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
@@ -69,9 +70,42 @@ func (e *Engine) SampleVolume(ctx context.Context, asOf time.Time, vr remote.Run
 	}
 	res.Files = len(want)
 	res.Entries = want
+	special, err := e.specialFiles(ctx, entries, asOf, &res)
+	if err != nil {
+		return res, nil, err
+	}
+	for _, s := range special {
+		if !slices.Contains(res.Paths, s.Path) { // compared once
+			want = append(want, s)
+		}
+	}
 	got, err := manifest.Observe(ctx, vr, targetRoot, want)
 	if err != nil && !errors.As(err, &unreadable) {
 		return res, nil, fmt.Errorf("reading the sample at the target on %s: %w", vr.Host(), err)
 	}
 	return res, manifest.Compare(want, got), nil
+}
+
+// specialFiles picks the volume's awkward files that had settled before
+// asOf (manifest.Special) and keeps those still as they were on the
+// primary, recording them in res.
+func (e *Engine) specialFiles(ctx context.Context, entries []manifest.Entry, asOf time.Time, res *backupset.SampleResult) ([]manifest.Entry, error) {
+	pick, omitted := manifest.Special(entries, asOf, manifest.MaxSpecial)
+	paths := make([]string, len(pick))
+	for i, p := range pick {
+		paths[i] = p.Path
+	}
+	pr, _ := e.primary()
+	after, err := manifest.StatPaths(ctx, pr, e.Schedule.Primary.Mount, paths)
+	if err != nil {
+		return nil, fmt.Errorf("checking the volume's special files on the primary: %w", err)
+	}
+	var keep []manifest.Entry
+	for _, p := range pick {
+		if a, still := after[p.Path]; still && a.Type == p.Type && a.CTime.Equal(p.CTime) {
+			keep = append(keep, p)
+		}
+	}
+	res.Special, res.SpecialOmitted = keep, omitted
+	return keep, nil
 }

@@ -82,7 +82,14 @@ func Observe(ctx context.Context, r remote.Runner, root string, want []Entry) (m
 // (from Observe, or StatPaths plus HashPaths) and returns the mismatches in
 // path order. Extra paths at the target are not reported, and neither are
 // times, link counts or sizes of directories, which a faithful copy need
-// not keep.
+// not keep. An owner is compared when both sides know it (manifests written
+// before owners were recorded do not).
+//
+// What is lost decides the severity (docs/guides/awkward-files.md): data,
+// a type, a symlink target, a hard link, an owner or permission bits are
+// errors; holes (a sparse file made dense), and the device numbers and
+// setuid/setgid bits that geo-replication does not carry and a restore
+// puts back, are warnings.
 func Compare(want []Entry, got map[string]Entry) []Mismatch {
 	want = slices.Clone(want)
 	SortEntries(want)
@@ -94,7 +101,7 @@ func Compare(want []Entry, got map[string]Entry) []Mismatch {
 		g, ok := got[w.Path]
 		switch {
 		case !ok:
-			ms = append(ms, Mismatch{Path: w.Path, Problem: "missing at the target", Severity: SeverityError, Missing: true})
+			ms = append(ms, Mismatch{Path: w.Path, Problem: "missing at the target" + missingHint(w.Type), Severity: SeverityError, Missing: true})
 			continue
 		case g.Type != w.Type:
 			add(w.Path, SeverityError, "type %s, want %s", g.Type, w.Type)
@@ -117,7 +124,11 @@ func Compare(want []Entry, got map[string]Entry) []Mismatch {
 				add(w.Path, SeverityError, "symlink target %s, want %s", displayPath(g.Target), displayPath(w.Target))
 			}
 		case TypeChar, TypeBlock:
-			if g.Rdev != w.Rdev {
+			switch {
+			case g.Rdev == w.Rdev:
+			case g.Rdev == NoDevice:
+				add(w.Path, SeverityWarning, "device number %s, want %s (not carried; a restore makes the node again)", g.Rdev, w.Rdev)
+			default:
 				add(w.Path, SeverityError, "device %s want %s", orUnknown(g.Rdev), w.Rdev)
 			}
 		}
@@ -129,11 +140,43 @@ func Compare(want []Entry, got map[string]Entry) []Mismatch {
 		if w.Sparse && !g.Sparse && w.Type == TypeFile {
 			add(w.Path, SeverityWarning, "not sparse any more (allocated %d of %d bytes)", g.Allocated, g.Size)
 		}
-		if g.Mode != w.Mode {
-			add(w.Path, SeverityError, "mode %s want %s", orUnknown(g.Mode), w.Mode)
+		compareMode(w, g, add)
+		if w.Owner != "" && g.Owner != "" && g.Owner != w.Owner {
+			add(w.Path, SeverityError, "owner %s, want %s", g.Owner, w.Owner)
 		}
 	}
 	return ms
+}
+
+// missingHint says why a special file can be missing at a site, and the
+// cure (docs/guides/awkward-files.md).
+func missingHint(typ string) string {
+	switch typ {
+	case TypeChar, TypeBlock, TypeFIFO, TypeSocket:
+		return " (the first cycle of a geo-replication session leaves device nodes, FIFOs and sockets out, and no later cycle " +
+			"sends them: make it again on the primary, e.g. a new node moved over it)"
+	}
+	return ""
+}
+
+// NoDevice is the device number of a node made without one: what
+// geo-replication leaves at the site for every device node.
+const NoDevice = "0:0"
+
+// compareMode reports a mode that differs: an error, except for setuid and
+// setgid bits that alone were lost, which geo-replication with tarssh does
+// to every file and a restore puts back.
+func compareMode(w, g Entry, add func(p, sev, format string, args ...any)) {
+	if g.Mode == w.Mode {
+		return
+	}
+	want, _ := strconv.ParseUint(w.Mode, 8, 12)
+	got, err := strconv.ParseUint(g.Mode, 8, 12)
+	if err == nil && want&0o6000 != 0 && got == want&^0o6000 {
+		add(w.Path, SeverityWarning, "setuid/setgid bits lost (mode %s, want %s; a restore sets them again)", g.Mode, w.Mode)
+		return
+	}
+	add(w.Path, SeverityError, "mode %s want %s", orUnknown(g.Mode), w.Mode)
 }
 
 // sameInode reports whether a and b are one inode. Without inode numbers

@@ -21,6 +21,11 @@ func TestCompareCatchesDamageAtTheTarget(t *testing.T) {
 	for _, dir := range []string{src, dst} {
 		buildTree(t, dir)
 		mknod(t, filepath.Join(dir, "dev/sda1"), syscall.S_IFBLK, 8, 1)
+		mknod(t, filepath.Join(dir, "dev/null"), syscall.S_IFCHR, 1, 3)
+		must(t, os.WriteFile(filepath.Join(dir, "suid"), []byte("#!/bin/sh\n"), 0o755))
+		must(t, os.Chmod(filepath.Join(dir, "suid"), os.ModeSetuid|0o755))
+		must(t, os.WriteFile(filepath.Join(dir, "owned"), []byte("x\n"), 0o644))
+		must(t, os.Chown(filepath.Join(dir, "owned"), 4242, 4343))
 	}
 	ctx := context.Background()
 	want, err := Scan(ctx, local, src, ScanOptions{Hash: true})
@@ -43,15 +48,24 @@ func TestCompareCatchesDamageAtTheTarget(t *testing.T) {
 	must(t, os.Chmod(at("secret"), 0o644))
 	must(t, os.Remove(at("dev/sda1")))
 	mknod(t, at("dev/sda1"), syscall.S_IFBLK, 8, 2)
+	must(t, os.Remove(at("fifo")))     // a new session's first cycle
+	must(t, os.Remove(at("dev/null"))) // made by geo-replication: no device number
+	mknod(t, at("dev/null"), syscall.S_IFCHR, 0, 0)
+	must(t, os.Chmod(at("suid"), 0o755)) // tarssh's loss
+	must(t, os.Chown(at("owned"), 4242, 0))
 
 	got := observeAndCompare(t, dst, want)
 	wantMs := []Mismatch{
 		{"-leading-dash", "missing at the target", SeverityError, true},
 		{"data/big.bin", "size 0, want 65536 (arrived empty)", SeverityError, false},
+		{"dev/null", "device number 0:0, want 1:3 (not carried; a restore makes the node again)", SeverityWarning, false},
 		{"dev/sda1", "device 8:2 want 8:1", SeverityError, false},
+		{"fifo", "missing at the target (the first cycle of a geo-replication session leaves device nodes, FIFOs and sockets out", SeverityError, true},
 		{"links/b", "hard link to links/a lost (separate inode)", SeverityError, false},
+		{"owned", "owner 4242:0, want 4242:4343", SeverityError, false},
 		{"secret", "mode 0644 want 0600", SeverityError, false},
 		{"sparse.img", "not sparse any more (allocated ", SeverityWarning, false},
+		{"suid", "setuid/setgid bits lost (mode 0755, want 4755; a restore sets them again)", SeverityWarning, false},
 		{"sym", "type file, want symlink", SeverityError, false},
 		{"with space.txt", "content differs (sha256 ", SeverityError, false},
 	}
@@ -65,7 +79,7 @@ func TestCompareCatchesDamageAtTheTarget(t *testing.T) {
 		}
 	}
 	report := Report(got)
-	for _, w := range []string{"8 problems (7 errors, 1 warning):", "data/big.bin: size 0, want 65536 (arrived empty)", "warning  sparse.img"} {
+	for _, w := range []string{"12 problems (9 errors, 3 warnings):", "data/big.bin: size 0, want 65536 (arrived empty)", "warning  sparse.img"} {
 		if !strings.Contains(report, w) {
 			t.Errorf("report does not say %q:\n%s", w, report)
 		}

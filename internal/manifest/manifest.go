@@ -76,6 +76,13 @@ type Entry struct {
 	HardLink string `json:"hard_link,omitempty"`
 	// Sparse is true when fewer bytes are allocated than the size.
 	Sparse bool `json:"sparse,omitempty"`
+	// Allocated is the bytes allocated on disk (st_blocks * 512), files
+	// only. Manifests written before it was recorded lack it (0).
+	Allocated int64 `json:"allocated,omitempty"`
+	// Owner is "uid:gid", numeric: names mean nothing at another site.
+	// "" when not recorded (manifests written before it was), and then
+	// never compared.
+	Owner string `json:"owner,omitempty"`
 	// MTime is the modification time, in UTC.
 	MTime time.Time `json:"mtime,omitzero"`
 
@@ -84,8 +91,6 @@ type Entry struct {
 
 	// CTime is the inode change time, in UTC.
 	CTime time.Time `json:"-"`
-	// Allocated is the bytes allocated on disk (st_blocks * 512).
-	Allocated int64 `json:"-"`
 	// Dev and Inode identify the inode on its host; 0 when unknown.
 	Dev   uint64 `json:"-"`
 	Inode uint64 `json:"-"`
@@ -95,6 +100,8 @@ var (
 	modeRE = regexp.MustCompile(`^[0-7]{4}$`)
 	hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	rdevRE = regexp.MustCompile(`^[0-9]+:[0-9]+$`)
+	// ownerRE is also a device number's shape: two decimal numbers.
+	ownerRE = rdevRE
 )
 
 // Encode returns manifest.json's bytes: entries sorted by path, times in
@@ -204,8 +211,11 @@ func (e *Entry) validate() error {
 	if !modeRE.MatchString(e.Mode) {
 		return bad("mode %q is not four octal digits", e.Mode)
 	}
-	if e.Size < 0 || e.Links < 0 {
-		return bad("negative size or link count")
+	if e.Size < 0 || e.Links < 0 || e.Allocated < 0 {
+		return bad("negative size, allocation or link count")
+	}
+	if e.Owner != "" && !ownerRE.MatchString(e.Owner) {
+		return bad("owner %q is not uid:gid", e.Owner)
 	}
 	switch {
 	case e.Type == TypeFile && !hashRE.MatchString(e.SHA256):

@@ -30,7 +30,7 @@ func scannedManifest(t *testing.T) *Manifest {
 func stored(entries []Entry) []Entry {
 	out := slices.Clone(entries)
 	for i := range out {
-		out[i].CTime, out[i].Allocated, out[i].Dev, out[i].Inode = time.Time{}, 0, 0, 0
+		out[i].CTime, out[i].Dev, out[i].Inode = time.Time{}, 0, 0
 	}
 	return out
 }

@@ -15,9 +15,10 @@ import (
 //
 //	%y type  %D st_dev  %i inode  %n links  %m perms (octal)  %s size
 //	%b 512-byte blocks  %T@ mtime  %C@ ctime  %p path  %l symlink target
-const findFormat = `%y\0%D\0%i\0%n\0%m\0%s\0%b\0%T@\0%C@\0%p\0%l\0`
+//	%U uid  %G gid (numeric)
+const findFormat = `%y\0%D\0%i\0%n\0%m\0%s\0%b\0%T@\0%C@\0%p\0%l\0%U\0%G\0`
 
-const findFields = 11
+const findFields = 13
 
 // findTypes maps find's %y letters to entry types.
 var findTypes = map[byte]string{
@@ -79,6 +80,7 @@ func parseRecord(f [][]byte) (record, error) {
 	rec.Links = int(num(f[3], "link count", 31))
 	size := int64(num(f[5], "size", 63))
 	blocks := int64(num(f[6], "block count", 53))
+	uid, gid := num(f[11], "uid", 32), num(f[12], "gid", 32)
 	perm, e := strconv.ParseUint(string(f[4]), 8, 12)
 	if e != nil && err == nil {
 		err = fmt.Errorf("mode of %q: %q is not octal permission bits", rec.full, f[4])
@@ -87,16 +89,17 @@ func parseRecord(f [][]byte) (record, error) {
 		return rec, err
 	}
 	rec.Mode = fmt.Sprintf("%04o", perm)
+	rec.Owner = fmt.Sprintf("%d:%d", uid, gid)
 	if rec.MTime, err = parseEpoch(string(f[7])); err != nil {
 		return rec, fmt.Errorf("mtime of %q: %w", rec.full, err)
 	}
 	if rec.CTime, err = parseEpoch(string(f[8])); err != nil {
 		return rec, fmt.Errorf("ctime of %q: %w", rec.full, err)
 	}
-	rec.Allocated = blocks * 512
 	switch rec.Type {
 	case TypeFile:
 		rec.Size = size
+		rec.Allocated = blocks * 512
 		rec.Sparse = rec.Allocated < size
 	case TypeSymlink:
 		rec.Size = size

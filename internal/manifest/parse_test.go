@@ -15,9 +15,10 @@ func formatRecord(rec record) string {
 		TypeBlock: "b", TypeFIFO: "p", TypeSocket: "s"}[rec.Type]
 	var perm uint64
 	fmt.Sscanf(rec.Mode, "%o", &perm)
+	uid, gid, _ := strings.Cut(rec.Owner, ":")
 	fields := []string{letter, fmt.Sprint(rec.Dev), fmt.Sprint(rec.Inode), fmt.Sprint(rec.Links),
 		fmt.Sprintf("%o", perm), fmt.Sprint(rec.Size), fmt.Sprint(rec.Allocated / 512),
-		formatEpoch(rec.MTime), formatEpoch(rec.CTime), rec.full, rec.Target}
+		formatEpoch(rec.MTime), formatEpoch(rec.CTime), rec.full, rec.Target, uid, gid}
 	return strings.Join(fields, "\x00") + "\x00"
 }
 
@@ -44,8 +45,8 @@ func FuzzParseFind(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(scanned)
-	f.Add([]byte("f\x001\x002\x001\x00644\x000\x000\x00-1.5\x001795630292.0526567710\x00/r/x\x00\x00"))
-	f.Add([]byte("d\x001\x002\x003\x004755\x004096\x008\x000\x000\x00/r\x00\x00"))
+	f.Add([]byte("f\x001\x002\x001\x00644\x000\x000\x00-1.5\x001795630292.0526567710\x00/r/x\x00\x004242\x000\x00"))
+	f.Add([]byte("d\x001\x002\x003\x004755\x004096\x008\x000\x000\x00/r\x00\x000\x000\x00"))
 	f.Add([]byte("D\x00\x00"))
 	f.Fuzz(func(t *testing.T, out []byte) {
 		recs, err := parseFind(out)
@@ -91,7 +92,7 @@ func FuzzParseSums(f *testing.F) {
 }
 
 func TestParseFindRefusesMalformedOutput(t *testing.T) {
-	ok := "f\x001\x002\x001\x00644\x005\x008\x001.0\x001.0\x00/r/x\x00\x00"
+	ok := "f\x001\x002\x001\x00644\x005\x008\x001.0\x001.0\x00/r/x\x00\x004242\x00100\x00"
 	if _, err := parseFind([]byte(ok)); err != nil {
 		t.Fatalf("good record refused: %v", err)
 	}
@@ -107,7 +108,8 @@ func TestParseFindRefusesMalformedOutput(t *testing.T) {
 		"time not a number":  strings.Replace(ok, "\x001.0\x001.0", "\x00yesterday\x001.0", 1),
 		"empty path":         strings.Replace(ok, "/r/x", "", 1),
 		"symlink no target":  "l" + ok[1:],
-		"file with a target": ok[:len(ok)-1] + "t\x00",
+		"file with a target": strings.Replace(ok, "/r/x\x00\x00", "/r/x\x00t\x00", 1),
+		"uid not a number":   strings.Replace(ok, "\x004242\x00", "\x00root\x00", 1),
 	}
 	for name, out := range bad {
 		if recs, err := parseFind([]byte(out)); err == nil {

@@ -26,18 +26,10 @@ func Sample(entries []Entry, n int, seed int64, before time.Time) []Entry {
 	if n <= 0 {
 		return nil
 	}
-	settled := func(e Entry) bool {
-		return before.IsZero() || (e.MTime.Before(before) && (e.CTime.IsZero() || e.CTime.Before(before)))
-	}
-	unsettledDirs := make(map[string]bool)
-	for _, e := range entries {
-		if e.Type == TypeDir && !settled(e) {
-			unsettledDirs[e.Path] = true
-		}
-	}
+	settled := settledBy(entries, before)
 	var pool []Entry
 	for _, e := range entries {
-		if e.Type == TypeFile && settled(e) && !underAny(e.Path, unsettledDirs) {
+		if e.Type == TypeFile && settled(e) {
 			pool = append(pool, e)
 		}
 	}
@@ -51,6 +43,22 @@ func Sample(entries []Entry, n int, seed int64, before time.Time) []Entry {
 	pick := slices.Clone(pool[:n])
 	SortEntries(pick)
 	return pick
+}
+
+// settledBy says which entries had settled before the given time: their
+// own mtime and ctime, and the ctime of every directory above them that
+// entries holds, are all before it. A zero time settles everything.
+func settledBy(entries []Entry, before time.Time) func(Entry) bool {
+	self := func(e Entry) bool {
+		return before.IsZero() || (e.MTime.Before(before) && (e.CTime.IsZero() || e.CTime.Before(before)))
+	}
+	unsettledDirs := make(map[string]bool)
+	for _, e := range entries {
+		if e.Type == TypeDir && !self(e) {
+			unsettledDirs[e.Path] = true
+		}
+	}
+	return func(e Entry) bool { return self(e) && !underAny(e.Path, unsettledDirs) }
 }
 
 func underAny(p string, dirs map[string]bool) bool {

@@ -31,7 +31,8 @@ var cLocale = []string{"env", "LC_ALL=C"}
 // find that batches sha256sum by itself. Hard link groups are worked out
 // within the scan; links from outside root are not seen. Entries come back
 // sorted by path. A file deleted during the scan is left out; any other
-// file that find or sha256sum cannot read fails the scan.
+// file that find or sha256sum cannot read fails the scan. Nothing mounted
+// below root is read (find -xdev).
 func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) ([]Entry, error) {
 	root, err := cleanRoot(root)
 	if err != nil {
@@ -43,7 +44,10 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	}
 	// A file deleted while find reads its directory is not an error: on a
 	// live volume that is routine, and the file is simply not listed.
-	argv := findArgv(root, excludes, []string{"-ignore_readdir_race"}, "-printf", findFormat)
+	// -xdev keeps out what is mounted inside root (a bind mount on the
+	// primary node): it is another file system, not the volume, and
+	// geo-replication never carries it.
+	argv := findArgv(root, excludes, []string{"-ignore_readdir_race", "-xdev"}, "-printf", findFormat)
 	out, err := run(ctx, r, argv, "scan "+root)
 	if err != nil {
 		return nil, err

@@ -104,11 +104,12 @@ func (c *Changes) count(want map[string]manifest.Entry, primary []manifest.Entry
 	c.Removed = c.Remove[:min(len(c.Remove), shown)]
 }
 
-// differs compares what a faithful copy keeps. Times are compared to the
+// differs compares what a faithful copy keeps: type-specific content, mode
+// and owner. Times are compared to the
 // second: geo-replication's tar (tarssh) carries whole seconds to the site,
 // so a point never holds the primary's fractions.
 func differs(want, got manifest.Entry) bool {
-	if want.Mode != got.Mode {
+	if want.Mode != got.Mode || (want.Owner != "" && got.Owner != "" && want.Owner != got.Owner) {
 		return true
 	}
 	sameTime := want.MTime.Truncate(time.Second).Equal(got.MTime.Truncate(time.Second))

@@ -18,6 +18,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,6 +131,9 @@ func (r Restorer) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	defer func() { _ = closePoint(context.WithoutCancel(ctx)) }()
 	w.pointRoot = root
+	if err := w.refuseMountsBelow(ctx); err != nil {
+		return res, err
+	}
 	if res.Changes, err = w.changes(ctx); err != nil {
 		return res, err
 	}
@@ -155,6 +159,13 @@ type work struct {
 	rel       string          // the backup folder, relative to the volume root
 	pointRoot string          // the point's tree on its node
 	excludes  []string        // relative to the restored subtree
+	// special is what the set's verification recorded of the primary's
+	// awkward files under the subtree (see repair.go); point is the
+	// point's tree with it laid over, and fixed the paths it changed, both
+	// from the latest changes.
+	special map[string]manifest.Entry
+	point   []manifest.Entry
+	fixed   map[string]bool
 	// copied is what this invocation's copy step wrote; nil when the copy
 	// was done by an earlier, interrupted invocation.
 	copied []string
@@ -191,6 +202,11 @@ func (r Restorer) prepare(ctx context.Context, req Request, res *Result) (*work,
 	res.Point, err = restorepoint.Locate(w.meta, t, req.Set)
 	if err != nil {
 		return nil, err
+	}
+	if w.meta != nil && w.meta.Verification != nil {
+		w.special = specialUnder(w.meta.Verification.Sample.Special, sub)
+	} else {
+		fmt.Fprintf(r.Out, "without the set's verification record, device numbers, setuid/setgid bits and the times of symlinks and special files come back as the point has them\n")
 	}
 	if w.meta != nil {
 		res.AsOf = w.meta.AsOf()
@@ -242,6 +258,8 @@ func (w *work) changes(ctx context.Context) (Changes, error) {
 	if err != nil {
 		return Changes{}, fmt.Errorf("reading the restore point: %w", err)
 	}
+	point, w.fixed = overlay(point, w.special)
+	w.point = point
 	primary, err := w.scanPrimary(ctx)
 	if err != nil {
 		return Changes{}, err
@@ -317,6 +335,8 @@ func (w *work) plan(res *Result) failover.Plan {
 			s.Primary.Node, c.PathsRemoved, w.dst(), c.FilesRemoved, w.req.Set), Run: w.remove},
 		failover.Step{Name: "copy", Describe: fmt.Sprintf("copy %d files (%d bytes) and %d other paths from %s:%s into %s:%s",
 			c.FilesRestored, c.BytesRestored, len(c.Copy)-c.FilesRestored, res.Point.Node, path.Join(w.pointRoot, w.req.Path), s.Primary.Node, w.dst()), Run: w.copy},
+		failover.Step{Name: "repair", Describe: fmt.Sprintf("on %s make the sockets tar leaves out, and put back what the set recorded and the point lost: "+
+			"device numbers, setuid/setgid bits, times of symlinks and special files (%d paths recorded)", s.Primary.Node, len(w.special)), Run: w.repair},
 		failover.Step{Name: "verify", Describe: "read the primary's tree back against the point: nothing may differ, and every file copied must hash the same on both sides",
 			Run: w.verify},
 	)
@@ -381,6 +401,17 @@ func (w *work) copy(ctx context.Context) error {
 		w.res.Copied.BytesPerSecond = float64(c.BytesRestored) / secs
 	}
 	return err
+}
+
+// repair runs after the copy, on what it copied and on what still differs.
+func (w *work) repair(ctx context.Context) error {
+	c, err := w.changes(ctx)
+	if err != nil {
+		return err
+	}
+	paths := slices.Concat(c.Copy, w.copied)
+	pr, _ := w.primary()
+	return runRepairs(ctx, pr, repairs(w.dst(), index(w.point), paths, w.fixed))
 }
 
 func (w *work) verify(ctx context.Context) error {

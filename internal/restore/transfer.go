@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sync/atomic"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -14,18 +15,25 @@ import (
 
 // tarCreate archives exactly the listed paths (NUL-separated on stdin,
 // relative to the point's root) and nothing under them, keeping owners as
-// numbers, sparse files sparse, and nanosecond times (the posix format).
-// --verbatim-files-from keeps a name that starts with '-' a name.
+// numbers, sparse files sparse, nanosecond times (the posix format), user
+// xattrs and POSIX ACLs. --verbatim-files-from keeps a name that starts
+// with '-' a name. tar leaves sockets out: repair makes them.
 func tarCreate(root string) []string {
-	return []string{"tar", "--create", "--file=-", "--directory=" + root, "--no-recursion", "--null",
-		"--verbatim-files-from", "--files-from=-", "--numeric-owner", "--sparse", "--format=posix"}
+	return slices.Concat([]string{"tar", "--create", "--file=-", "--directory=" + root, "--no-recursion", "--null",
+		"--verbatim-files-from", "--files-from=-", "--numeric-owner", "--sparse", "--format=posix"}, tarMeta)
 }
 
-// tarExtract unpacks onto the primary's tree, replacing what is there.
+// tarExtract unpacks onto the primary's tree, replacing what is there. A
+// mount of the volume without -o acl cannot take ACLs: tar warns on its
+// stderr and goes on (docs/guides/awkward-files.md).
 func tarExtract(root string) []string {
-	return []string{"tar", "--extract", "--file=-", "--directory=" + root, "--numeric-owner",
-		"--preserve-permissions", "--overwrite"}
+	return slices.Concat([]string{"tar", "--extract", "--file=-", "--directory=" + root, "--numeric-owner",
+		"--preserve-permissions", "--overwrite"}, tarMeta)
 }
+
+// tarMeta carries user xattrs and POSIX ACLs; never trusted.* or
+// security.*, which belong to the file systems on either side.
+var tarMeta = []string{"--xattrs", "--xattrs-include=user.*", "--acls"}
 
 // nulList is the NUL-separated list tar and xargs read.
 func nulList(paths []string) io.Reader {

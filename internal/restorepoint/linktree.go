@@ -42,7 +42,9 @@ func (s Site) makeLinkTree(ctx context.Context, id string, check Check) (_ *back
 	}
 	defer func() { err = errors.Join(err, unmountSrc(ctx)) }()
 
-	argv := []string{"rsync", "-aH", "--numeric-ids", "--delete", "--stats", "--no-human-readable"}
+	// -A -X keep ACLs and extended attributes, -S holes, which -a alone
+	// drops (docs/guides/awkward-files.md).
+	argv := []string{"rsync", "-aHAXS", "--numeric-ids", "--delete", "--stats", "--no-human-readable"}
 	if prev != "" {
 		argv = append(argv, "--link-dest="+path.Join(store, prev))
 	}

@@ -28,15 +28,24 @@ type Mount struct {
 	Path string
 }
 
+// Every mount passes POSIX ACLs through (acl): without it, the FUSE client
+// neither shows a file's ACL nor sets one, so a restore point would lose
+// them and a store volume would refuse rsync --acls
+// (docs/guides/awkward-files.md).
+const (
+	readOnly  = "ro,acl"
+	readWrite = "rw,acl"
+)
+
 // ReadOnly mounts host:/volume read-only at a fresh folder on the node that
 // r runs on.
 func ReadOnly(ctx context.Context, r remote.Runner, host, volume string) (*Mount, error) {
-	return mount(ctx, r, host, volume, "ro")
+	return mount(ctx, r, host, volume, readOnly)
 }
 
 // ReadWrite mounts host:/volume writable, for a site promoted by failover.
 func ReadWrite(ctx context.Context, r remote.Runner, host, volume string) (*Mount, error) {
-	return mount(ctx, r, host, volume, "rw")
+	return mount(ctx, r, host, volume, readWrite)
 }
 
 // Snapshot mounts an activated gluster snapshot of volume origin,
@@ -45,7 +54,7 @@ func Snapshot(ctx context.Context, r remote.Runner, host, snapshot, origin strin
 	if err := gluster.ValidVolumeName(snapshot); err != nil {
 		return nil, fmt.Errorf("snapshot name: %w", err)
 	}
-	return mountSource(ctx, r, host, origin, "snaps/"+snapshot+"/"+origin, "ro")
+	return mountSource(ctx, r, host, origin, "snaps/"+snapshot+"/"+origin, readOnly)
 }
 
 func mount(ctx context.Context, r remote.Runner, host, volume, mode string) (*Mount, error) {

@@ -27,7 +27,7 @@ func TestReadOnlyMountsWithRoAndUnmountCleansUp(t *testing.T) {
 	if !strings.HasPrefix(m.Path, baseDir+"/global-dr@"+owner()+".") {
 		t.Errorf("mount point %q does not name its volume and owner", m.Path)
 	}
-	want := []string{"mount", "-t", "glusterfs", "-o", "ro", "198.51.100.21:/global-dr", m.Path}
+	want := []string{"mount", "-t", "glusterfs", "-o", "ro,acl", "198.51.100.21:/global-dr", m.Path}
 	n := len(r.argvs)
 	if n < 2 || !slices.Equal(r.argvs[n-2], []string{"mkdir", "-p", m.Path}) || !slices.Equal(r.argvs[n-1], want) {
 		t.Fatalf("commands %q, want mkdir then %q", r.argvs, want)
@@ -59,7 +59,7 @@ func TestSnapshotMountsTheSnapsPathReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"mount", "-t", "glusterfs", "-o", "ro", "198.51.100.31:/snaps/20261125T020000Z-tacc/global-dr", m.Path}
+	want := []string{"mount", "-t", "glusterfs", "-o", "ro,acl", "198.51.100.31:/snaps/20261125T020000Z-tacc/global-dr", m.Path}
 	if last := r.argvs[len(r.argvs)-1]; !slices.Equal(last, want) {
 		t.Errorf("mount argv %q, want %q", last, want)
 	}
