@@ -49,9 +49,6 @@ func TestLabRunsAlternateAndVerify(t *testing.T) {
 		}
 		t.Logf("run %d to %s: %.1fs wall, gluster sync %.1fs (%d restarts), our overhead %.1fs (fill %.1fs, verify %.1fs)", i+1, want,
 			rep.Seconds, rep.SyncSeconds, m.Replication.Restarts, rep.OverheadSeconds, m.Step(backupset.StepFill).Seconds, m.Step(backupset.StepVerify).Seconds)
-		if rep.OverheadSeconds >= 10 {
-			t.Errorf("run %d: our overhead %.1fs, want under 10s", i+1, rep.OverheadSeconds)
-		}
 		for _, s := range labSecrets {
 			if strings.Contains(r.stdout+r.stderr, s) {
 				t.Errorf("run %d printed the secret %q", i+1, s)
