@@ -1,7 +1,6 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,11 +33,15 @@ func (s *sftpFiles) ReadFile(ctx context.Context, path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
+	if info, err := f.f.Stat(); err == nil && info.Size() > MaxReadFile {
+		return nil, &FileTooLargeError{Host: s.addr, Path: path, Limit: MaxReadFile}
+	}
+	data, err := readCapped(f, s.addr, path) // the file may have grown since
+	var tooLarge *FileTooLargeError
+	if err != nil && !errors.As(err, &tooLarge) {
 		return nil, s.wrap("read", path, err)
 	}
-	return buf.Bytes(), nil
+	return data, err
 }
 
 func (s *sftpFiles) Open(ctx context.Context, path string) (io.ReadCloser, error) {
