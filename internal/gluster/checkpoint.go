@@ -172,21 +172,40 @@ type cycleWatch struct {
 	failures    int // status polls failed in a row
 }
 
+// run waits for the checkpoint, and stops the session however the wait
+// ends. The wait runs under the cycle's deadline, so that a status call or
+// a restart that hangs is cut off when the Timeout passes, not only a wait
+// between polls.
 func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
+	deadline := w.start.Add(w.o.Timeout)
+	wctx, cancel := context.WithTimeout(ctx, deadline.Sub(w.c.clock.Now()))
+	defer cancel()
+	err := w.wait(wctx, deadline)
+	if err == nil {
+		return w.res, w.c.Stop(ctx, w.ref, false)
+	}
+	var ce *CheckpointError
+	if wctx.Err() != nil && ctx.Err() == nil && !errors.As(err, &ce) {
+		err = w.timedOut(fmt.Sprintf("a gluster call was still waiting when the %s deadline passed: %v", w.o.Timeout, err))
+	}
+	return w.res, w.c.abort(ctx, w.ref, err)
+}
+
+// wait polls until the checkpoint completes (nil) or the cycle fails.
+func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 	w.interval = w.o.PollMin
 	w.lastChange = w.startedAt
-	deadline := w.start.Add(w.o.Timeout)
 	for {
 		st, err := w.c.Status(ctx, w.ref)
 		now := w.c.clock.Now()
 		if err != nil {
 			if ctx.Err() != nil || w.failures >= maxStatusFailures || !now.Before(deadline) || !retryable(err) {
-				return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+				return w.interrupted(err)
 			}
 			w.failures++
 			w.log.Warn("status poll failed; retrying", "attempt", w.failures, "of", maxStatusFailures, "error", err)
 			if err := w.c.clock.Sleep(ctx, min(w.o.PollMax, deadline.Sub(now))); err != nil {
-				return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+				return w.interrupted(err)
 			}
 			continue
 		}
@@ -200,28 +219,36 @@ func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 			w.res.CompletedAt, w.res.NoticedAt, w.res.Duration = completedAt, now, now.Sub(w.start)
 			w.log.Info("checkpoint completed", "completed_at", completedAt, "duration", w.res.Duration,
 				"polls", w.res.Polls, "restarts", w.res.Restarts)
-			return w.res, w.c.Stop(ctx, w.ref, false)
+			return nil
 		}
-		if cerr := w.check(st, faulty, now); cerr != nil {
-			return w.res, w.c.abort(ctx, w.ref, cerr)
+		if cerr := w.check(ctx, st, faulty, now); cerr != nil {
+			return cerr
 		}
 		changed, stalled := w.observe(st, now)
 		if stalled {
 			if err := w.unstall(ctx); err != nil {
-				return w.res, w.c.abort(ctx, w.ref, err)
+				return err
 			}
 			continue
 		}
 		if !now.Before(deadline) {
-			return w.res, w.c.abort(ctx, w.ref, w.failure(ErrCheckpointTimeout, st,
-				fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout),
-				fmt.Sprintf("The session was stopped. A large backlog needs a longer timeout; a backlog that does not shrink points at the workers: see %s on %s.", w.ref.LogPath(), w.c.Host())))
+			return w.timedOut(fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout))
 		}
 		w.nextInterval(st, changed)
 		if err := w.c.clock.Sleep(ctx, min(w.interval, deadline.Sub(now))); err != nil {
-			return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+			return w.interrupted(err)
 		}
 	}
+}
+
+// timedOut is the failure of a cycle that reached its Timeout.
+func (w *cycleWatch) timedOut(reason string) *CheckpointError {
+	st := w.res.Final
+	if st == nil {
+		st = &SessionStatus{}
+	}
+	return w.failure(ErrCheckpointTimeout, st, reason,
+		fmt.Sprintf("The session was stopped. A large backlog needs a longer timeout; a backlog that does not shrink points at the workers: see %s on %s.", w.ref.LogPath(), w.c.Host()))
 }
 
 // retryable reports a status failure worth another poll: anything but a
@@ -244,7 +271,7 @@ func (w *cycleWatch) interrupted(err error) error {
 
 // check fails the cycle for a session that never left Created or a worker
 // that stayed Faulty too long.
-func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) error {
+func (w *cycleWatch) check(ctx context.Context, st *SessionStatus, faulty []Worker, now time.Time) error {
 	if st.Rollup != RollupCreated {
 		w.leftCreated = true
 	} else if !w.leftCreated && now.Sub(w.startedAt) >= w.o.StartGrace {
