@@ -75,6 +75,7 @@ type scheduleSSHModel struct {
 	Port           types.Int64  `tfsdk:"port"`
 	PrivateKeyFile types.String `tfsdk:"private_key_file"`
 	KnownHostsFile types.String `tfsdk:"known_hosts_file"`
+	CommandTimeout types.String `tfsdk:"command_timeout"`
 }
 
 type retentionModel struct {
@@ -124,6 +125,7 @@ var (
 	}
 	scheduleSSHAttrTypes = map[string]attr.Type{
 		"user": types.StringType, "port": types.Int64Type, "private_key_file": types.StringType, "known_hosts_file": types.StringType,
+		"command_timeout": types.StringType,
 	}
 	retentionAttrTypes = map[string]attr.Type{
 		"daily": types.Int64Type, "weekly": types.Int64Type, "monthly": types.Int64Type, "full_every": types.Int64Type,
@@ -175,9 +177,14 @@ func (m *scheduleModel) setSchedule(s *schedule.Schedule, prior *scheduleModel) 
 		})
 	}
 	m.Targets = types.ListValueMust(targetObjectType, targets)
+	priorCommandTimeout := types.StringNull()
+	if p := objectAttr(prior.SSH, "command_timeout"); p != nil {
+		priorCommandTimeout, _ = p.(types.String)
+	}
 	m.SSH = types.ObjectValueMust(scheduleSSHAttrTypes, map[string]attr.Value{
 		"user": types.StringValue(s.SSH.User), "port": types.Int64Value(int64(s.SSH.Port)),
 		"private_key_file": types.StringValue(s.SSH.PrivateKeyFile), "known_hosts_file": types.StringValue(s.SSH.KnownHostsFile),
+		"command_timeout": durationValue(s.SSH.CommandTimeout, priorCommandTimeout),
 	})
 	m.Retention = types.ObjectValueMust(retentionAttrTypes, map[string]attr.Value{
 		"daily": types.Int64Value(int64(s.Retention.Daily)), "weekly": types.Int64Value(int64(s.Retention.Weekly)),

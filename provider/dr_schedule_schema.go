@@ -230,6 +230,12 @@ func scheduleSSHAttribute() schema.SingleNestedAttribute {
 				"Default `%s`.", schedule.DefaultPrivateKeyFile), Optional: true, Computed: true},
 			"known_hosts_file": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("known_hosts file on the controller. "+
 				"Default `%s`.", schedule.DefaultKnownHostsFile), Optional: true, Computed: true},
+			"command_timeout": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("How long each remote command that "+
+				"cannot legitimately run long (gluster CLI calls, mount and umount, mkdir, a find on a small tree) may take "+
+				"before the run fails naming the node and the command, as a Go duration from `%s` to `%s`. Scans and hashes "+
+				"of the volume and the checkpoint wait are bounded by `checkpoint_timeout` and `run_timeout` instead. Default `%s`.",
+				schedule.FormatDuration(schedule.MinCommandTimeout), schedule.FormatDuration(schedule.MaxCommandTimeout),
+				schedule.FormatDuration(schedule.DefaultCommandTimeout)), Optional: true, Computed: true},
 		},
 	}
 }

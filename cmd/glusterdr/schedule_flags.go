@@ -102,7 +102,7 @@ func closePool(g *globals, pool *remote.Pool) {
 // says.
 func scheduleNodes(pool *remote.Pool, s *schedule.Schedule) remote.PoolNodes {
 	return remote.PoolNodes{Pool: pool, Base: remote.Config{Port: s.SSH.Port, User: s.SSH.User,
-		PrivateKeyFile: s.SSH.PrivateKeyFile, KnownHostsFile: s.SSH.KnownHostsFile}}
+		PrivateKeyFile: s.SSH.PrivateKeyFile, KnownHostsFile: s.SSH.KnownHostsFile, CommandTimeout: s.SSH.CommandTimeout}}
 }
 
 // progressPrinter prints the checkpoint wait to stderr when it changes, and

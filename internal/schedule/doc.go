@@ -43,7 +43,8 @@
 //	  port             = 22             # [22]
 //	  private_key_file = "/root/.ssh/id_ed25519"  # [that path] on the controller
 //	  known_hosts_file = "/root/.ssh/known_hosts"  # [that path]; host keys are always checked
-//	}
+//	  command_timeout  = "5m"           # [5m] 5s to 1h: bounds each command that cannot
+//	}                                   # legitimately run long (gluster, mount, mkdir, ...)
 //
 //	retention {                         # optional; per target, by the calendar (UTC)
 //	  daily      = 7                    # [7] days that have a set; 1 to 1000; under 4 warns

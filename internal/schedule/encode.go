@@ -54,6 +54,7 @@ func Encode(s *Schedule) []byte {
 	setInt(ssh, "port", s.SSH.Port)
 	setString(ssh, "private_key_file", s.SSH.PrivateKeyFile)
 	setString(ssh, "known_hosts_file", s.SSH.KnownHostsFile)
+	setString(ssh, "command_timeout", formatDuration(commandTimeout(s)))
 
 	ret := appendBlock(root, "retention")
 	setInt(ret, "daily", s.Retention.Daily)
@@ -79,6 +80,15 @@ func Encode(s *Schedule) []byte {
 		setStrings(prov, "ansible_inventory_command", p.AnsibleInventoryCommand)
 	}
 	return hclwrite.Format(f.Bytes())
+}
+
+// commandTimeout is s's ssh.command_timeout, or its default for a
+// schedule built in code without one.
+func commandTimeout(s *Schedule) time.Duration {
+	if s.SSH.CommandTimeout > 0 {
+		return s.SSH.CommandTimeout
+	}
+	return DefaultCommandTimeout
 }
 
 // runTimeout is s's run_timeout, or its default for a schedule built

@@ -83,6 +83,7 @@ type rawSSH struct {
 	Port           hcl.Expression `hcl:"port,optional"`
 	PrivateKeyFile hcl.Expression `hcl:"private_key_file,optional"`
 	KnownHostsFile hcl.Expression `hcl:"known_hosts_file,optional"`
+	CommandTimeout hcl.Expression `hcl:"command_timeout,optional"`
 }
 
 type rawRetention struct {
@@ -244,7 +245,17 @@ func (r *rawSSH) build(d *decoder) SSH {
 		Port:           attr(d, r.Port, "ssh.port", DefaultNodePort, between(1, 65535)),
 		PrivateKeyFile: attr(d, r.PrivateKeyFile, "ssh.private_key_file", DefaultPrivateKeyFile, validPath),
 		KnownHostsFile: attr(d, r.KnownHostsFile, "ssh.known_hosts_file", DefaultKnownHostsFile, validPath),
+		CommandTimeout: r.commandTimeout(d),
 	}
+}
+
+func (r *rawSSH) commandTimeout(d *decoder) time.Duration {
+	v := duration(d, r.CommandTimeout, "ssh.command_timeout", DefaultCommandTimeout)
+	if v > 0 && (v < MinCommandTimeout || v > MaxCommandTimeout) {
+		d.errorAt(r.CommandTimeout.Range(), "Invalid Schedule Setting", fmt.Sprintf("ssh.command_timeout: %s is not between %s and %s.",
+			formatDuration(v), formatDuration(MinCommandTimeout), formatDuration(MaxCommandTimeout)))
+	}
+	return v
 }
 
 func (r *rawRetention) build(d *decoder) retention.Policy {

@@ -68,6 +68,10 @@ type SSH struct {
 	Port           int
 	PrivateKeyFile string // on the controller
 	KnownHostsFile string // on the controller
+	// CommandTimeout bounds each remote command that cannot legitimately
+	// run long (gluster CLI calls, mount, mkdir, a find on a small tree):
+	// one that hangs on a node whose sshd still answers fails the run.
+	CommandTimeout time.Duration
 }
 
 // Etcd says how to reach etcd for the snapshot.
@@ -147,6 +151,12 @@ const (
 	DefaultNodePort       = 22
 	DefaultPrivateKeyFile = "/root/.ssh/id_ed25519"
 	DefaultKnownHostsFile = "/root/.ssh/known_hosts"
+	// DefaultCommandTimeout is ssh.command_timeout; the gluster CLI gives
+	// up on glusterd after 120 s by itself. MinCommandTimeout and
+	// MaxCommandTimeout bound it.
+	DefaultCommandTimeout = 5 * time.Minute
+	MinCommandTimeout     = 5 * time.Second
+	MaxCommandTimeout     = time.Hour
 	DefaultDaily          = 7
 	DefaultWeekly         = 5
 	// MinSafeDaily is the smallest daily stack that covers a 3-day weekend

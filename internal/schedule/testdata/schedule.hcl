@@ -37,6 +37,7 @@ ssh {
   port             = 2200
   private_key_file = "/etc/glusterdr/id_ed25519"
   known_hosts_file = "/etc/glusterdr/known_hosts"
+  command_timeout  = "2m"
 }
 
 retention {
