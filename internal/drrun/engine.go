@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -74,6 +75,9 @@ type Engine struct {
 	Mount       Mounter
 	// Seed draws the seed of the verification sample; random by default.
 	Seed func() int64
+	// CheckHostKey checks a secondary node's key before a cycle;
+	// remote.CheckHostKey by default.
+	CheckHostKey georep.KeyChecker
 }
 
 func (e *Engine) now() time.Time {

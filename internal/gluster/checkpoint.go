@@ -53,6 +53,10 @@ type CycleOptions struct {
 	StartGrace time.Duration
 	// PollMin and PollMax bound the adaptive pause between status polls.
 	PollMin, PollMax time.Duration
+	// SSHHint, if set, says what to do about gsyncd's failing ssh to a
+	// secondary node (which known_hosts it checks, how to re-pin); the
+	// cycle reads gsyncd's log for such failures whenever no worker works.
+	SSHHint func(SSHFailure) string
 	// Logger receives the cycle's steps, restarts and retried polls; nil
 	// discards them.
 	Logger *slog.Logger
@@ -165,6 +169,7 @@ type cycleWatch struct {
 	startedAt   time.Time // last start, for StartGrace
 	leftCreated bool
 	faultySince map[string]time.Time
+	logReadAt   time.Time // when gsyncd's log was last read
 	lastSig     string
 	lastChange  time.Time
 	prevPending Pending
@@ -279,6 +284,9 @@ func (w *cycleWatch) check(ctx context.Context, st *SessionStatus, faulty []Work
 			fmt.Sprintf("every worker is still Created %s after start", now.Sub(w.startedAt)),
 			fmt.Sprintf("The workers cannot reach %s: check that the primary's keys are in %s's authorized_keys there (WaitForKeys after create push-pem), that ssh_port is right, and see %s on %s.",
 				w.ref.SecondaryHost, w.ref.User(), w.ref.LogPath(), w.c.Host()))
+	}
+	if err := w.checkSSH(ctx, st, now); err != nil {
+		return err
 	}
 	// A worker's Faulty time runs until it is seen working again: gsyncd
 	// restarts a faulty worker, so one that flaps Faulty -> Initializing ->
