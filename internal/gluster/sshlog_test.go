@@ -64,8 +64,8 @@ func TestFailingSSHWaitsForASecondTransientFailure(t *testing.T) {
 func TestSSHDestination(t *testing.T) {
 	for cmd, want := range map[string]string{
 		"ssh -oA=b -i /k -p 22 -oControlMaster=auto -S /tmp/s.sock 10.0.0.1 /bin/true": "10.0.0.1",
-		"ssh -i /k root@dr-1.example.org gluster":                                        "dr-1.example.org",
-		"ssh -p 2200 -o StrictHostKeyChecking=yes geoaccount@dr-2 cmd":                   "dr-2",
+		"ssh -i /k root@dr-1.example.org gluster":                                      "dr-1.example.org",
+		"ssh -p 2200 -o StrictHostKeyChecking=yes geoaccount@dr-2 cmd":                 "dr-2",
 		"ssh -4 dr-3":   "dr-3",
 		"ssh -i /k -p1": "",
 	} {
