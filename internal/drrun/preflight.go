@@ -64,6 +64,9 @@ func (e *Engine) sshHint(t schedule.Target) func(gluster.SSHFailure) string {
 			return fmt.Sprintf("%s refuses gsyncd's key: check that the primary's geo-replication keys (secret.pem.pub and "+
 				"tar_ssh.pem.pub under /var/lib/glusterd/geo-replication on %s) are in %s's authorized_keys on %s; "+
 				"gluster's `create push-pem` puts them there.", f.Host, e.Schedule.Primary.Node, t.SecondaryUser, f.Host)
+		case gluster.SSHRemoteFailed:
+			return fmt.Sprintf("Check that glusterd runs on %s and that the volume %s is started there "+
+				"(`gluster volume status %s` on %s).", f.Host, t.SecondaryVolume, t.SecondaryVolume, f.Host)
 		default:
 			return fmt.Sprintf("Check that sshd runs on %s, port %d, and that %s can reach it.", f.Host, t.SSHPort, e.Schedule.Primary.Node)
 		}

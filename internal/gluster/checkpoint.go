@@ -183,17 +183,29 @@ type cycleWatch struct {
 // between polls.
 func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 	deadline := w.start.Add(w.o.Timeout)
-	wctx, cancel := context.WithTimeout(ctx, deadline.Sub(w.c.clock.Now()))
+	wctx, cancel := context.WithTimeoutCause(ctx, deadline.Sub(w.c.clock.Now()), errCycleDeadline)
 	defer cancel()
 	err := w.wait(wctx, deadline)
 	if err == nil {
 		return w.res, w.c.Stop(ctx, w.ref, false)
 	}
-	var ce *CheckpointError
-	if wctx.Err() != nil && ctx.Err() == nil && !errors.As(err, &ce) {
-		err = w.timedOut(fmt.Sprintf("a gluster call was still waiting when the %s deadline passed: %v", w.o.Timeout, err))
-	}
 	return w.res, w.c.abort(ctx, w.ref, err)
+}
+
+// errCycleDeadline is the cause of the wait's context when the cycle's
+// Timeout passes.
+var errCycleDeadline = errors.New("the checkpoint cycle's deadline passed")
+
+// cut is the failure of a wait whose deadline passed during call (a
+// gluster call or a pause), or err as it is when it was something else.
+func (w *cycleWatch) cut(ctx context.Context, call string, err error) error {
+	if !errors.Is(context.Cause(ctx), errCycleDeadline) {
+		return err
+	}
+	if call == "" {
+		return w.timedOut(fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout))
+	}
+	return w.timedOut(fmt.Sprintf("checkpoint not completed after %s, when %s was still waiting: %v", w.o.Timeout, call, err))
 }
 
 // wait polls until the checkpoint completes (nil) or the cycle fails.
@@ -201,16 +213,19 @@ func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 	w.interval = w.o.PollMin
 	w.lastChange = w.startedAt
 	for {
+		if w.res.Polls > 0 && !w.c.clock.Now().Before(deadline) {
+			return w.timedOut(fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout)) // the pause ended at it
+		}
 		st, err := w.c.Status(ctx, w.ref)
 		now := w.c.clock.Now()
 		if err != nil {
 			if ctx.Err() != nil || w.failures >= maxStatusFailures || !now.Before(deadline) || !retryable(err) {
-				return w.interrupted(err)
+				return w.cut(ctx, "the status call", w.interrupted(err))
 			}
 			w.failures++
 			w.log.Warn("status poll failed; retrying", "attempt", w.failures, "of", maxStatusFailures, "error", err)
 			if err := w.c.clock.Sleep(ctx, min(w.o.PollMax, deadline.Sub(now))); err != nil {
-				return w.interrupted(err)
+				return w.cut(ctx, "", w.interrupted(err))
 			}
 			continue
 		}
@@ -232,7 +247,7 @@ func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 		changed, stalled := w.observe(st, now)
 		if stalled {
 			if err := w.unstall(ctx); err != nil {
-				return err
+				return w.cut(ctx, "the restart of the stalled session", err)
 			}
 			continue
 		}
@@ -241,7 +256,7 @@ func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 		}
 		w.nextInterval(st, changed)
 		if err := w.c.clock.Sleep(ctx, min(w.interval, deadline.Sub(now))); err != nil {
-			return w.interrupted(err)
+			return w.cut(ctx, "", w.interrupted(err))
 		}
 	}
 }

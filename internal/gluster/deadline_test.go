@@ -49,7 +49,7 @@ func TestCycleDeadlineCutsAHungStatusCall(t *testing.T) {
 		t.Errorf("the cycle ended %s after start, want about its 500ms timeout", took)
 	}
 	var ce *CheckpointError
-	if !errors.As(err, &ce) || !errors.Is(err, ErrCheckpointTimeout) || !strings.Contains(err.Error(), "still waiting when the 500ms deadline passed") {
+	if !errors.As(err, &ce) || !errors.Is(err, ErrCheckpointTimeout) || !strings.Contains(err.Error(), "checkpoint not completed after 500ms, when the status call was still waiting") {
 		t.Fatalf("want a checkpoint timeout, got %v", err)
 	}
 	if f.count(cycStop) != 2 {
@@ -71,5 +71,20 @@ func TestHungCommandNamesNodeAndCommand(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not say %q", err, want)
 		}
+	}
+}
+
+// TestCycleDeadlineDuringAPause: a deadline that passes while the cycle
+// waits between polls is the plain timeout, not a call cut short.
+func TestCycleDeadlineDuringAPause(t *testing.T) {
+	f := newFake(t)
+	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
+		on(cycCPNow, ok(okXML)).
+		on(cycCPGet, ok("1796417215\n")).
+		on(cycStart, fixture(t, "georep-start")).
+		on(cycStatus, detailXML(pendingW(1000, "2026-11-25 17:20:00")))
+	_, err := New(f).RunCheckpointCycle(context.Background(), refVM, CycleOptions{Timeout: 700 * time.Millisecond, PollMin: time.Second})
+	if !errors.Is(err, ErrCheckpointTimeout) || !strings.Contains(err.Error(), "checkpoint not completed after 700ms\n") {
+		t.Fatalf("want the plain timeout, got %v", err)
 	}
 }

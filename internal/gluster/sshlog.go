@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +23,9 @@ const (
 	SSHConnRefused    SSHCause = "the connection was refused (is sshd running, on that port?)"
 	SSHUnreachable    SSHCause = "the host could not be reached (no route, time out or unknown name)"
 	SSHUnexplained    SSHCause = "ssh exited 255 and gsyncd did not log why"
+	// SSHRemoteFailed: ssh worked, the command gsyncd ran on the
+	// secondary node failed (glusterd down there, the volume stopped).
+	SSHRemoteFailed SSHCause = "the command gsyncd runs there failed"
 )
 
 // Persistent reports a cause that retrying does not cure.
@@ -35,8 +39,11 @@ type SSHFailure struct {
 	At      time.Time // the log line's time (the primary node's clock)
 	Host    string    // where ssh was going
 	Command string    // the ssh command as gsyncd ran it
-	Cause   SSHCause
-	Detail  string // the line of ssh's that says it, if logged
+	// Remote is the command ssh ran on Host (the end of Command).
+	Remote   string
+	ExitCode int
+	Cause    SSHCause
+	Detail   string // the line of ssh's that says it, if logged
 }
 
 // sshCauses map what ssh prints to a cause, most telling first.
@@ -56,15 +63,16 @@ var sshCauses = []struct {
 var (
 	// [2026-12-04 20:53:55.32155] E [syncdutils(monitor):845:errlog] Popen: command returned error [{cmd=ssh ... HOST ...}, {error=255}]
 	logLine   = regexp.MustCompile(`^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[.\d]*\] \w \[[^\]]*\] (.*)$`)
-	sshFailed = regexp.MustCompile(`Popen: command returned error \[\{cmd=(ssh [^}]*)\}, \{error=255\}\]`)
+	sshFailed = regexp.MustCompile(`Popen: command returned error \[\{cmd=(ssh [^}]*)\}, \{error=(\d+)\}\]`)
 )
 
 // sshValueOptions are ssh's options that take the next word as value.
 const sshValueOptions = "BbcDEeFIiJLlmOoPpQRSWw"
 
 // ParseSSHFailures reads a gsyncd log (gsyncd.log of the session) and
-// returns the ssh commands that exited 255 at or after since, each with
-// what ssh printed about it, in order.
+// returns the ssh commands that failed at or after since, in order: those
+// that exited 255 (ssh's own failure) with what ssh printed about it, and
+// those whose command on the secondary node failed.
 func ParseSSHFailures(log []byte, since time.Time) []SSHFailure {
 	var out []SSHFailure
 	var cur *SSHFailure
@@ -81,12 +89,18 @@ func ParseSSHFailures(log []byte, since time.Time) []SSHFailure {
 		}
 		msg := m[2]
 		if f := sshFailed.FindStringSubmatch(msg); f != nil {
-			out = append(out, SSHFailure{At: at, Command: f[1], Host: sshDestination(f[1]), Cause: SSHUnexplained})
+			host, remote := sshDestination(f[1])
+			code, _ := strconv.Atoi(f[2])
+			cause := SSHUnexplained
+			if code != 255 {
+				cause = SSHRemoteFailed
+			}
+			out = append(out, SSHFailure{At: at, Command: f[1], Host: host, Remote: remote, ExitCode: code, Cause: cause})
 			cur = &out[len(out)-1]
 			continue
 		}
 		said, ok := strings.CutPrefix(msg, "Popen: ssh> ")
-		if !ok || cur == nil {
+		if !ok || cur == nil || cur.Cause == SSHRemoteFailed {
 			cur = nil
 			continue
 		}
@@ -109,9 +123,10 @@ func rank(c SSHCause) int {
 	return len(sshCauses)
 }
 
-// sshDestination is the host of an ssh command line: its first word that
-// is not an option or an option's value, without a user@.
-func sshDestination(cmd string) string {
+// sshDestination splits an ssh command line into its host (the first word
+// that is not an option or an option's value, without a user@) and the
+// command it runs there.
+func sshDestination(cmd string) (host, remote string) {
 	words := strings.Fields(cmd)
 	for i := 1; i < len(words); i++ {
 		w := words[i]
@@ -120,13 +135,13 @@ func sshDestination(cmd string) string {
 			if !found {
 				host = w
 			}
-			return host
+			return host, strings.Join(words[i+1:], " ")
 		}
 		if len(w) == 2 && strings.ContainsRune(sshValueOptions, rune(w[1])) {
 			i++ // the option's value is the next word
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // failingSSH decides from the failures found whether the secondary cannot
@@ -152,6 +167,10 @@ func failingSSH(found []SSHFailure, minApart time.Duration) (SSHFailure, bool) {
 
 // Describe says what happened, for an error's reason.
 func (f SSHFailure) Describe(primaryHost string) string {
+	if f.Cause == SSHRemoteFailed {
+		return fmt.Sprintf("gsyncd on %s cannot use the secondary node %s: the command it runs there over SSH exited %d: %s",
+			primaryHost, f.Host, f.ExitCode, f.Remote)
+	}
 	s := fmt.Sprintf("gsyncd on %s cannot reach the secondary node %s over SSH: %s", primaryHost, f.Host, f.Cause)
 	if f.Detail != "" && !strings.Contains(string(f.Cause), f.Detail) {
 		s += fmt.Sprintf(" (ssh said: %q)", f.Detail)

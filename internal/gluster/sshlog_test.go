@@ -69,7 +69,7 @@ func TestSSHDestination(t *testing.T) {
 		"ssh -4 dr-3":   "dr-3",
 		"ssh -i /k -p1": "",
 	} {
-		if got := sshDestination(cmd); got != want {
+		if got, _ := sshDestination(cmd); got != want {
 			t.Errorf("%q: %q, want %q", cmd, got, want)
 		}
 	}
@@ -109,5 +109,28 @@ func TestCycleFailsOnGsyncdSSHFailure(t *testing.T) {
 	}
 	if r.lastCommand() != key(cycStop) {
 		t.Error("session not stopped")
+	}
+}
+
+// TestParseSecondaryGlusterdDown reads the log the lab's gsyncd wrote with
+// glusterd stopped on sdsc1: ssh works, and the monitor's `gluster volume
+// info` there exits 1, once at start and once after the stall restart.
+func TestParseSecondaryGlusterdDown(t *testing.T) {
+	log, err := os.ReadFile("testdata/gsyncd-log-secondary-glusterd-down.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ParseSSHFailures(log, utc("2026-12-04 21:10:50"))
+	if len(got) != 2 || got[0].Cause != SSHRemoteFailed || got[0].ExitCode != 1 || got[0].Host != "198.51.100.21" ||
+		got[0].Remote != "/usr/sbin/gluster --xml --remote-host=localhost volume info global-dr" {
+		t.Fatalf("failures: %+v", got)
+	}
+	if _, failing := failingSSH(got[:1], 10*time.Second); failing {
+		t.Error("one failed command may be a glusterd restarting")
+	}
+	f, failing := failingSSH(got, 10*time.Second)
+	if !failing || f.Describe("p1") != "gsyncd on p1 cannot use the secondary node 198.51.100.21: the command it runs there over SSH exited 1: "+
+		"/usr/sbin/gluster --xml --remote-host=localhost volume info global-dr" {
+		t.Errorf("after gsyncd's retry: %v %q", failing, f.Describe("p1"))
 	}
 }
