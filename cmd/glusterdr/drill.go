@@ -49,7 +49,12 @@ there. It exits non-zero when any drill fails, naming what failed.`,
 					}
 					targets = []schedule.Target{t}
 				}
-				reports, err := runDrills(ctx, e, targets, setID, !noPrimary)
+				var reports []*drill.Report
+				err := withGuard(ctx, e, drrun.Reads, false, func(ctx context.Context) error {
+					var err error
+					reports, err = runDrills(ctx, e, targets, setID, !noPrimary)
+					return err
+				})
 				return printResult(g, c.OutOrStdout(), reports, printDrills, err)
 			})
 		},

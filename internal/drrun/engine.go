@@ -78,6 +78,9 @@ type Engine struct {
 	// CheckHostKey checks a secondary node's key before a cycle;
 	// remote.CheckHostKey by default.
 	CheckHostKey georep.KeyChecker
+	// LeaseTTL is the lifetime of the lease on the backup folder between
+	// renewals; lease.DefaultTTL when zero.
+	LeaseTTL time.Duration
 }
 
 func (e *Engine) now() time.Time {
