@@ -17,6 +17,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
@@ -42,6 +43,9 @@ there. It exits non-zero when any drill fails, naming what failed.`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
 				targets := e.Schedule.Targets
+				if _, of, err := retention.ParseFolderName(setID); err == nil && target == "" {
+					target = of // --set names its target
+				}
 				if target != "" {
 					t, err := e.Target(target)
 					if err != nil {
