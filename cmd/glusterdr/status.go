@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -29,6 +32,11 @@ so it answers even when the primary is gone. It needs no SSH.`,
 			st, err := drrun.LoadStatus(c.Context(), s, time.Now())
 			if err != nil {
 				return err
+			}
+			if _, err := os.Stat(drrun.JournalPath(s)); errors.Is(err, fs.ErrNotExist) {
+				fmt.Fprintf(c.ErrOrStderr(), "warning: the controller's journal %s is missing: this status knows no run, "+
+					"which is not the same as no copy (a new controller, or its state_dir was lost); `glusterdr sets` "+
+					"lists the backup sets on the volume and whether each is verified\n", drrun.JournalPath(s))
 			}
 			return printResult(g, c.OutOrStdout(), st, printStatus, nil)
 		},
