@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
@@ -143,10 +144,22 @@ func LoadStatus(ctx context.Context, s *schedule.Schedule, now time.Time) (Statu
 }
 
 // record appends m to the journal, then rewrites status.json and the
-// metrics textfile from it.
+// metrics textfile from it. A record step run again after a run was killed
+// between the append and set.json (SIGKILL) finds its entry there and does
+// not append it twice.
 func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
-	if err := journal.Append(JournalPath(e.Schedule), journalEntry(m, e.now())); err != nil {
+	en := journalEntry(m, e.now())
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(e.Schedule))
+	if err != nil {
 		return err
+	}
+	recorded := slices.ContainsFunc(entries, func(x journal.Entry) bool {
+		return x.Set == en.Set && x.Result == en.Result && x.FailedStep == en.FailedStep
+	})
+	if !recorded {
+		if err := journal.Append(JournalPath(e.Schedule), en); err != nil {
+			return err
+		}
 	}
 	return e.WriteStatus(ctx)
 }
