@@ -152,7 +152,7 @@ func TestRunResendsSetFilesLostInTransit(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	h.damage = func(site string) {
-		h.damage = nil // the first cycle only
+		h.damage = nil                                                // the first cycle only
 		sets, _ := filepath.Glob(filepath.Join(site, "backup", "2*")) // the sets, not the lease
 		if len(sets) != 1 {
 			t.Fatalf("sets at the site: %v", sets)
