@@ -152,8 +152,9 @@ func TestRunResendsSetFilesLostInTransit(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	h.damage = func(site string) {
-		h.damage = nil                                                // the first cycle only
-		sets, _ := filepath.Glob(filepath.Join(site, "backup", "2*")) // the sets, not the lease
+		h.damage = nil // the first cycle only
+		// The sets, not the lease.
+		sets, _ := filepath.Glob(filepath.Join(site, "backup", "2*"))
 		if len(sets) != 1 {
 			t.Fatalf("sets at the site: %v", sets)
 		}
