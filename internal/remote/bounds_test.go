@@ -1,10 +1,13 @@
 package remote
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -145,4 +148,30 @@ func TestReadFileCap(t *testing.T) {
 			t.Errorf("a file of exactly the cap: %d bytes, %v", len(data), err)
 		}
 	})
+}
+
+// TestWriteToAFullFileSystemSaysSo: SFTP reports ENOSPC only as "Failure";
+// a write that fails on a full file system says no space is left, and
+// where.
+func TestWriteToAFullFileSystemSaysSo(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("this test needs root: it mounts a 16 KiB tmpfs; run `go test` as root (as `make test` does)")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Fatalf("mount: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	srv := newTestServer(t)
+	files, err := dialTest(t, srv.config()).Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = files.WriteFile(context.Background(), dir+"/etcd.snapshot", bytes.NewReader(make([]byte, 64<<10)), 0o600)
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device: the file system of "+dir) {
+		t.Fatalf("a write to a full file system: %v", err)
+	}
+	if _, statErr := os.Stat(dir + "/etcd.snapshot.part"); !errors.Is(statErr, os.ErrNotExist) {
+		t.Errorf("the partial file was left: %v", statErr)
+	}
 }

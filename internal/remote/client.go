@@ -93,7 +93,8 @@ func (c *Client) Host() string { return c.cfg.Host }
 func (c *Client) HostKey() ssh.PublicKey { return c.hostKey }
 
 // Run implements Runner. The command line sent is Quote(cmd.Argv), run by
-// the login shell of the remote user. Cancelling ctx, the command's
+// the login shell of the remote user, under timeout(1) when the command
+// has a timeout. Cancelling ctx, the command's
 // timeout and an over-long output signal the command (SIGKILL, where sshd
 // passes signals on) and close its session.
 func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
@@ -124,11 +125,17 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	}
 	defer sess.Close()
 
-	cctx, cancel, stop := bounded(ctx, c.cfg.Host, cmd, c.cfg.CommandTimeout)
+	d := cmd.timeout(c.cfg.CommandTimeout)
+	line := Quote(cmd.Argv)
+	if d > 0 {
+		line = Quote(remoteTimeout(d, cmd.Argv))
+	}
+	cctx, cancel, stop := bounded(ctx, c.cfg.Host, cmd, d, remoteGrace)
 	defer stop()
 	stdout, stderr := outputs(c.cfg.Host, cmd, cancel)
 	sess.Stdin, sess.Stdout, sess.Stderr = cmd.Stdin, stdout, stderr
-	if err := sess.Start(Quote(cmd.Argv)); err != nil {
+	started := time.Now()
+	if err := sess.Start(line); err != nil {
 		if c.probe(c.cfg.connectTimeout()) != nil {
 			return Result{}, c.lost(err, false)
 		}
@@ -153,6 +160,8 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	switch {
 	case err == nil:
 		return res, nil
+	case errors.As(err, &exit) && timedOut(exit.ExitStatus(), d, time.Since(started)):
+		return Result{}, &TimeoutError{Host: c.cfg.Host, Argv: cmd.Argv, Timeout: d}
 	case errors.As(err, &exit):
 		res.ExitCode = exit.ExitStatus()
 		return res, &CommandError{Host: c.cfg.Host, Argv: cmd.Argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}

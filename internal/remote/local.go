@@ -32,7 +32,7 @@ func (l Local) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
-	cctx, cancel, stop := bounded(ctx, l.Host(), cmd, l.Timeout)
+	cctx, cancel, stop := bounded(ctx, l.Host(), cmd, cmd.timeout(l.Timeout), 0)
 	defer stop()
 	argv := append(append([]string{}, l.Prefix...), cmd.Argv...)
 	c := exec.CommandContext(cctx, argv[0], argv[1:]...)

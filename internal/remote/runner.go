@@ -146,16 +146,41 @@ func FormatBytes(n int64) string {
 }
 
 // bounded derives the context a command runs under: ctx with the
-// command's timeout, whose cause is a *TimeoutError, and a cancel that an
-// over-long output uses with an *OutputLimitError.
-func bounded(ctx context.Context, host string, cmd Cmd, runnerDefault time.Duration) (context.Context, context.CancelCauseFunc, func()) {
+// command's timeout d (none when 0) plus grace, whose cause is a
+// *TimeoutError naming d, and a cancel that an over-long output uses with
+// an *OutputLimitError.
+func bounded(ctx context.Context, host string, cmd Cmd, d, grace time.Duration) (context.Context, context.CancelCauseFunc, func()) {
 	cctx, cancelCause := context.WithCancelCause(ctx)
 	stop := func() { cancelCause(nil) }
-	if d := cmd.timeout(runnerDefault); d > 0 {
-		tctx, cancel := context.WithTimeoutCause(cctx, d, &TimeoutError{Host: host, Argv: cmd.Argv, Timeout: d})
+	if d > 0 {
+		tctx, cancel := context.WithTimeoutCause(cctx, d+grace, &TimeoutError{Host: host, Argv: cmd.Argv, Timeout: d})
 		return tctx, cancelCause, func() { cancel(); cancelCause(nil) }
 	}
 	return cctx, cancelCause, stop
+}
+
+// remoteKillAfter is how long `timeout` waits after SIGTERM before
+// SIGKILL; the client gives up remoteGrace after the bound, when not even
+// that ended the command (a process stuck in the kernel on a hung mount).
+const (
+	remoteKillAfter = 5 * time.Second
+	remoteGrace     = 15 * time.Second
+)
+
+// remoteTimeout runs argv under coreutils' timeout(1) on the host, so that
+// the host itself ends a command that outlives d: sshd does not pass a
+// client's signal on to the sessions of root, and closing the session
+// leaves the command running. timeout runs it in a process group of its
+// own and ends the whole group.
+func remoteTimeout(d time.Duration, argv []string) []string {
+	secs := int64((d + time.Second - 1) / time.Second)
+	return append([]string{"timeout", "-k", fmt.Sprintf("%ds", int64(remoteKillAfter/time.Second)), fmt.Sprintf("%ds", secs)}, argv...)
+}
+
+// timedOut reports an exit of timeout(1) after d: 124 (ended by SIGTERM)
+// or 137 (by SIGKILL).
+func timedOut(code int, d, took time.Duration) bool {
+	return d > 0 && took >= d && (code == 124 || code == 137)
 }
 
 // commandFailure says why a command's bounded context ended: its own
