@@ -32,7 +32,9 @@ func TestLabFaultSSHToPrimaryDropped(t *testing.T) {
 	_, wait := runAndWait(t, f.file, "session started", "--target", "sdsc")
 	time.Sleep(2 * time.Second)
 	start := time.Now()
-	n := killIn(t, conn.D, "p1", syscall.SIGKILL, func(c string) bool { return strings.HasPrefix(c, "sshd: ") })
+	// The per-connection processes (root@notty, root@internal-sftp), never
+	// the listener.
+	n := killIn(t, conn.D, "p1", syscall.SIGKILL, func(c string) bool { return strings.HasPrefix(c, "sshd: root@") })
 	if n == 0 {
 		t.Fatal("no sshd connection process on p1 to kill")
 	}

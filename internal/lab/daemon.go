@@ -16,6 +16,7 @@ import (
 const (
 	DaemonGlusterd = "glusterd"
 	DaemonEtcd     = "etcd"
+	DaemonSSHD     = "sshd"
 )
 
 // StopDaemon stops a node's glusterd or etcd (its reaper, which passes the
@@ -70,6 +71,17 @@ func StartDaemon(ctx context.Context, d *Description, node, daemon string) error
 		if err := waitFor(ctx, "glusterd on "+node, 60*time.Second, func(ctx context.Context) error {
 			_, err := gluster.New(enter(n)).PoolList(ctx)
 			return err
+		}); err != nil {
+			return err
+		}
+	case DaemonSSHD:
+		pid, err := startDaemon(d.Dir, n, daemon, sshdArgv(d.Dir, n.Name))
+		if err != nil {
+			return err
+		}
+		d.setPID(node, daemon, pid)
+		if err := waitFor(ctx, "sshd on "+node, 15*time.Second, func(ctx context.Context) error {
+			return dialable(ctx, n.Address, 22)
 		}); err != nil {
 			return err
 		}
