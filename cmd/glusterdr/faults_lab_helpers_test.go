@@ -295,3 +295,10 @@ func runAndWait(t *testing.T, file, ready string, args ...string) (*exec.Cmd, fu
 		return r
 	}
 }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

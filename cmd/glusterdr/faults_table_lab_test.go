@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -76,10 +77,23 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// printFaultTable prints the table on stdout and, beside the JSON, into
+// a .txt file that make prints after the tests.
 func printFaultTable() {
 	sort.SliceStable(faults, func(i, j int) bool { return faultOrder(faults[i].N) < faultOrder(faults[j].N) })
-	fmt.Println("\nFAULT SUITE")
-	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	var b strings.Builder
+	writeFaultTable(&b)
+	fmt.Print(b.String())
+	if p := os.Getenv("GLUSTERDR_FAULTS_JSON"); p != "" {
+		if err := os.WriteFile(strings.TrimSuffix(p, ".json")+".txt", []byte(b.String()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "writing the fault table:", err)
+		}
+	}
+}
+
+func writeFaultTable(w io.Writer) {
+	fmt.Fprintln(w, "\nFAULT SUITE")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tFAULT\tOUTCOME\tSECONDS\tVERIFIED KEPT\tTEST\tDETAIL")
 	for _, r := range faults {
 		result := "ok"

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
 // Defaults of CycleOptions.
@@ -272,9 +274,11 @@ func (w *cycleWatch) timedOut(reason string) *CheckpointError {
 }
 
 // retryable reports a status failure worth another poll: anything but a
-// session or volume that is gone, or bad input.
+// session or volume that is gone, bad input, or a call that hung for its
+// whole timeout (the next would hang as long).
 func retryable(err error) bool {
-	return !isKind(err, ErrNoSession, ErrNotFound, ErrInvalid)
+	var hung *remote.TimeoutError
+	return !isKind(err, ErrNoSession, ErrNotFound, ErrInvalid) && !errors.As(err, &hung)
 }
 
 // interrupted adds the progress so far to an error that ended the wait.

@@ -88,3 +88,20 @@ func TestCycleDeadlineDuringAPause(t *testing.T) {
 		t.Fatalf("want the plain timeout, got %v", err)
 	}
 }
+
+// TestCycleDoesNotRetryAHungStatusCall: a status call killed at its
+// timeout ends the wait at once (the next would hang as long), and the
+// session is stopped.
+func TestCycleDoesNotRetryAHungStatusCall(t *testing.T) {
+	f := newFake(t)
+	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
+		on(cycCPNow, ok(okXML)).
+		on(cycCPGet, ok("1796417215\n")).
+		on(cycStart, fixture(t, "georep-start")).
+		on(cycStatus, reply{err: &remote.TimeoutError{Host: "vm", Argv: cycStatus, Timeout: 5 * time.Minute}})
+	_, err := New(f, WithClock(newClock())).RunCheckpointCycle(context.Background(), refVM, CycleOptions{})
+	var te *remote.TimeoutError
+	if !errors.As(err, &te) || f.count(cycStatus) != 1 || f.count(cycStop) != 2 {
+		t.Fatalf("%d status calls, %d stops: %v", f.count(cycStatus), f.count(cycStop), err)
+	}
+}
