@@ -174,7 +174,7 @@ func (m *scheduleModel) setSchedule(s *schedule.Schedule, prior *scheduleModel) 
 		})
 	}
 	m.Targets = types.ListValueMust(targetObjectType, targets)
-	m.SSH = scheduleSSHValue(s.SSH)
+	m.SSH = scheduleSSHValue(s.SSH, prior.SSH)
 	m.Retention = types.ObjectValueMust(retentionAttrTypes, map[string]attr.Value{
 		"daily": types.Int64Value(int64(s.Retention.Daily)), "weekly": types.Int64Value(int64(s.Retention.Weekly)),
 		"monthly": types.Int64Value(int64(s.Retention.Monthly)), "full_every": types.Int64Value(int64(s.Retention.FullEvery)),

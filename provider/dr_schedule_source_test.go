@@ -117,6 +117,11 @@ func TestScheduleSourceDiagnosticsNameTheAttribute(t *testing.T) {
 			"drill_every", diag.SeverityError, `Attribute drill_every: "0s" must be positive`},
 		{"ssh jump host", func(m *scheduleModel) { m.SSH = sshWith(types.StringValue("-oProxyCommand=x"), nil) },
 			"ssh.jump_host", diag.SeverityError, `Attribute ssh.jump_host: host "-oProxyCommand=x" starts with '-'`},
+		{"ssh command timeout", func(m *scheduleModel) {
+			attrs := sshWith(types.StringNull(), nil).Attributes()
+			attrs["command_timeout"] = types.StringValue("1s")
+			m.SSH = types.ObjectValueMust(scheduleSSHAttrTypes, attrs)
+		}, "ssh.command_timeout", diag.SeverityError, "Attribute ssh.command_timeout: 1s is not between 5s and 1h"},
 		{"ssh node name", func(m *scheduleModel) {
 			m.SSH = sshWith(types.StringNull(), map[string]attr.Value{"dr_1": sshNode(map[string]attr.Value{})})
 		}, `ssh.nodes["dr_1"]`, diag.SeverityError, `ssh node "dr_1": host name "dr_1" contains '_'`},
@@ -160,6 +165,7 @@ func sshWith(jump types.String, nodes map[string]attr.Value) types.Object {
 	return types.ObjectValueMust(scheduleSSHAttrTypes, map[string]attr.Value{
 		"user": types.StringNull(), "port": types.Int64Null(), "private_key_file": types.StringNull(),
 		"known_hosts_file": types.StringNull(), "config_file": types.StringNull(), "jump_host": jump, "nodes": m,
+		"command_timeout": types.StringNull(),
 	})
 }
 

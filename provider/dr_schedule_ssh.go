@@ -23,7 +23,7 @@ var (
 	scheduleNodeObjectType = types.ObjectType{AttrTypes: scheduleNodeAttrTypes}
 	scheduleSSHAttrTypes   = map[string]attr.Type{
 		"user": types.StringType, "port": types.Int64Type, "private_key_file": types.StringType, "known_hosts_file": types.StringType,
-		"jump_host": types.StringType, "config_file": types.StringType,
+		"jump_host": types.StringType, "config_file": types.StringType, "command_timeout": types.StringType,
 		"nodes": types.MapType{ElemType: scheduleNodeObjectType},
 	}
 )
@@ -34,8 +34,13 @@ var nestedBlocks = map[string]string{"ssh.nodes": "node"}
 
 // scheduleSSHValue is the ssh attribute of a parsed schedule: every
 // default written out, the optional settings null when the file leaves
-// them out.
-func scheduleSSHValue(s schedule.SSH) types.Object {
+// them out. The command timeout keeps the way prior wrote it ("300s" for
+// "5m") when it means the same.
+func scheduleSSHValue(s schedule.SSH, prior types.Object) types.Object {
+	priorCommandTimeout := types.StringNull()
+	if p, ok := objectAttr(prior, "command_timeout").(types.String); ok {
+		priorCommandTimeout = p
+	}
 	nodes := types.MapNull(scheduleNodeObjectType)
 	if len(s.Nodes) > 0 {
 		elems := map[string]attr.Value{}
@@ -56,6 +61,7 @@ func scheduleSSHValue(s schedule.SSH) types.Object {
 		"user": types.StringValue(s.User), "port": types.Int64Value(int64(s.Port)),
 		"private_key_file": types.StringValue(s.PrivateKeyFile), "known_hosts_file": types.StringValue(s.KnownHostsFile),
 		"jump_host": optionalString(s.JumpHost), "config_file": optionalString(s.ConfigFile), "nodes": nodes,
+		"command_timeout": durationValue(s.CommandTimeout, priorCommandTimeout),
 	})
 }
 
@@ -98,6 +104,12 @@ func scheduleSSHAttribute() schema.SingleNestedAttribute {
 				"engine also reads: for each host, by the name it is given, `HostName`, `User`, `Port`, the first " +
 				"`IdentityFile` and `ProxyJump` override the defaults above; `nodes` overrides both. Host keys are still " +
 				"checked strictly against the known_hosts file, whatever the file says. Default: none, nothing is read."),
+			"command_timeout": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("How long each remote command that "+
+				"cannot legitimately run long (gluster CLI calls, mount and umount, mkdir, a find on a small tree) may take "+
+				"before the run fails naming the node and the command, as a Go duration from `%s` to `%s`. Scans and hashes "+
+				"of the volume and the checkpoint wait are bounded by `checkpoint_timeout` and `run_timeout` instead. Default `%s`.",
+				schedule.FormatDuration(schedule.MinCommandTimeout), schedule.FormatDuration(schedule.MaxCommandTimeout),
+				schedule.FormatDuration(schedule.DefaultCommandTimeout)), Optional: true, Computed: true},
 			"nodes": schema.MapNestedAttribute{
 				MarkdownDescription: "Per-node overrides, keyed by the name the schedule (or gluster, for a brick host) " +
 					"gives the node, or by a jump host's name. Unset fields take the defaults above. Default: none.",

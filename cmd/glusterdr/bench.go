@@ -26,7 +26,7 @@ func newBenchCommand(g *globals) *cobra.Command {
 tree of --files files of --size bytes of random data under .glusterdr-bench/ on the
 primary's mount, replicates it with one checkpoint cycle, then removes it and replicates
 the removal. It reports MB/s over the whole cycle and net of the fixed cost, and files/s.
-Do not run it while a nightly run holds the lock.`,
+It takes the run lock and the lease, as a nightly run does.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
@@ -38,7 +38,11 @@ Do not run it while a nightly run holds the lock.`,
 				pr, pf := e.Nodes.Runner(p.Node), e.Nodes.Files(p.Node)
 				opts.Cycle = gluster.CycleOptions{Timeout: timeout, StallAfter: e.Schedule.CheckpointStallAfter, Progress: progressPrinter(c)}
 				marker := gluster.Marker{Files: pf, Mount: p.Mount, By: "glusterdr bench"}
-				res, err := bench.Run(ctx, gluster.New(pr), t.Session(), bench.Mount{Runner: pr, Path: p.Mount, Marker: marker.Write}, opts)
+				var res *bench.Result
+				err = withGuard(ctx, e, drrun.Writes, false, func(ctx context.Context) error {
+					res, err = bench.Run(ctx, gluster.New(pr), t.Session(), bench.Mount{Runner: pr, Path: p.Mount, Marker: marker.Write}, opts)
+					return err
+				})
 				if err != nil {
 					return err
 				}

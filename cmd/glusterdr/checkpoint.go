@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -103,7 +104,7 @@ failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 			ref := t.Session()
 			res := &checkpointResult{Target: t.Name, Session: ref.String(), PrimaryNode: s.Primary.Node, Plan: plan,
 				TimeoutSeconds: timeout.Seconds(), Workers: []workerView{}}
-			cp := checkpointCmd{client: gluster.New(nodes.Runner(s.Primary.Node)), files: nodes.Files(s.Primary.Node),
+			cp := checkpointCmd{client: gluster.New(nodes.Runner(s.Primary.Node)), files: nodes.Files(s.Primary.Node), nodes: nodes,
 				ref: ref, mount: s.Primary.Mount, timeout: timeout, stallAfter: s.CheckpointStallAfter, progress: progressPrinter(c), g: g}
 			if plan {
 				err = cp.plan(c.Context(), res)
@@ -128,6 +129,7 @@ failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 type checkpointCmd struct {
 	client  *gluster.Client
 	files   remote.Files // the primary node's, for the marker
+	nodes   drrun.Nodes  // for the run lock's lease
 	ref     gluster.SessionRef
 	mount   string
 	timeout time.Duration
@@ -154,7 +156,7 @@ func (cp checkpointCmd) plan(ctx context.Context, res *checkpointResult) error {
 
 // locked runs the cycle under the schedule's run lock.
 func (cp checkpointCmd) locked(ctx context.Context, s *schedule.Schedule, res *checkpointResult) error {
-	release, err := acquireLock(s, cp.g.logger())
+	ctx, release, err := guard(ctx, s, cp.nodes, drrun.Writes, cp.g.logger())
 	if err != nil {
 		return err
 	}

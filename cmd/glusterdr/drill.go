@@ -13,6 +13,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
+	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
@@ -45,6 +46,9 @@ fails, naming what failed.`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
 				targets := e.Schedule.Targets
+				if _, of, err := retention.ParseFolderName(setID); err == nil && target == "" {
+					target = of // --set names its target
+				}
 				if target != "" {
 					t, err := e.Target(target)
 					if err != nil {
@@ -59,7 +63,12 @@ fails, naming what failed.`,
 					}
 					targets = slices.DeleteFunc(targets, func(t schedule.Target) bool { _, ok := dueTargets[t.Name]; return !ok })
 				}
-				reports, err := e.Drills(ctx, targets, drrun.DrillOptions{Set: setID, UsePrimary: !noPrimary})
+				var reports []*drill.Report
+				err := withGuard(ctx, e, drrun.Reads, false, func(ctx context.Context) error {
+					var err error
+					reports, err = e.Drills(ctx, targets, drrun.DrillOptions{Set: setID, UsePrimary: !noPrimary})
+					return err
+				})
 				return printResult(g, c.OutOrStdout(), reports, printDrills, err)
 			})
 		},

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lease"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 )
 
@@ -31,9 +32,14 @@ func newErrorBody(err error) errorBody {
 		b.Step, b.Set = se.Step, se.Set
 	}
 	var held *runlock.HeldError
-	if errors.As(err, &held) && held.Holder.PID != 0 {
+	var leased *lease.HeldError
+	switch {
+	case errors.As(err, &held) && held.Holder.PID != 0:
 		h := held.Holder
 		b.Holder = &h
+	case errors.As(err, &leased) && leased.Holder.PID != 0:
+		h := leased.Holder
+		b.Holder = &runlock.Holder{PID: h.PID, Started: h.Acquired, Host: h.Controller, Command: h.Command}
 	}
 	return b
 }

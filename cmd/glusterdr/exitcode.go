@@ -7,6 +7,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lease"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 )
 
@@ -44,13 +45,14 @@ func (e *usageError) Unwrap() error { return e.err }
 func classify(err error) (int, string) {
 	var usage *usageError
 	var held *runlock.HeldError
+	var leased *lease.HeldError
 	var damaged *drrun.DamagedError
 	switch {
 	case err == nil:
 		return exitOK, ""
 	case errors.As(err, &usage):
 		return exitUsage, kindUsage
-	case errors.As(err, &held):
+	case errors.As(err, &held), errors.As(err, &leased):
 		return exitLocked, kindLocked
 	case errors.As(err, &damaged), errors.Is(err, drill.ErrFailed):
 		return exitDamaged, kindDamaged

@@ -145,11 +145,22 @@ func lockedSchedule(t *testing.T) (file string, holder int) {
 
 func TestHeldLockExitsTempFail(t *testing.T) {
 	file, pid := lockedSchedule(t)
+	// Every command that changes sessions or sets, and every one that reads
+	// them back, is refused before it reaches any host (this schedule's
+	// hosts do not exist).
 	for _, args := range [][]string{
 		{"run", "--schedule", file},
 		{"retention", "--schedule", file, "--apply"},
+		{"failover", "--schedule", file, "--site", "sdsc", "--yes"},
+		{"failover", "--schedule", file, "--site", "sdsc", "--yes", "--primary-down"},
+		{"failback", "--schedule", file, "--site", "sdsc", "--yes"},
+		{"bench", "--schedule", file, "--target", "sdsc"},
+		{"checkpoint", "--schedule", file, "--target", "sdsc"},
+		{"session", "--schedule", file, "--target", "sdsc", "--state", "stopped"},
+		{"verify", "--schedule", file},
+		{"restore-drill", "--schedule", file},
 	} {
-		t.Run(args[0], func(t *testing.T) {
+		t.Run(strings.Join(args[:1], " "), func(t *testing.T) {
 			inv := invoke(t, args...)
 			if inv.code != exitLocked {
 				t.Fatalf("exit %d, want %d (EX_TEMPFAIL)\nstderr:\n%s", inv.code, exitLocked, inv.stderr)

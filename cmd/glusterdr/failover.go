@@ -88,21 +88,34 @@ func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.
 		if !ok {
 			return fmt.Errorf("failover needs SSH nodes")
 		}
-		topo, cleanup, err := switchTopology(ctx, e, nodes, f)
-		defer cleanup()
-		if err != nil {
-			return err
+		if f.dryRun || !f.yes {
+			return runSwitchGuarded(ctx, g, c, e, nodes, f, plan)
 		}
-		p := plan(topo)
-		journal := failover.Journal{Files: remote.LocalFiles{}, Path: path.Join(e.Schedule.StateDir, p.Kind+"-"+f.site+".json")}
-		st, err := failover.Execute(ctx, p, failover.Options{DryRun: f.dryRun, Yes: f.yes, Out: c.ErrOrStderr(), Journal: journal})
-		if g.json && st != nil {
-			if perr := printJSON(c.OutOrStdout(), st); perr != nil {
-				return perr
-			}
-		}
-		return err
+		// The primary's volume, where the lease lives, is gone with --primary-down.
+		return withGuard(ctx, e, drrun.Writes, f.primaryDown, func(ctx context.Context) error {
+			return runSwitchGuarded(ctx, g, c, e, nodes, f, plan)
+		})
 	})
+}
+
+// runSwitchGuarded plans and executes a failover or failback, once the
+// schedule is guarded (or for a dry run, which changes nothing).
+func runSwitchGuarded(ctx context.Context, g *globals, c *cobra.Command, e *drrun.Engine, nodes *sshnodes.Nodes, f *switchFlags,
+	plan func(failover.Topology) failover.Plan) error {
+	topo, cleanup, err := switchTopology(ctx, e, nodes, f)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	p := plan(topo)
+	journal := failover.Journal{Files: remote.LocalFiles{}, Path: path.Join(e.Schedule.StateDir, p.Kind+"-"+f.site+".json")}
+	st, err := failover.Execute(ctx, p, failover.Options{DryRun: f.dryRun, Yes: f.yes, Out: c.ErrOrStderr(), Journal: journal})
+	if g.json && st != nil {
+		if perr := printJSON(c.OutOrStdout(), st); perr != nil {
+			return perr
+		}
+	}
+	return err
 }
 
 // switchTopology gathers what failover and failback reach: the primary

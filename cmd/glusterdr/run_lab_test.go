@@ -75,6 +75,7 @@ func TestLabRunsAlternateAndVerify(t *testing.T) {
 // completes the checkpoint while the files arrive empty. The run must fail
 // at verify, naming them.
 func TestLabSilentLossFailsVerification(t *testing.T) {
+	row := recordFault(t, "8", "rsync's silent empty files")
 	conn := labConn(t)
 	p1, err := conn.Runner("p1")
 	if err != nil {
@@ -90,6 +91,7 @@ func TestLabSilentLossFailsVerification(t *testing.T) {
 			SecondaryVolume: ref.SecondaryVolume, SecondaryUser: "root", SSHPort: 22, VerifyNode: ref.SecondaryHost})
 	})
 	r := runCLI(t, "run", "--schedule", file, "--target", "lossy", "--json")
+	row.Seconds = r.took.Seconds()
 	if r.code != exitDamaged {
 		t.Fatalf("a run whose bytes arrived empty exited %d, want %d (copy damaged):\n%s", r.code, exitDamaged, r.stdout)
 	}
@@ -110,6 +112,8 @@ func TestLabSilentLossFailsVerification(t *testing.T) {
 	if m.Step(backupset.StepRetention).State != backupset.StateSkipped {
 		t.Errorf("retention ran after a failed verification: %s", m.Step(backupset.StepRetention).State)
 	}
+	row.Outcome, row.Detail = outcomeError+" (exit 3, damaged)", firstLine(doc.Error.Message)+": the files that arrived empty named"
+	row.Kept = m.Step(backupset.StepRetention).State == backupset.StateSkipped // nothing deleted after it
 	t.Logf("checkpoint completed at %s (sync %.1fs, %d restarts), and verification found %d errors:\n%s",
 		m.Replication.CompletedAt, m.Replication.SyncSeconds, m.Replication.Restarts, m.Verification.Errors, doc.Error.Message)
 }
@@ -117,11 +121,13 @@ func TestLabSilentLossFailsVerification(t *testing.T) {
 // TestLabConcurrentRunRefused: a second run while the first waits for its
 // checkpoint is refused, naming the first one's PID.
 func TestLabConcurrentRunRefused(t *testing.T) {
+	row := recordFault(t, "7a", "a concurrent run (same controller)")
 	conn := labConn(t)
 	ensureSession(t, conn, "sdsc")
 	file := writeLabSchedule(t, conn.D, nil)
 	first, wait := startRun(t, file, "session started")
 	second := runCLI(t, "run", "--schedule", file, "--json")
+	row.Seconds = second.took.Seconds()
 	want := fmt.Sprintf("another run holds the lock %s: PID %d", strings.TrimSuffix(file, "schedule.hcl")+"state/run.lock", first.Process.Pid)
 	if second.code != exitLocked || !strings.Contains(second.stderr, want) {
 		t.Errorf("the second run exited %d, want %d (EX_TEMPFAIL); want a refusal saying %q:\n%s", second.code, exitLocked, want, second.stderr)
@@ -133,6 +139,11 @@ func TestLabConcurrentRunRefused(t *testing.T) {
 	if err := wait(); err != nil {
 		t.Fatalf("the first run: %v", err)
 	}
+	msg := second.stderr
+	if i := strings.Index(msg, "another run"); i >= 0 {
+		msg = msg[i:]
+	}
+	row.Outcome, row.Detail, row.Kept = outcomeRefused, firstLine(msg), true
 }
 
 // TestLabKilledRunResumes kills a run with SIGKILL while it waits for the
@@ -140,6 +151,7 @@ func TestLabConcurrentRunRefused(t *testing.T) {
 // killed run left started, resumes that set from its replicate step and
 // verifies it.
 func TestLabKilledRunResumes(t *testing.T) {
+	row := recordFault(t, "6b", "the runner SIGKILLed mid-checkpoint, resumed by a whole run")
 	conn := labConn(t)
 	ensureSession(t, conn, "sdsc")
 	file := writeLabSchedule(t, conn.D, nil)
@@ -167,6 +179,7 @@ func TestLabKilledRunResumes(t *testing.T) {
 		t.Logf("the session after SIGKILL: %s", st.Rollup)
 	}
 	r := runCLI(t, "run", "--schedule", file, "--json")
+	row.Seconds = r.took.Seconds()
 	if r.code != 0 {
 		t.Fatalf("the next run exited %d:\n%s", r.code, r.stderr)
 	}
@@ -180,6 +193,8 @@ func TestLabKilledRunResumes(t *testing.T) {
 		t.Fatalf("the next run: %+v", rep.Sets)
 	}
 	t.Logf("resumed %s from replicate: %.1fs, sync %.1fs", killed, rep.Seconds, rep.SyncSeconds)
+	row.Outcome, row.Kept = outcomeResumed, true
+	row.Detail = "the next run stopped the session the killed one left started and resumed " + killed + " from replicate; verified"
 }
 
 // startRun starts `glusterdr run` and returns once its stderr says ready.
@@ -231,6 +246,7 @@ func startRun(t *testing.T, file, ready string) (*exec.Cmd, func() error) {
 // flipped. The verify step sends the two files once more through gsyncd,
 // and the copy at the site is whole again.
 func TestLabVerifyResendsDamagedSetFiles(t *testing.T) {
+	row := recordFault(t, "9", "a flipped byte (and an emptied set.json) in a set at a site")
 	conn := labConn(t)
 	ensureSession(t, conn, "sdsc")
 	file := writeLabSchedule(t, conn.D, nil)
@@ -263,6 +279,7 @@ func TestLabVerifyResendsDamagedSetFiles(t *testing.T) {
 	}
 
 	r := runCLI(t, "run", "--schedule", file, "--step", backupset.StepVerify, "--set", id, "--json")
+	row.Seconds = r.took.Seconds()
 	if r.code != 0 {
 		t.Fatalf("verify exited %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -289,4 +306,6 @@ func TestLabVerifyResendsDamagedSetFiles(t *testing.T) {
 		t.Errorf("set.json at the site: %v", err)
 	}
 	t.Logf("resent %d files in %.1fs after: %s", len(v.Resent.Files), v.Resent.Seconds, v.Resent.FirstProblem)
+	row.Outcome, row.Kept = outcomeResumed, true
+	row.Detail = "verify named both files, sent them once more through gsyncd and verified the set; the site's bytes are whole again"
 }

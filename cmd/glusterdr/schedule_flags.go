@@ -13,7 +13,6 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
-	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 	"github.com/glusterdr/terraform-provider-gluster/internal/sshnodes"
 )
@@ -65,18 +64,21 @@ func scheduleTarget(g *globals, path, name string) (*schedule.Schedule, schedule
 	return s, t, nil
 }
 
-// acquireLock takes the schedule's run lock; release logs a failure to
-// release it.
-func acquireLock(s *schedule.Schedule, log *slog.Logger) (release func(), err error) {
-	lock, err := runlock.Acquire(s.LockFile, commandLine())
+// withGuard runs fn with e's schedule guarded for access (drrun.Guard);
+// without the lease when withoutLease.
+func withGuard(ctx context.Context, e *drrun.Engine, access drrun.Access, withoutLease bool, fn func(context.Context) error) error {
+	ctx, release, err := e.Guard(ctx, drrun.GuardOptions{Access: access, Command: commandLine(), WithoutLease: withoutLease})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return func() {
-		if err := lock.Release(); err != nil {
-			log.Warn("releasing the run lock", "error", err)
-		}
-	}, nil
+	defer release()
+	return fn(ctx)
+}
+
+// guard takes the schedule's run lock (shared for access drrun.Reads) and
+// the lease on its backup folder, for this invocation (drrun.Guard).
+func guard(ctx context.Context, s *schedule.Schedule, nodes drrun.Nodes, access drrun.Access, log *slog.Logger) (context.Context, func(), error) {
+	return drrun.Guard(ctx, s, nodes, drrun.GuardOptions{Access: access, Command: commandLine(), Log: log})
 }
 
 // withEngine loads the schedule at path and runs fn with its engine, whose

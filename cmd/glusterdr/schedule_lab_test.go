@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,7 +33,9 @@ import (
 // real: a systemd trigger is refused there, --plan changes nothing,
 // install is idempotent and show agrees. The entry's job, run as cron runs
 // it, reaches the schedule's run_timeout in the middle of the checkpoint
-// wait: it fails naming the deadline, the set stays pending at replicate,
+// wait (held there by a gluster on p1 whose status calls hang once the
+// session is started, so that no machine is fast enough to finish the
+// cycle first): it fails naming the deadline, the set stays pending at replicate,
 // the session is stopped and the lock is free. With a run_timeout fit for
 // the lab the trigger changes, and its job resumes the set and verifies it.
 // Remove refuses another schedule's trigger and takes its own away once,
@@ -58,8 +61,7 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A deadline the replicate step outlives: its stop, checkpoint and start
-	// take 3 s or more, and the workers 6 s more to initialise.
+	// A deadline the replicate step outlives: holdCheckpointWait below.
 	s.RunTimeout = 10 * time.Second
 	writeOnP1(t, files, schedPath, schedule.Encode(s))
 	keepCronEntry(t, files)
@@ -115,7 +117,9 @@ func TestLabScheduleTriggerOnP1(t *testing.T) {
 	if r := glusterdr("run", "--schedule", schedPath, "--step", "fill", "--set", id, "--json"); r.code != 0 {
 		t.Fatalf("fill: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+	release := holdCheckpointWait(t, conn.D, files, name)
 	job := runCronJobOn(t, p1, entry)
+	release()
 	if job.code == 0 || !strings.Contains(job.stderr, "step replicate of backup set "+id+" was interrupted (the run reached its deadline, run_timeout = 10s") {
 		t.Fatalf("the job past its deadline: exit %d after %s\n%s\n%s", job.code, job.took.Round(time.Second), job.stdout, job.stderr)
 	}
@@ -232,6 +236,41 @@ func runCronJobOn(t *testing.T, r remote.Runner, entry string) result {
 	}
 	argv := append(append([]string{"env", "-i", "HOME=/root", "LOGNAME=root"}, env...), "/bin/sh", "-c", command)
 	return runOn(t, r, argv...)
+}
+
+// holdCheckpointWait puts a gluster in front of p1's own (/usr/local is
+// the node's own overlay) whose status calls hang once a geo-replication
+// session has been started, and returns what takes it away and ends the
+// hung calls. A run then stays in its checkpoint wait until its deadline,
+// however fast the machine; its stop at the deadline still works.
+func holdCheckpointWait(t *testing.T, d *lab.Description, files remote.Files, name string) func() {
+	t.Helper()
+	const wrapper = "/usr/local/sbin/gluster"
+	started := "/run/" + name + ".started" // p1's own /run
+	script := "#!/bin/sh\n# glusterdr schedule test: status hangs once a session is started\n" +
+		"case \" $* \" in\n" +
+		"*\" geo-replication \"*\" start \"*) /usr/sbin/gluster \"$@\"; rc=$?; : >" + started + "; exit $rc;;\n" +
+		"*\" status \"*) [ -e " + started + " ] && exec sleep 3600;;\n" +
+		"esac\nexec /usr/sbin/gluster \"$@\"\n"
+	ctx := context.Background()
+	if err := files.WriteFile(ctx, wrapper, strings.NewReader(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	done := false
+	release := func() {
+		if done {
+			return
+		}
+		done = true
+		for _, p := range []string{wrapper, started} {
+			if err := files.Remove(context.Background(), p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("removing %s on p1: %v", p, err)
+			}
+		}
+		killIn(t, d, "p1", syscall.SIGKILL, func(c string) bool { return c == "sleep 3600" })
+	}
+	t.Cleanup(release)
+	return release
 }
 
 // writeOnP1 writes a file on p1, mode 0640.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -204,8 +205,9 @@ func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessio
 		return err
 	}
 	if !res.Plan {
-		release, err := acquireLock(s, sc.session.Log)
-		if err != nil {
+		var release func()
+		var err error
+		if ctx, release, err = guard(ctx, s, sc.session.Hosts, drrun.Writes, sc.session.Log); err != nil {
 			return err
 		}
 		defer release()

@@ -21,6 +21,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lease"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -164,7 +165,16 @@ func (f *fakeNode) Lstat(context.Context, string) (fs.FileInfo, error) {
 func (f *fakeNode) ReadDir(context.Context, string) ([]fs.FileInfo, error) {
 	return nil, fmt.Errorf("fake: ReadDir")
 }
-func (f *fakeNode) RemoveAll(context.Context, string) error { return fmt.Errorf("fake: RemoveAll") }
+func (f *fakeNode) RemoveAll(_ context.Context, p string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for name := range f.files {
+		if name == p || strings.HasPrefix(name, p+"/") {
+			delete(f.files, name)
+		}
+	}
+	return nil
+}
 func (f *fakeNode) Rename(context.Context, string, string) error {
 	return fmt.Errorf("fake: Rename")
 }
@@ -217,6 +227,8 @@ func fixtureSession(t *testing.T, syncMethod string, pinned bool) *fakeNode {
 		case strings.HasSuffix(argv, "gv0 vm::gv1 start"):
 			started = true
 			return fixtureText(t, "georep-start.out"), 0
+		case argv == "mkdir -- /var/glfs/global/backup/"+lease.DirName:
+			return "", 0
 		}
 		t.Errorf("unexpected command: %s", argv)
 		return "", 1
@@ -229,14 +241,16 @@ func testSessionCmd(n *fakeNode) *sessionCmd {
 }
 
 func testSchedule(t *testing.T) *schedule.Schedule {
-	return &schedule.Schedule{LockFile: filepath.Join(t.TempDir(), "run.lock")}
+	return &schedule.Schedule{LockFile: filepath.Join(t.TempDir(), "run.lock"), Primary: schedule.Primary{Node: "vm", BackupDir: "/var/glfs/global/backup"}}
 }
 
-// mutating reports the commands that would change something.
+// mutating reports the commands that would change the session (taking the
+// lease is not one).
 func mutating(cmds []string) []string {
 	var out []string
 	for _, c := range cmds {
-		if !strings.HasSuffix(c, " status detail") && !strings.HasSuffix(c, " config") && !strings.Contains(c, " volume info ") {
+		if !strings.HasSuffix(c, " status detail") && !strings.HasSuffix(c, " config") && !strings.Contains(c, " volume info ") &&
+			!strings.HasPrefix(c, "mkdir -- ") {
 			out = append(out, c)
 		}
 	}

@@ -103,3 +103,15 @@ func TestRunRejectsAnUnknownStep(t *testing.T) {
 		t.Errorf("report: %s", out)
 	}
 }
+
+// TestStatusWithoutJournalSaysSo: a controller whose journal is gone must
+// not let "no run known" pass for "no copy": status names the missing
+// journal and where the sets are.
+func TestStatusWithoutJournalSaysSo(t *testing.T) {
+	file, state := writeSchedule(t)
+	_, stderr, err := execute(t, "status", "--schedule", file, "--json")
+	want := "the controller's journal " + filepath.Join(state, journal.FileName) + " is missing"
+	if err != nil || !strings.Contains(stderr, want) || !strings.Contains(stderr, "glusterdr sets") {
+		t.Errorf("status without a journal: %v; stderr does not say %q:\n%s", err, want, stderr)
+	}
+}

@@ -38,6 +38,11 @@ it could not be verified (an unreachable node, a failed mount).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				ctx, release, err := e.Guard(ctx, drrun.GuardOptions{Access: drrun.Reads, Command: commandLine()})
+				if err != nil {
+					return err
+				}
+				defer release()
 				m, err := replicatedSet(ctx, e, setID, target)
 				if err != nil {
 					return err

@@ -88,7 +88,7 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 	dir := path.Join(m.Path, ".glusterdr-bench", time.Now().UTC().Format("20060102T150405Z"))
 	start := time.Now()
 	argv := []string{"sh", "-c", writeTree, "sh", dir, strconv.Itoa(opts.Files), strconv.FormatInt(opts.FileSize, 10), strconv.Itoa(opts.PerDir)}
-	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: argv}); err != nil {
+	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout}); err != nil {
 		return nil, fmt.Errorf("bench: writing the tree on %s: %w", m.Runner.Host(), err)
 	}
 	res.WriteSeconds = time.Since(start).Seconds()
@@ -110,7 +110,7 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 	}
 	// Replicate the removal too, so that the next measurement's empty
 	// cycle is really empty.
-	if _, err := m.Runner.Run(ctx, remote.Command("rm", "-rf", "--", dir)); err != nil {
+	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: []string{"rm", "-rf", "--", dir}, Timeout: remote.NoTimeout}); err != nil {
 		return res, fmt.Errorf("bench: removing %s: %w", dir, err)
 	}
 	del, err := c.RunCheckpointCycle(ctx, ref, cycle)

@@ -73,6 +73,11 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	start := time.Now()
 	defer func() { rep.Seconds = time.Since(start).Seconds() }()
 
+	// The set is settled before anything is mounted at the site.
+	id, asOf, err := pick(site.Name, opts)
+	if err != nil {
+		return rep, err
+	}
 	t := time.Now()
 	root, unmount, err := opts.Mount(ctx, site.Runner, site.SecondaryHost, site.Volume)
 	rep.step("mount", t, err, fmt.Sprintf("%s:/%s read-only on %s", site.SecondaryHost, site.Volume, site.Runner.Host()))
@@ -82,7 +87,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	defer func() { _ = unmount(context.WithoutCancel(ctx)) }()
 	store := backupset.Store{Files: site.Files, Dir: path.Join(root, site.BackupRel)}
 
-	chain, asOf, err := choose(ctx, store, site.Name, opts)
+	chain, asOf, err := readChain(ctx, store, site.Name, id, asOf)
 	if err != nil {
 		return rep, err
 	}
@@ -98,7 +103,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 	if rep.Manifest.Errors > 0 {
 		problems = append(problems, "the set's files at "+site.Name+" are not what was sent: "+manifest.Report(rep.Manifest.Mismatches))
 	}
-	rep.step("manifest", t, nil, fmt.Sprintf("%d entries, %d errors", rep.Manifest.Entries, rep.Manifest.Errors))
+	rep.step("manifest", t, found(rep.Manifest.Errors == 0), fmt.Sprintf("%d entries, %d errors", rep.Manifest.Entries, rep.Manifest.Errors))
 
 	if etcdSet := newestWithEtcd(chain); etcdSet != nil {
 		t = time.Now()
@@ -106,7 +111,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 		if !rep.Etcd.OK {
 			problems = append(problems, fmt.Sprintf("etcd snapshot %s at %s refused: %s", store.Path(etcdSet.ID, backupset.EtcdFile), site.Name, rep.Etcd.Problem))
 		}
-		rep.step("etcd", t, nil, fmt.Sprintf("revision %d, %d keys", rep.Etcd.Revision, rep.Etcd.Keys))
+		rep.step("etcd", t, found(rep.Etcd.OK), fmt.Sprintf("revision %d, %d keys", rep.Etcd.Revision, rep.Etcd.Keys))
 	}
 
 	t = time.Now()
@@ -129,7 +134,7 @@ func Run(ctx context.Context, site Site, opts Options) (*Report, error) {
 			problems = append(problems, "volume files at "+site.Name+" differ from the primary: "+manifest.Report(ms))
 		}
 	}
-	rep.step("sample", t, nil, fmt.Sprintf("%d files", rep.Sample.Files))
+	rep.step("sample", t, found(countErrors(rep.Sample.Mismatches) == 0), fmt.Sprintf("%d files", rep.Sample.Files))
 
 	if !scanned {
 		rep.VolumeBytes = usedBytes(ctx, site.Runner, root)
@@ -163,16 +168,44 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// choose finds the set to restore and the chain it needs, read from the
-// site's own copy, and the point in time it reflects.
-func choose(ctx context.Context, store backupset.Store, site string, opts Options) ([]*backupset.Meta, time.Time, error) {
+// errProblem marks a drill step that ran and found a problem, which the
+// report's problem then describes.
+var errProblem = errors.New("found a problem")
+
+// found is nil for a step whose check passed, errProblem otherwise.
+func found(ok bool) error {
+	if ok {
+		return nil
+	}
+	return errProblem
+}
+
+// pick names the set to restore (opts.Set, or the newest the journal
+// records as verified at site) and the checkpoint it reflects, when the
+// journal knows it. A set that is not one of site's is refused.
+func pick(site string, opts Options) (string, time.Time, error) {
 	id, asOf := opts.Set, time.Time{}
+	if id != "" {
+		_, target, err := retention.ParseFolderName(id)
+		if err != nil {
+			return "", asOf, fmt.Errorf("--set: %w", err)
+		}
+		if target != site {
+			return "", asOf, fmt.Errorf("--set %s is a set of target %s, not of %s", id, target, site)
+		}
+	}
 	if e, ok := journal.LastVerified(opts.Journal, site); ok && (id == "" || id == e.Set) {
 		id, asOf = e.Set, e.CheckpointTime
 	}
 	if id == "" {
-		return nil, asOf, fmt.Errorf("the journal records no verified set at %s; name one with --set", site)
+		return "", asOf, fmt.Errorf("the journal records no verified set at %s; name one with --set", site)
 	}
+	return id, asOf, nil
+}
+
+// readChain reads set id and the chain it needs from the site's own copy,
+// and the point in time it reflects.
+func readChain(ctx context.Context, store backupset.Store, site, id string, asOf time.Time) ([]*backupset.Meta, time.Time, error) {
 	var chain []*backupset.Meta
 	for next := id; next != ""; {
 		m, err := store.Read(ctx, next)

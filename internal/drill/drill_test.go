@@ -226,3 +226,77 @@ func TestDrillTakesTheVolumeSizeFromTheScanEvenWithNothingToSample(t *testing.T)
 		t.Errorf("volume %d bytes, model %q: an empty volume that was scanned is empty, not the site's file system", rep.VolumeBytes, rep.RTOModel)
 	}
 }
+
+// stepOK is the OK of the report's step name.
+func stepOK(t *testing.T, rep *Report, name string) bool {
+	t.Helper()
+	for _, s := range rep.Steps {
+		if s.Name == name {
+			return s.OK
+		}
+	}
+	t.Fatalf("no step %s in %+v", name, rep.Steps)
+	return false
+}
+
+// TestDrillStepsSayWhatTheyFound: a step that ran and found the problem
+// that fails the drill says OK false; the others still say true.
+func TestDrillStepsSayWhatTheyFound(t *testing.T) {
+	s := newFakeSite(t)
+	at := time.Now().Add(-time.Hour)
+	m := s.addSet(t, at, retention.Full, "", etcdtest.Start(t, 5))
+	victim := filepath.Join(s.store.Path(m.ID), "provisioning.json")
+	data, _ := os.ReadFile(victim)
+	data[3] ^= 0x01
+	if err := os.WriteFile(victim, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := s.options([]journal.Entry{verified(m, at)}, time.Now())
+	rep, err := Run(context.Background(), s.site(), opts)
+	if !errors.Is(err, ErrFailed) || stepOK(t, rep, "manifest") || !stepOK(t, rep, "etcd") || !stepOK(t, rep, "mount") {
+		t.Errorf("a flipped byte: %v, steps %+v", err, rep.Steps)
+	}
+	if err := os.WriteFile(victim, append(data[:3:3], append([]byte{data[3] ^ 0x01}, data[4:]...)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(s.store.Path(m.ID), backupset.EtcdFile)
+	fi, _ := os.Stat(snap)
+	if err := os.Truncate(snap, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Run(context.Background(), s.site(), opts)
+	if !errors.Is(err, ErrFailed) || stepOK(t, rep, "etcd") {
+		t.Errorf("a truncated snapshot: %v, steps %+v", err, rep.Steps)
+	}
+}
+
+// TestDrillChecksTheSetBeforeMounting: a --set that is not a set of the
+// site is refused before anything is mounted there.
+func TestDrillChecksTheSetBeforeMounting(t *testing.T) {
+	s := newFakeSite(t)
+	at := time.Now().Add(-time.Hour)
+	m := s.addSet(t, at, retention.Full, "", "")
+	for set, want := range map[string]string{
+		"../../etc":                "--set: \"../../etc\" is not a backup set folder",
+		"20261125T020000Z-tacc":    "--set 20261125T020000Z-tacc is a set of target tacc, not of sdsc",
+		"20261125T020000Z-sdsc/..": "--set: \"20261125T020000Z-sdsc/..\" is not a backup set folder",
+		"":                         "the journal records no verified set at sdsc",
+	} {
+		opts := s.options(nil, time.Now())
+		mounted := false
+		opts.Mount = func(context.Context, remote.Runner, string, string) (string, func(context.Context) error, error) {
+			mounted = true
+			return s.root, func(context.Context) error { return nil }, nil
+		}
+		opts.Set = set
+		_, err := Run(context.Background(), s.site(), opts)
+		if err == nil || !strings.Contains(err.Error(), want) || mounted {
+			t.Errorf("--set %q: mounted %v, %v; want %q", set, mounted, err, want)
+		}
+	}
+	opts := s.options(nil, time.Now())
+	opts.Set = m.ID
+	if _, err := Run(context.Background(), s.site(), opts); err != nil {
+		t.Errorf("--set of the site's own set: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lease"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 )
 
@@ -135,8 +136,12 @@ func (e *Engine) runStep(ctx context.Context, m *backupset.Meta, step string, re
 // during step: the step is pending again, for the next run to resume.
 func (e *Engine) interrupted(ctx context.Context, m *backupset.Meta, step string, err error) error {
 	var de *DeadlineError
-	if errors.As(context.Cause(ctx), &de) && !errors.As(err, &de) {
+	var lost *lease.LostError
+	switch cause := context.Cause(ctx); {
+	case errors.As(cause, &de) && !errors.As(err, &de):
 		err = fmt.Errorf("%w: %w", de, err)
+	case errors.As(cause, &lost) && !errors.As(err, &lost):
+		err = fmt.Errorf("%w: %w", lost, err)
 	}
 	s := m.Step(step)
 	s.State, s.Error = backupset.StatePending, "interrupted: "+err.Error()

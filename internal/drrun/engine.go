@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -78,6 +79,12 @@ type Engine struct {
 	PointMounts restorepoint.Mounts
 	// Seed draws the seed of the verification sample; random by default.
 	Seed func() int64
+	// CheckHostKey checks a secondary node's key before a cycle;
+	// remote.CheckHostKey by default.
+	CheckHostKey georep.KeyChecker
+	// LeaseTTL is the lifetime of the lease on the backup folder between
+	// renewals; lease.DefaultTTL when zero.
+	LeaseTTL time.Duration
 }
 
 func (e *Engine) now() time.Time {

@@ -20,6 +20,9 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	if err != nil {
 		return err
 	}
+	if err := e.preflight(ctx, t); err != nil {
+		return err
+	}
 	ref := t.Session()
 	pr, pf := e.primary()
 	var lastLog time.Time
@@ -27,6 +30,7 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 		Timeout:    e.Schedule.CheckpointTimeout,
 		StallAfter: e.Schedule.CheckpointStallAfter,
 		Logger:     e.log(),
+		SSHHint:    e.sshHint(t),
 		Marker:     gluster.Marker{Files: pf, Mount: e.Schedule.Primary.Mount, By: m.ID, Now: e.now}.Write,
 		Progress: func(p gluster.Progress) {
 			if e.Progress != nil {

@@ -76,7 +76,8 @@ func rewrite(ctx context.Context, r remote.Runner, how string, files []string) e
 	if len(files) == 0 {
 		return nil
 	}
-	_, err := r.Run(ctx, remote.Command(append([]string{"sh", "-c", rewriteScript, "sh", how}, files...)...))
+	// The files may be big (the etcd snapshot, user data): no bound but ctx.
+	_, err := r.Run(ctx, remote.Cmd{Argv: append([]string{"sh", "-c", rewriteScript, "sh", how}, files...), Timeout: remote.NoTimeout})
 	return err
 }
 

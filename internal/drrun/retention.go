@@ -8,7 +8,6 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
-	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 )
 
 // RetentionReport is a retention plan, and what applying it did.
@@ -63,11 +62,11 @@ func (e *Engine) Retention(ctx context.Context, apply bool, command string) (*Re
 		r, _, err := e.planRetention(ctx, nil)
 		return r, err
 	}
-	lock, err := runlock.Acquire(e.Schedule.LockFile, command)
+	ctx, release, err := e.Guard(ctx, GuardOptions{Access: Writes, Command: command})
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
+	defer release()
 	return e.applyRetention(ctx, nil)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lease"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
@@ -99,7 +100,8 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 // A run refused by the lock or interrupted is not such a night.
 func (e *Engine) recordUnopened(ctx context.Context, o RunOptions, start time.Time, runErr error) {
 	var held *runlock.HeldError
-	if errors.As(runErr, &held) || ctx.Err() != nil {
+	var leased *lease.HeldError
+	if errors.As(runErr, &held) || errors.As(runErr, &leased) || ctx.Err() != nil {
 		return
 	}
 	targets, err := e.tonight(ctx, o)
@@ -147,15 +149,11 @@ func (e *Engine) lockedUntilDeadline(ctx context.Context, o RunOptions, rep *Rep
 }
 
 func (e *Engine) locked(ctx context.Context, o RunOptions, rep *Report) error {
-	lock, err := runlock.Acquire(e.Schedule.LockFile, o.Command)
+	ctx, release, err := e.Guard(ctx, GuardOptions{Access: Writes, Command: o.Command})
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := lock.Release(); err != nil {
-			e.log().Warn("releasing the run lock", "error", err)
-		}
-	}()
+	defer release()
 	e.restoreState(ctx)
 	if o.step() == StepAll {
 		return e.runAll(ctx, o, rep)

@@ -153,7 +153,8 @@ func TestRunResendsSetFilesLostInTransit(t *testing.T) {
 	ctx := context.Background()
 	h.damage = func(site string) {
 		h.damage = nil // the first cycle only
-		sets, _ := filepath.Glob(filepath.Join(site, "backup", "*"))
+		// The sets, not the lease.
+		sets, _ := filepath.Glob(filepath.Join(site, "backup", "2*"))
 		if len(sets) != 1 {
 			t.Fatalf("sets at the site: %v", sets)
 		}
@@ -211,7 +212,7 @@ func TestRunResendsSetFilesLostInTransit(t *testing.T) {
 // statSet stats the files of the one set on the primary, by name.
 func statSet(t *testing.T, primary string) map[string]os.FileInfo {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(primary, "backup", "*", "*"))
+	files, _ := filepath.Glob(filepath.Join(primary, "backup", "2*", "*")) // not the lease
 	infos := map[string]os.FileInfo{}
 	for _, f := range files {
 		info, err := os.Stat(f)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lease"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
@@ -31,7 +33,11 @@ func (e *Engine) SampleVolume(ctx context.Context, asOf time.Time, vr remote.Run
 	pr, _ := e.primary()
 	mount := e.Schedule.Primary.Mount
 	res := backupset.SampleResult{Seed: e.seed(), Paths: []string{}}
-	entries, err := manifest.Scan(ctx, pr, mount, manifest.ScanOptions{Exclude: append(exclude, gluster.MarkerName)})
+	exclude = append(exclude, gluster.MarkerName)
+	if rel, err := e.BackupRel(); err == nil {
+		exclude = append(exclude, path.Join(rel, lease.DirName)) // renewed while the run works
+	}
+	entries, err := manifest.Scan(ctx, pr, mount, manifest.ScanOptions{Exclude: exclude})
 	if err != nil {
 		return res, nil, fmt.Errorf("scanning the primary's volume for the sample: %w", err)
 	}

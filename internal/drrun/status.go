@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
@@ -184,11 +185,19 @@ func addRunning(st *Status, s *schedule.Schedule) {
 }
 
 // record appends m to the journal, then rewrites status.json and the
-// metrics textfile from it.
+// metrics textfile from it. A record step run again after a run was killed
+// between the append and set.json (SIGKILL) finds its entry there and does
+// not append it twice.
 func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
 	en := journalEntry(m, e.now())
-	if err := journal.Append(JournalPath(e.Schedule), en); err != nil {
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(e.Schedule))
+	if err != nil {
 		return err
+	}
+	if !slices.ContainsFunc(entries, en.SameRun) {
+		if err := journal.Append(JournalPath(e.Schedule), en); err != nil {
+			return err
+		}
 	}
 	// The set's own copy of the entry, on the global volume: it reaches the
 	// sites with the next cycles and outlives the controller.

@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
@@ -250,4 +252,27 @@ func treeHash(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestRecordTwiceAppendsOnce: a record step run again (the first was
+// killed after its journal append, before set.json said done) does not put
+// the set in the journal twice.
+func TestRecordTwiceAppendsOnce(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	rep, err := h.eng.Run(ctx, RunOptions{Target: "sdsc"})
+	must(t, err)
+	m := rep.Sets[0].Set
+	must(t, h.eng.record(ctx, m)) // as the re-run of a killed record step does
+	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(h.eng.Schedule))
+	must(t, err)
+	n := 0
+	for _, e := range entries {
+		if e.Set == m.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the journal holds set %s %d times", m.ID, n)
+	}
 }

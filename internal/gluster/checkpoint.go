@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
 // Defaults of CycleOptions.
@@ -53,6 +55,10 @@ type CycleOptions struct {
 	StartGrace time.Duration
 	// PollMin and PollMax bound the adaptive pause between status polls.
 	PollMin, PollMax time.Duration
+	// SSHHint, if set, says what to do about gsyncd's failing ssh to a
+	// secondary node (which known_hosts it checks, how to re-pin); the
+	// cycle reads gsyncd's log for such failures whenever no worker works.
+	SSHHint func(SSHFailure) string
 	// Logger receives the cycle's steps, restarts and retried polls; nil
 	// discards them.
 	Logger *slog.Logger
@@ -165,6 +171,7 @@ type cycleWatch struct {
 	startedAt   time.Time // last start, for StartGrace
 	leftCreated bool
 	faultySince map[string]time.Time
+	logReadAt   time.Time // when gsyncd's log was last read
 	lastSig     string
 	lastChange  time.Time
 	prevPending Pending
@@ -172,21 +179,55 @@ type cycleWatch struct {
 	failures    int // status polls failed in a row
 }
 
+// run waits for the checkpoint, and stops the session however the wait
+// ends. The wait runs under the cycle's deadline, so that a status call or
+// a restart that hangs is cut off when the Timeout passes, not only a wait
+// between polls.
 func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
+	deadline := w.start.Add(w.o.Timeout)
+	wctx, cancel := context.WithTimeoutCause(ctx, deadline.Sub(w.c.clock.Now()), errCycleDeadline)
+	defer cancel()
+	err := w.wait(wctx, deadline)
+	if err == nil {
+		return w.res, w.c.Stop(ctx, w.ref, false)
+	}
+	return w.res, w.c.abort(ctx, w.ref, err)
+}
+
+// errCycleDeadline is the cause of the wait's context when the cycle's
+// Timeout passes.
+var errCycleDeadline = errors.New("the checkpoint cycle's deadline passed")
+
+// cut is the failure of a wait whose deadline passed during call (a
+// gluster call or a pause), or err as it is when it was something else.
+func (w *cycleWatch) cut(ctx context.Context, call string, err error) error {
+	if !errors.Is(context.Cause(ctx), errCycleDeadline) {
+		return err
+	}
+	if call == "" {
+		return w.timedOut(fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout))
+	}
+	return w.timedOut(fmt.Sprintf("checkpoint not completed after %s, when %s was still waiting: %v", w.o.Timeout, call, err))
+}
+
+// wait polls until the checkpoint completes (nil) or the cycle fails.
+func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 	w.interval = w.o.PollMin
 	w.lastChange = w.startedAt
-	deadline := w.start.Add(w.o.Timeout)
 	for {
+		if w.res.Polls > 0 && !w.c.clock.Now().Before(deadline) {
+			return w.timedOut(fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout)) // the pause ended at it
+		}
 		st, err := w.c.Status(ctx, w.ref)
 		now := w.c.clock.Now()
 		if err != nil {
 			if ctx.Err() != nil || w.failures >= maxStatusFailures || !now.Before(deadline) || !retryable(err) {
-				return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+				return w.cut(ctx, "the status call", w.interrupted(err))
 			}
 			w.failures++
 			w.log.Warn("status poll failed; retrying", "attempt", w.failures, "of", maxStatusFailures, "error", err)
 			if err := w.c.clock.Sleep(ctx, min(w.o.PollMax, deadline.Sub(now))); err != nil {
-				return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+				return w.cut(ctx, "", w.interrupted(err))
 			}
 			continue
 		}
@@ -200,34 +241,44 @@ func (w *cycleWatch) run(ctx context.Context) (*CycleResult, error) {
 			w.res.CompletedAt, w.res.NoticedAt, w.res.Duration = completedAt, now, now.Sub(w.start)
 			w.log.Info("checkpoint completed", "completed_at", completedAt, "duration", w.res.Duration,
 				"polls", w.res.Polls, "restarts", w.res.Restarts)
-			return w.res, w.c.Stop(ctx, w.ref, false)
+			return nil
 		}
-		if cerr := w.check(st, faulty, now); cerr != nil {
-			return w.res, w.c.abort(ctx, w.ref, cerr)
+		if cerr := w.check(ctx, st, faulty, now); cerr != nil {
+			return cerr
 		}
 		changed, stalled := w.observe(st, now)
 		if stalled {
 			if err := w.unstall(ctx); err != nil {
-				return w.res, w.c.abort(ctx, w.ref, err)
+				return w.cut(ctx, "the restart of the stalled session", err)
 			}
 			continue
 		}
 		if !now.Before(deadline) {
-			return w.res, w.c.abort(ctx, w.ref, w.failure(ErrCheckpointTimeout, st,
-				fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout),
-				fmt.Sprintf("The session was stopped. A large backlog needs a longer timeout; a backlog that does not shrink points at the workers: see %s on %s.", w.ref.LogPath(), w.c.Host())))
+			return w.timedOut(fmt.Sprintf("checkpoint not completed after %s", w.o.Timeout))
 		}
 		w.nextInterval(st, changed)
 		if err := w.c.clock.Sleep(ctx, min(w.interval, deadline.Sub(now))); err != nil {
-			return w.res, w.c.abort(ctx, w.ref, w.interrupted(err))
+			return w.cut(ctx, "", w.interrupted(err))
 		}
 	}
 }
 
+// timedOut is the failure of a cycle that reached its Timeout.
+func (w *cycleWatch) timedOut(reason string) *CheckpointError {
+	st := w.res.Final
+	if st == nil {
+		st = &SessionStatus{}
+	}
+	return w.failure(ErrCheckpointTimeout, st, reason,
+		fmt.Sprintf("The session was stopped. A large backlog needs a longer timeout; a backlog that does not shrink points at the workers: see %s on %s.", w.ref.LogPath(), w.c.Host()))
+}
+
 // retryable reports a status failure worth another poll: anything but a
-// session or volume that is gone, or bad input.
+// session or volume that is gone, bad input, or a call that hung for its
+// whole timeout (the next would hang as long).
 func retryable(err error) bool {
-	return !isKind(err, ErrNoSession, ErrNotFound, ErrInvalid)
+	var hung *remote.TimeoutError
+	return !isKind(err, ErrNoSession, ErrNotFound, ErrInvalid) && !errors.As(err, &hung)
 }
 
 // interrupted adds the progress so far to an error that ended the wait.
@@ -244,7 +295,7 @@ func (w *cycleWatch) interrupted(err error) error {
 
 // check fails the cycle for a session that never left Created or a worker
 // that stayed Faulty too long.
-func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) error {
+func (w *cycleWatch) check(ctx context.Context, st *SessionStatus, faulty []Worker, now time.Time) error {
 	if st.Rollup != RollupCreated {
 		w.leftCreated = true
 	} else if !w.leftCreated && now.Sub(w.startedAt) >= w.o.StartGrace {
@@ -252,6 +303,9 @@ func (w *cycleWatch) check(st *SessionStatus, faulty []Worker, now time.Time) er
 			fmt.Sprintf("every worker is still Created %s after start", now.Sub(w.startedAt)),
 			fmt.Sprintf("The workers cannot reach %s: check that the primary's keys are in %s's authorized_keys there (WaitForKeys after create push-pem), that ssh_port is right, and see %s on %s.",
 				w.ref.SecondaryHost, w.ref.User(), w.ref.LogPath(), w.c.Host()))
+	}
+	if err := w.checkSSH(ctx, st, now); err != nil {
+		return err
 	}
 	// A worker's Faulty time runs until it is seen working again: gsyncd
 	// restarts a faulty worker, so one that flaps Faulty -> Initializing ->

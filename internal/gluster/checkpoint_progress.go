@@ -35,7 +35,8 @@ type WorkerProgress struct {
 // started: it was stopped again, and the error says why it failed, how much
 // was still pending, and what to look at.
 type CheckpointError struct {
-	// Kind is ErrCheckpointTimeout, ErrWorkerFaulty or ErrNotStarted.
+	// Kind is ErrCheckpointTimeout, ErrWorkerFaulty, ErrNotStarted or
+	// ErrSecondarySSH.
 	Kind   error
 	Ref    SessionRef
 	Host   string
@@ -76,6 +77,8 @@ func (e *CheckpointError) Summary() string {
 		return "Geo-Replication Worker Faulty"
 	case ErrNotStarted:
 		return "Geo-Replication Session Did Not Start"
+	case ErrSecondarySSH:
+		return "Geo-Replication Cannot Reach The Secondary"
 	}
 	return "Geo-Replication Checkpoint Timed Out"
 }

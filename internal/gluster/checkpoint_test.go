@@ -23,6 +23,7 @@ var (
 	cycCPGet  = g("volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint")
 	cycStart  = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "start")
 	cycStatus = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "status", "detail")
+	cycLog    = []string{"tail", "-c", "262144", "/var/log/glusterfs/geo-replication/gv0_vm_gv1/gsyncd.log"}
 )
 
 // wk is one worker of a synthetic `status detail` answer, written in the
@@ -108,7 +109,8 @@ func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *
 		on(g("volume", "geo-replication", "gv0", "vm::gv1", "status"), fixture(t, "err-georep-status-missing-session")).
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok(strconv.FormatInt(cp.Unix(), 10)+"\n")).
-		on(cycStart, fixture(t, "georep-start"))
+		on(cycStart, fixture(t, "georep-start")).
+		on(cycLog, ok(""))
 	r.f.handle(cycStatus, func() reply {
 		r.mu.Lock()
 		poll := r.polls

@@ -10,6 +10,7 @@ package gluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -139,10 +140,15 @@ func (c *Client) execOnce(ctx context.Context, op string, argv []string) (remote
 		}
 		return res, nil
 	}
+	hint := "The command did not finish: check that " + c.Host() + " is reachable and has the command installed, or allow more time."
+	var te *remote.TimeoutError
+	if errors.As(err, &te) {
+		hint = fmt.Sprintf("%s answers SSH, but the gluster CLI hung for %s: glusterd there may be stuck (`pgrep -a glusterd`, "+
+			"/var/log/glusterfs/glusterd.log); restart it if it does not answer `gluster peer status`.", c.Host(), te.Timeout)
+	}
 	return res, &Error{
 		Op: op, Host: c.Host(), Argv: argv, ExitCode: -1,
-		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Err: err,
-		Hint: "The command did not finish: check that " + c.Host() + " is reachable and has the command installed, or allow more time.",
+		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Err: err, Hint: hint,
 	}
 }
 

@@ -37,6 +37,9 @@ var (
 	ErrWorkerFaulty = errors.New("geo-replication worker faulty")
 	// ErrCheckpointTimeout: the checkpoint did not complete in time.
 	ErrCheckpointTimeout = errors.New("checkpoint timed out")
+	// ErrSecondarySSH: gsyncd's log shows its ssh to a secondary node
+	// failing while no worker works.
+	ErrSecondarySSH = errors.New("geo-replication cannot reach the secondary over SSH")
 )
 
 // Error is a gluster CLI call that failed. It carries everything needed for

@@ -41,9 +41,14 @@ type Record struct {
 	Drills []drill.Record `json:"drills,omitempty"`
 }
 
-// AddRun appends en to the record of the set in setDir.
+// AddRun appends en to the record of the set in setDir, unless the record
+// has it already (a record step run again after a SIGKILL).
 func AddRun(ctx context.Context, files remote.Files, setDir string, en journal.Entry) error {
-	return update(ctx, files, setDir, func(r *Record) { r.Runs = append(r.Runs, en) })
+	return update(ctx, files, setDir, func(r *Record) {
+		if !slices.ContainsFunc(r.Runs, en.SameRun) {
+			r.Runs = append(r.Runs, en)
+		}
+	})
 }
 
 // AddDrill appends a drill to the record of the set in setDir.

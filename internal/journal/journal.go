@@ -63,6 +63,13 @@ type Entry struct {
 // Verified reports whether the entry's set was verified at its target.
 func (e Entry) Verified() bool { return e.Result == ResultVerified }
 
+// SameRun reports whether x records the same outcome of the same set as e:
+// a record step run again after a SIGKILL finds its entry so. Entries of
+// nights that failed before a set was opened name no set, and never match.
+func (e Entry) SameRun(x Entry) bool {
+	return e.Set != "" && x.Set == e.Set && x.Result == e.Result && x.FailedStep == e.FailedStep
+}
+
 // Append adds e to the journal at path on this machine, as one line, and
 // syncs it. The folder is created if needed.
 func Append(path string, e Entry) error { return AppendJSON(path, e) }

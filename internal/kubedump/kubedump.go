@@ -44,13 +44,15 @@ func Dump(ctx context.Context, r remote.Runner, argv []string, dir string) (Resu
 		defer cancel()
 	}
 	start := time.Now()
-	if _, err := r.Run(ctx, remote.Command("rm", "-rf", "--", dir)); err != nil {
+	// The dump and the removal of an old one grow with the cluster: they
+	// get DefaultTimeout, the other commands the runner's.
+	if _, err := r.Run(ctx, remote.Cmd{Argv: []string{"rm", "-rf", "--", dir}, Timeout: DefaultTimeout}); err != nil {
 		return Result{}, fmt.Errorf("cluster dump: removing what an earlier dump left in %s on %s: %w", dir, r.Host(), err)
 	}
 	if _, err := r.Run(ctx, remote.Command("mkdir", "-p", "--", path.Dir(dir))); err != nil {
 		return Result{}, fmt.Errorf("cluster dump: making %s on %s: %w", path.Dir(dir), r.Host(), err)
 	}
-	if _, err := r.Run(ctx, remote.Command(argv...)); err != nil {
+	if _, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: DefaultTimeout}); err != nil {
 		return Result{}, fmt.Errorf("cluster dump: the dump command failed on %s; check that it can reach the cluster "+
 			"(for kubectl: its kubeconfig) and run it by hand: %w", r.Host(), err)
 	}

@@ -186,8 +186,7 @@ func startNode(ctx context.Context, d *Description, all []NodeSpec, spec NodeSpe
 	if err := mountNodeDirs(ctx, dir, n); err != nil {
 		return n, err
 	}
-	if n.PIDs["sshd"], err = startDaemon(dir, n, "sshd",
-		[]string{"/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(nodeDir(dir, n.Name), "sshd_config")}); err != nil {
+	if n.PIDs["sshd"], err = startDaemon(dir, n, "sshd", sshdArgv(dir, n.Name)); err != nil {
 		return n, err
 	}
 	if spec.Site != BastionSite {
@@ -207,6 +206,11 @@ func startNode(ctx context.Context, d *Description, all []NodeSpec, spec NodeSpe
 		_, err := gluster.New(enter(n)).PoolList(ctx)
 		return err
 	})
+}
+
+// sshdArgv starts a node's sshd, in the foreground, logging to stderr.
+func sshdArgv(dir, node string) []string {
+	return []string{"/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(nodeDir(dir, node), "sshd_config")}
 }
 
 func dialable(ctx context.Context, address string, port int) error {

@@ -51,7 +51,8 @@ func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string
 	var stderr strings.Builder
 	for _, b := range batches {
 		argv := slices.Concat(fixed, b)
-		res, err := r.Run(ctx, remote.Cmd{Argv: argv})
+		// Reading the files grows with their size: no bound but ctx.
+		res, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout})
 		var ce *remote.CommandError
 		if err != nil && (!errors.As(err, &ce) || res.ExitCode != 1) {
 			return nil, runError(r, "hash files under "+root, err) // not a per-file failure
@@ -102,9 +103,9 @@ func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string
 
 // fillHashes hashes every regular file under root with one find that batches
 // sha256sum itself, and sets SHA256 on the file entries.
-func fillHashes(ctx context.Context, r remote.Runner, root string, excludes []string, entries []Entry) error {
+func fillHashes(ctx context.Context, r remote.Runner, root string, excludes []string, entries []Entry, maxOutput int64) error {
 	argv := findArgv(root, excludes, nil, "-type", "f", "-exec", "sha256sum", "-z", "--", "{}", "+")
-	out, err := run(ctx, r, argv, "hash files under "+root)
+	out, err := run(ctx, r, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout, MaxOutput: maxOutput}, "hash files under "+root)
 	if err != nil {
 		return err
 	}
@@ -160,10 +161,10 @@ func batch(fixed, args []string, limit int) ([][]string, error) {
 	return out, nil
 }
 
-// run runs argv and returns its stdout; any failure is an error naming the
+// run runs cmd and returns its stdout; any failure is an error naming the
 // host and the command.
-func run(ctx context.Context, r remote.Runner, argv []string, what string) ([]byte, error) {
-	res, err := r.Run(ctx, remote.Cmd{Argv: argv})
+func run(ctx context.Context, r remote.Runner, cmd remote.Cmd, what string) ([]byte, error) {
+	res, err := r.Run(ctx, cmd)
 	if err != nil {
 		return nil, runError(r, what, err)
 	}

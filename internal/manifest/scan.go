@@ -20,6 +20,21 @@ type ScanOptions struct {
 	Exclude []string
 	// Hash reads every regular file and fills in SHA256.
 	Hash bool
+	// MaxListing caps what the scan's find prints (about 150 bytes and
+	// the path per entry), and the hashes' output; DefaultMaxListing when
+	// zero. The scan has no timeout: it grows with the tree, and only ctx
+	// bounds it.
+	MaxListing int64
+}
+
+// DefaultMaxListing lets a scan list about ten million entries.
+const DefaultMaxListing int64 = 2 << 30
+
+func (o ScanOptions) maxListing() int64 {
+	if o.MaxListing > 0 {
+		return o.MaxListing
+	}
+	return DefaultMaxListing
 }
 
 // cLocale makes the tools' messages predictable: HashPaths and StatPaths
@@ -48,7 +63,7 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	// primary node): it is another file system, not the volume, and
 	// geo-replication never carries it.
 	argv := findArgv(root, excludes, []string{"-ignore_readdir_race", "-xdev"}, "-printf", findFormat)
-	out, err := run(ctx, r, argv, "scan "+root)
+	out, err := run(ctx, r, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout, MaxOutput: opts.maxListing()}, "scan "+root)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +90,7 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	}
 	markHardLinks(entries)
 	if opts.Hash {
-		if err := fillHashes(ctx, r, root, excludes, entries); err != nil {
+		if err := fillHashes(ctx, r, root, excludes, entries, opts.maxListing()); err != nil {
 			return nil, err
 		}
 	}

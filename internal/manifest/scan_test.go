@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
 func TestScanReadsEveryFileWithAwkwardNames(t *testing.T) {
@@ -243,4 +245,39 @@ func TestScanFollowsASymlinkedRootAndNoOtherLink(t *testing.T) {
 	if e := byPath(via)["data-link"]; e.Type != TypeSymlink || byPath(via)["data-link/big.bin"].Path != "" {
 		t.Error("a symlink below the root was followed")
 	}
+}
+
+// TestScanBounds: a scan grows with the tree, so it runs without a
+// timeout, and its listing is capped explicitly: past the cap it fails
+// naming the host, the root and the cap.
+func TestScanBounds(t *testing.T) {
+	dir := t.TempDir()
+	buildTree(t, dir)
+	var cmds []remote.Cmd
+	spy := spyRunner{Runner: local, seen: &cmds}
+	if _, err := Scan(context.Background(), spy, dir, ScanOptions{Hash: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cmds {
+		if c.Argv[2] == "find" && (c.Timeout != remote.NoTimeout || c.MaxOutput != DefaultMaxListing) {
+			t.Errorf("%s: timeout %s, cap %d; want none and DefaultMaxListing", remote.Quote(c.Argv), c.Timeout, c.MaxOutput)
+		}
+	}
+	_, err := Scan(context.Background(), local, dir, ScanOptions{MaxListing: 1024})
+	var ol *remote.OutputLimitError
+	if !errors.As(err, &ol) || !strings.Contains(err.Error(), "manifest: scan "+dir+" on testhost") ||
+		!strings.Contains(err.Error(), "printed more than 1 KiB") {
+		t.Errorf("a listing past its cap: %v", err)
+	}
+}
+
+// spyRunner records the commands it passes on.
+type spyRunner struct {
+	remote.Runner
+	seen *[]remote.Cmd
+}
+
+func (s spyRunner) Run(ctx context.Context, c remote.Cmd) (remote.Result, error) {
+	*s.seen = append(*s.seen, c)
+	return s.Runner.Run(ctx, c)
 }

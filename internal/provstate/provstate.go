@@ -34,6 +34,13 @@ const FileName = "provisioning.json"
 // shape, so the file is still treated as sensitive.
 const FileMode = 0o600
 
+// Bounds of the inventory command: a dynamic inventory asks cloud APIs,
+// and a large fleet's variables run to megabytes.
+const (
+	InventoryTimeout         = 15 * time.Minute
+	MaxInventoryOutput int64 = 256 << 20
+)
+
 // DefaultInventoryCommand prints every host's variables as JSON.
 func DefaultInventoryCommand() []string { return []string{"ansible-inventory", "--list"} }
 
@@ -85,7 +92,7 @@ func Capture(ctx context.Context, r remote.Runner, files remote.Files, opts Opti
 	st := &State{Version: Version, CapturedAt: time.Now().UTC(), Host: r.Host(), ImageRef: opts.ImageRef,
 		InventoryCommand: slices.Clone(argv), Files: []File{}, Redactions: []string{}}
 
-	res, err := r.Run(ctx, remote.Command(argv...))
+	res, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: InventoryTimeout, MaxOutput: MaxInventoryOutput})
 	if err != nil {
 		return nil, fmt.Errorf("provisioning state: the inventory command failed on %s: %w", r.Host(), err)
 	}

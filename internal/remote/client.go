@@ -1,7 +1,6 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -94,8 +93,10 @@ func (c *Client) Host() string { return c.cfg.Host }
 func (c *Client) HostKey() ssh.PublicKey { return c.hostKey }
 
 // Run implements Runner. The command line sent is Quote(cmd.Argv), run by
-// the login shell of the remote user. Cancelling ctx signals the command
-// (SIGKILL, where sshd passes signals on) and closes its session.
+// the login shell of the remote user, under timeout(1) when the command
+// has a timeout. Cancelling ctx, the command's
+// timeout and an over-long output signal the command (SIGKILL, where sshd
+// passes signals on) and close its session.
 func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	if len(cmd.Argv) == 0 {
 		return Result{}, fmt.Errorf("ssh %s: empty command", c.cfg)
@@ -124,12 +125,17 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	}
 	defer sess.Close()
 
-	var stdout, stderr bytes.Buffer
-	sess.Stdin, sess.Stdout, sess.Stderr = cmd.Stdin, &stdout, &stderr
-	if cmd.Stdout != nil {
-		sess.Stdout = cmd.Stdout
+	d := cmd.timeout(c.cfg.CommandTimeout)
+	line := Quote(cmd.Argv)
+	if d > 0 {
+		line = Quote(remoteTimeout(d, cmd.Argv))
 	}
-	if err := sess.Start(Quote(cmd.Argv)); err != nil {
+	cctx, cancel, stop := bounded(ctx, c.cfg.Host, cmd, d, remoteGrace)
+	defer stop()
+	stdout, stderr := outputs(c.cfg.Host, cmd, cancel)
+	sess.Stdin, sess.Stdout, sess.Stderr = cmd.Stdin, stdoutTo(cmd, stdout), stderr
+	started := time.Now()
+	if err := sess.Start(line); err != nil {
 		if c.probe(c.cfg.connectTimeout()) != nil {
 			return Result{}, c.lost(err, false)
 		}
@@ -139,20 +145,26 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	go func() { waited <- sess.Wait() }()
 	select {
 	case err = <-waited:
-	case <-ctx.Done():
+	case <-cctx.Done():
 		_ = sess.Signal(ssh.SIGKILL)
 		_ = sess.Close()
-		return Result{}, ctx.Err()
+		return Result{}, commandFailure(ctx, cctx)
+	}
+	var over *OutputLimitError
+	if errors.As(context.Cause(cctx), &over) {
+		return Result{}, over // the copy of the output stopped at the cap
 	}
 
-	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	res := Result{Stdout: stdout.bytes(), Stderr: stderr.bytes()}
 	var exit *ssh.ExitError
 	switch {
 	case err == nil:
 		return res, nil
+	case errors.As(err, &exit) && timedOut(exit.ExitStatus(), d, time.Since(started)):
+		return Result{}, &TimeoutError{Host: c.cfg.Host, Argv: cmd.Argv, Timeout: d}
 	case errors.As(err, &exit):
 		res.ExitCode = exit.ExitStatus()
-		return res, &CommandError{Host: c.cfg.Host, Argv: cmd.Argv, ExitCode: res.ExitCode, Stderr: stderr.String()}
+		return res, &CommandError{Host: c.cfg.Host, Argv: cmd.Argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
 	case c.probe(c.cfg.connectTimeout()) != nil:
 		return res, c.lost(err, false)
 	default:

@@ -62,6 +62,9 @@ type Config struct {
 	// zero, none when negative. Three unanswered intervals close the
 	// connection.
 	KeepAlive time.Duration
+	// CommandTimeout bounds each command whose Cmd.Timeout is zero;
+	// DefaultTimeout when zero.
+	CommandTimeout time.Duration
 	// MaxSessions is the server's limit of sessions per connection (sshd's
 	// MaxSessions, 10 when zero). One is kept for SFTP; commands beyond the
 	// rest wait for a free session instead of being refused by the server.

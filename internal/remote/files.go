@@ -38,6 +38,34 @@ type Files interface {
 	Rename(ctx context.Context, oldpath, newpath string) error
 }
 
+// MaxReadFile caps what ReadFile reads: the files read whole (set.json, a
+// manifest, a journal, known_hosts) are far smaller; big ones are streamed
+// with Open.
+const MaxReadFile int64 = 64 << 20
+
+// FileTooLargeError reports a file longer than ReadFile takes.
+type FileTooLargeError struct {
+	Host, Path string
+	Limit      int64
+}
+
+func (e *FileTooLargeError) Error() string {
+	return fmt.Sprintf("reading %s on %s: the file is larger than %s, the most read whole; it is not the small file expected here",
+		e.Path, e.Host, FormatBytes(e.Limit))
+}
+
+// readCapped reads r to the end, failing past MaxReadFile.
+func readCapped(r io.Reader, host, path string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxReadFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > MaxReadFile {
+		return nil, &FileTooLargeError{Host: host, Path: path, Limit: MaxReadFile}
+	}
+	return data, nil
+}
+
 // PartSuffix is appended to a file's name while WriteFile writes it.
 const PartSuffix = ".part"
 

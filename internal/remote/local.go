@@ -1,10 +1,10 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os/exec"
+	"time"
 )
 
 // Local runs commands on this machine, optionally behind a prefix such as
@@ -14,6 +14,9 @@ type Local struct {
 	Name string
 	// Prefix is prepended to every argv, e.g. nsenter's arguments.
 	Prefix []string
+	// Timeout bounds each command whose Cmd.Timeout is zero;
+	// DefaultTimeout when zero.
+	Timeout time.Duration
 }
 
 // Host implements Runner.
@@ -26,24 +29,29 @@ func (l Local) Host() string {
 
 // Run implements Runner.
 func (l Local) Run(ctx context.Context, cmd Cmd) (Result, error) {
-	argv := append(append([]string{}, l.Prefix...), cmd.Argv...)
-	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	var stdout, stderr bytes.Buffer
-	c.Stdin, c.Stdout, c.Stderr = cmd.Stdin, &stdout, &stderr
-	if cmd.Stdout != nil {
-		c.Stdout = cmd.Stdout
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
 	}
+	cctx, cancel, stop := bounded(ctx, l.Host(), cmd, cmd.timeout(l.Timeout), 0)
+	defer stop()
+	argv := append(append([]string{}, l.Prefix...), cmd.Argv...)
+	c := exec.CommandContext(cctx, argv[0], argv[1:]...)
+	stdout, stderr := outputs(l.Host(), cmd, cancel)
+	c.Stdin, c.Stdout, c.Stderr = cmd.Stdin, stdoutTo(cmd, stdout), stderr
+	// A killed command's children may hold its output open; do not wait
+	// for them past a short grace.
+	c.WaitDelay = time.Second
 	err := c.Run()
-	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	res := Result{Stdout: stdout.bytes(), Stderr: stderr.bytes()}
 	var exit *exec.ExitError
 	switch {
+	case err != nil && cctx.Err() != nil:
+		return Result{}, commandFailure(ctx, cctx)
 	case err == nil:
 		return res, nil
-	case errors.As(err, &exit) && ctx.Err() == nil:
+	case errors.As(err, &exit):
 		res.ExitCode = exit.ExitCode()
-		return res, &CommandError{Host: l.Host(), Argv: cmd.Argv, ExitCode: res.ExitCode, Stderr: stderr.String()}
-	case ctx.Err() != nil:
-		return res, ctx.Err()
+		return res, &CommandError{Host: l.Host(), Argv: cmd.Argv, ExitCode: res.ExitCode, Stderr: string(res.Stderr)}
 	default:
 		return res, err
 	}

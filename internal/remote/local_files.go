@@ -25,7 +25,7 @@ func (LocalFiles) ReadFile(ctx context.Context, path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(f)
+	return readCapped(f, "localhost", path)
 }
 
 // Open implements Files.

@@ -1,14 +1,15 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	pathpkg "path"
 	"sort"
+	"syscall"
 
 	"github.com/pkg/sftp"
 )
@@ -24,8 +25,35 @@ type sftpFiles struct {
 
 var _ Files = (*sftpFiles)(nil)
 
+// WriteFile implements Files. SFTP tells a full disk only as "Failure", so
+// a write that fails on a file system found full says so.
 func (s *sftpFiles) WriteFile(ctx context.Context, path string, r io.Reader, mode fs.FileMode) error {
-	return s.wrap("write", path, writeFileAtomic(ctx, s, path, r, mode))
+	err := writeFileAtomic(ctx, s, path, r, mode)
+	if err != nil && ctx.Err() == nil {
+		err = s.explainFull(path, err)
+	}
+	return s.wrap("write", path, err)
+}
+
+// fullBelow: a file system with less free space than this, after a write
+// to it failed, is taken for full.
+const fullBelow = 1 << 20
+
+// explainFull adds ENOSPC, and what is left, to err when the file system
+// of name is full (of bytes or of inodes); err as it is otherwise, or when
+// the server cannot tell (no statvfs@openssh.com).
+func (s *sftpFiles) explainFull(name string, err error) error {
+	dir := pathpkg.Dir(name)
+	vfs, verr := s.c.StatVFS(dir)
+	if verr != nil {
+		return err
+	}
+	free := vfs.Bfree * vfs.Frsize
+	if free >= fullBelow && vfs.Ffree > 0 {
+		return err
+	}
+	return fmt.Errorf("%w (%w: the file system of %s on %s has %s and %d inodes free)",
+		err, syscall.ENOSPC, dir, s.addr, FormatBytes(int64(free)), vfs.Ffree)
 }
 
 func (s *sftpFiles) ReadFile(ctx context.Context, path string) ([]byte, error) {
@@ -34,11 +62,15 @@ func (s *sftpFiles) ReadFile(ctx context.Context, path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
+	if info, err := f.f.Stat(); err == nil && info.Size() > MaxReadFile {
+		return nil, &FileTooLargeError{Host: s.addr, Path: path, Limit: MaxReadFile}
+	}
+	data, err := readCapped(f, s.addr, path) // the file may have grown since
+	var tooLarge *FileTooLargeError
+	if err != nil && !errors.As(err, &tooLarge) {
 		return nil, s.wrap("read", path, err)
 	}
-	return buf.Bytes(), nil
+	return data, err
 }
 
 func (s *sftpFiles) Open(ctx context.Context, path string) (io.ReadCloser, error) {

@@ -155,7 +155,7 @@ func runRepairs(ctx context.Context, r remote.Runner, records []byte) error {
 	if len(records) == 0 {
 		return nil
 	}
-	if _, err := r.Run(ctx, remote.Cmd{Argv: []string{"python3", "-c", repairScript}, Stdin: bytes.NewReader(records)}); err != nil {
+	if _, err := r.Run(ctx, remote.Cmd{Argv: []string{"python3", "-c", repairScript}, Stdin: bytes.NewReader(records), Timeout: remote.NoTimeout}); err != nil {
 		return fmt.Errorf("putting back device numbers, setuid/setgid bits, sockets and times on %s: %w", r.Host(), err)
 	}
 	return nil

@@ -55,11 +55,11 @@ func stream(ctx context.Context, from remote.Runner, fromRoot string, to remote.
 	counted := &countingWriter{w: pw}
 	produced := make(chan error, 1)
 	go func() {
-		_, err := from.Run(ctx, remote.Cmd{Argv: tarCreate(fromRoot), Stdin: nulList(paths), Stdout: counted})
+		_, err := from.Run(ctx, remote.Cmd{Argv: tarCreate(fromRoot), Stdin: nulList(paths), Stdout: counted, Timeout: remote.NoTimeout})
 		pw.CloseWithError(err)
 		produced <- err
 	}()
-	_, err := to.Run(ctx, remote.Cmd{Argv: tarExtract(toRoot), Stdin: pr})
+	_, err := to.Run(ctx, remote.Cmd{Argv: tarExtract(toRoot), Stdin: pr, Timeout: remote.NoTimeout})
 	pr.CloseWithError(errors.New("the extraction ended")) // unblocks a producer left writing
 	perr := <-produced
 	if perr != nil {
@@ -92,7 +92,7 @@ func removeAll(ctx context.Context, r remote.Runner, root string, paths []string
 	for i, p := range paths {
 		abs[i] = path.Join(root, p)
 	}
-	_, err := r.Run(ctx, remote.Cmd{Argv: []string{"xargs", "-0", "-r", "rm", "-rf", "--"}, Stdin: nulList(abs)})
+	_, err := r.Run(ctx, remote.Cmd{Argv: []string{"xargs", "-0", "-r", "rm", "-rf", "--"}, Stdin: nulList(abs), Timeout: remote.NoTimeout})
 	if err != nil {
 		return fmt.Errorf("removing %d paths under %s on %s: %w", len(paths), root, r.Host(), err)
 	}

@@ -33,7 +33,7 @@ func (s Site) makeLinkTree(ctx context.Context, id string, check Check) (_ *back
 		return nil, err
 	}
 	final, part := path.Join(store, id), path.Join(store, id+partSuffix)
-	if err := s.run(ctx, "rm", "-rf", "--", part, final); err != nil {
+	if err := s.long(ctx, "rm", "-rf", "--", part, final); err != nil {
 		return nil, fmt.Errorf("removing what an earlier attempt at point %s left: %w", id, err)
 	}
 	src, unmountSrc, err := s.mounts().Volume(ctx, s.Runner, s.Points.Node, s.SecondaryVolume, false)
@@ -48,7 +48,7 @@ func (s Site) makeLinkTree(ctx context.Context, id string, check Check) (_ *back
 	if prev != "" {
 		argv = append(argv, "--link-dest="+path.Join(store, prev))
 	}
-	res, err := s.Runner.Run(ctx, remote.Command(append(argv, src+"/", part+"/")...))
+	res, err := s.Runner.Run(ctx, remote.Cmd{Argv: append(argv, src+"/", part+"/"), Timeout: remote.NoTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("copying %s into the store on %s: %w", s.SecondaryVolume, s.Runner.Host(), err)
 	}
@@ -57,7 +57,7 @@ func (s Site) makeLinkTree(ctx context.Context, id string, check Check) (_ *back
 		return nil, fmt.Errorf("rsync on %s: %w", s.Runner.Host(), err)
 	}
 	if err := check(ctx, s.Runner, part); err != nil {
-		if rmErr := s.run(ctx, "rm", "-rf", "--", part); rmErr != nil {
+		if rmErr := s.long(ctx, "rm", "-rf", "--", part); rmErr != nil {
 			err = errors.Join(err, rmErr)
 		}
 		return nil, err
@@ -173,7 +173,7 @@ func (s Site) measure(ctx context.Context, store, id string) (added, total int64
 	for _, p := range ids {
 		argv = append(argv, path.Join(store, p))
 	}
-	res, err := s.Runner.Run(ctx, remote.Command(argv...))
+	res, err := s.Runner.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout}) // du reads every tree
 	if err != nil {
 		return 0, 0, fmt.Errorf("measuring the store %s: %w", store, err)
 	}
@@ -203,6 +203,13 @@ func (s Site) run(ctx context.Context, argv ...string) error {
 	return err
 }
 
+// long runs a command whose time grows with the tree (rm -rf of a point),
+// bounded by ctx alone.
+func (s Site) long(ctx context.Context, argv ...string) error {
+	_, err := s.Runner.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout})
+	return err
+}
+
 func (r Reader) openLinkTree(ctx context.Context, p *backupset.RestorePoint) (string, func(context.Context) error, error) {
 	root, unmount := p.Location, func(context.Context) error { return nil }
 	if p.Volume != "" {
@@ -228,7 +235,7 @@ func (r Reader) deleteLinkTree(ctx context.Context, p *backupset.RestorePoint) (
 		defer func() { err = errors.Join(err, unmount(ctx)) }()
 		dir = path.Join(mnt, p.Location)
 	}
-	if _, err := r.Runner.Run(ctx, remote.Command("rm", "-rf", "--", dir, dir+partSuffix)); err != nil {
+	if _, err := r.Runner.Run(ctx, remote.Cmd{Argv: []string{"rm", "-rf", "--", dir, dir + partSuffix}, Timeout: remote.NoTimeout}); err != nil {
 		return fmt.Errorf("deleting restore point %s on %s: %w", dir, r.Runner.Host(), err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -99,7 +100,8 @@ func (s Site) listSnapshots(ctx context.Context) ([]string, error) {
 
 // treeSize counts the regular files under root and their bytes.
 func treeSize(ctx context.Context, r remote.Runner, root string) (int, int64, error) {
-	res, err := r.Run(ctx, remote.Command("find", root, "-type", "f", "-printf", "%s\n"))
+	res, err := r.Run(ctx, remote.Cmd{Argv: []string{"find", root, "-type", "f", "-printf", "%s\n"},
+		Timeout: remote.NoTimeout, MaxOutput: manifest.DefaultMaxListing})
 	if err != nil {
 		return 0, 0, fmt.Errorf("measuring %s on %s: %w", root, r.Host(), err)
 	}

@@ -35,7 +35,7 @@ type HeldError struct {
 }
 
 func (e *HeldError) Error() string {
-	who := "a process that has not recorded its PID yet"
+	who := "a command that reads the sets (verify, restore-drill), or a run that has not recorded its PID yet"
 	if e.Holder.PID != 0 {
 		who = fmt.Sprintf("PID %d on %s, started %s", e.Holder.PID, e.Holder.Host, e.Holder.Started.UTC().Format(time.RFC3339))
 		if e.Holder.Command != "" {
@@ -48,27 +48,18 @@ func (e *HeldError) Error() string {
 
 // Lock is a held lock.
 type Lock struct {
-	f    *os.File
-	path string
+	f      *os.File
+	path   string
+	shared bool
 }
 
-// Acquire takes the lock at path without waiting, creating the file (and its
+// Acquire takes the lock at path without waiting, exclusively, for a
+// command that changes sessions or sets, creating the file (and its
 // folder) if needed, and records the holder: this process and command.
 func Acquire(path, command string) (*Lock, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, fmt.Errorf("run lock: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	f, err := lockFile(path, syscall.LOCK_EX)
 	if err != nil {
-		return nil, fmt.Errorf("run lock: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			h, _ := readHolder(path)
-			return nil, &HeldError{Path: path, Holder: h}
-		}
-		return nil, fmt.Errorf("run lock: flock %s: %w", path, err)
+		return nil, err
 	}
 	host, _ := os.Hostname()
 	h := Holder{PID: os.Getpid(), Started: time.Now().UTC(), Host: host, Command: command}
@@ -78,6 +69,38 @@ func Acquire(path, command string) (*Lock, error) {
 		return nil, fmt.Errorf("run lock: recording the holder in %s: %w", path, err)
 	}
 	return &Lock{f: f, path: path}, nil
+}
+
+// AcquireShared takes the lock at path without waiting, shared, for a
+// command that reads the sets back and must not see them change (verify,
+// restore-drill): readers run side by side, and no writer runs with them.
+// A reader does not record itself.
+func AcquireShared(path string) (*Lock, error) {
+	f, err := lockFile(path, syscall.LOCK_SH)
+	if err != nil {
+		return nil, err
+	}
+	return &Lock{f: f, path: path, shared: true}, nil
+}
+
+// lockFile opens path and flocks it with how, without waiting.
+func lockFile(path string, how int) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("run lock: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("run lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			h, _ := readHolder(path)
+			return nil, &HeldError{Path: path, Holder: h}
+		}
+		return nil, fmt.Errorf("run lock: flock %s: %w", path, err)
+	}
+	return f, nil
 }
 
 func writeHolder(f *os.File, data []byte) error {
@@ -96,7 +119,10 @@ func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	truncErr := l.f.Truncate(0)
+	var truncErr error
+	if !l.shared {
+		truncErr = l.f.Truncate(0)
+	}
 	unlockErr := syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 	closeErr := l.f.Close()
 	l.f = nil

@@ -99,3 +99,36 @@ func TestKilledHolderLeavesNoStaleLock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadersShareWritersDoNot: readers hold the lock side by side; a
+// writer is refused while any reader holds it, and a reader while a writer
+// does, naming the writer.
+func TestReadersShareWritersDoNot(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.lock")
+	r1, err := AcquireShared(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := AcquireShared(path)
+	if err != nil {
+		t.Fatalf("a second reader: %v", err)
+	}
+	_, err = Acquire(path, "glusterdr failover --site sdsc")
+	var held *HeldError
+	if !errors.As(err, &held) || !strings.Contains(err.Error(), "a command that reads the sets (verify, restore-drill)") {
+		t.Fatalf("a writer while readers hold it: %v", err)
+	}
+	for _, r := range []*Lock{r1, r2} {
+		if err := r.Release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := Acquire(path, "glusterdr run")
+	if err != nil {
+		t.Fatalf("a writer after the readers: %v", err)
+	}
+	defer w.Release()
+	if _, err := AcquireShared(path); !errors.As(err, &held) || held.Holder.Command != "glusterdr run" {
+		t.Errorf("a reader while a writer holds it: %v", err)
+	}
+}

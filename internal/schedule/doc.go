@@ -55,6 +55,8 @@
 //	  jump_host        = "bastion-1"    # [none] reach every node through this host (ssh -J),
 //	                                    # except the jump host itself
 //	  config_file      = "/root/.ssh/config"  # [none] also read this OpenSSH client config
+//	  command_timeout  = "5m"           # [5m] 5s to 1h: bounds each command that cannot
+//	                                    # legitimately run long (gluster, mount, mkdir, ...)
 //
 //	  node "dr-1.tacc" {                # zero or more, one per host (a node of the schedule,
 //	    address          = "10.9.0.31"  # a brick host or a jump host); each field [the ssh

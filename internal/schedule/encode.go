@@ -73,6 +73,7 @@ func Encode(s *Schedule) []byte {
 		setOptionalString(node, "known_hosts_file", n.KnownHostsFile)
 		setOptionalString(node, "jump_host", n.JumpHost)
 	}
+	setString(ssh, "command_timeout", formatDuration(commandTimeout(s)))
 
 	ret := appendBlock(root, "retention")
 	setInt(ret, "daily", s.Retention.Daily)
@@ -98,6 +99,15 @@ func Encode(s *Schedule) []byte {
 		setStrings(prov, "ansible_inventory_command", p.AnsibleInventoryCommand)
 	}
 	return hclwrite.Format(f.Bytes())
+}
+
+// commandTimeout is s's ssh.command_timeout, or its default for a
+// schedule built in code without one.
+func commandTimeout(s *Schedule) time.Duration {
+	if s.SSH.CommandTimeout > 0 {
+		return s.SSH.CommandTimeout
+	}
+	return DefaultCommandTimeout
 }
 
 // runTimeout is s's run_timeout, or its default for a schedule built

@@ -238,6 +238,15 @@ func (r *rawTarget) build(d *decoder, primaryVolume string) Target {
 	return t
 }
 
+func (r *rawSSH) commandTimeout(d *decoder) time.Duration {
+	v := duration(d, r.CommandTimeout, "ssh.command_timeout", DefaultCommandTimeout)
+	if v > 0 && (v < MinCommandTimeout || v > MaxCommandTimeout) {
+		d.errorAt(r.CommandTimeout.Range(), "Invalid Schedule Setting", fmt.Sprintf("ssh.command_timeout: %s is not between %s and %s.",
+			formatDuration(v), formatDuration(MinCommandTimeout), formatDuration(MaxCommandTimeout)))
+	}
+	return v
+}
+
 func (r *rawRetention) build(d *decoder) retention.Policy {
 	p := retention.Policy{
 		Daily:     attr(d, r.Daily, "retention.daily", DefaultDaily, atLeast(1), atMost(retention.MaxCount)),

@@ -58,7 +58,7 @@ func TestParseExample(t *testing.T) {
 				{Name: "198.51.100.32", Address: "dr-2.tacc.internal", User: "root", JumpHost: "login.tacc.example.org"},
 				{Name: "login.tacc.example.org", User: "jump", Port: 22, PrivateKeyFile: "/etc/glusterdr/id_tacc_bastion",
 					KnownHostsFile: "/etc/glusterdr/known_hosts.tacc"},
-			}},
+			}, CommandTimeout: 2 * time.Minute},
 		Retention: retention.Policy{Daily: 7, Weekly: 5, Monthly: 3},
 		Etcd: &Etcd{
 			Endpoints: []string{"https://10.0.0.11:2379", "https://10.0.0.12:2379"},
@@ -96,7 +96,7 @@ func TestParseFillsDefaults(t *testing.T) {
 			RestorePoints: RestorePoints{Method: PointsNone, Node: "dr-1.sdsc.example.org"},
 		}},
 		SSH: SSH{User: "root", Port: 22, PrivateKeyFile: "/root/.ssh/id_ed25519",
-			KnownHostsFile: "/root/.ssh/known_hosts"},
+			KnownHostsFile: "/root/.ssh/known_hosts", CommandTimeout: DefaultCommandTimeout},
 		Retention:   retention.Policy{Daily: 7, Weekly: 5},
 		ClusterDump: ClusterDump{Command: DefaultClusterDumpCommand()},
 	}
@@ -233,6 +233,8 @@ func TestParseDiagnostics(t *testing.T) {
 		{"ssh user as an option", "", "ssh {\n  user = \"-oProxyCommand=x\"\n}\n", hcl.DiagError, `ssh.user: the user name "-oProxyCommand=x" starts with '-'`, `"-o`},
 		{"ssh port out of range", "", "ssh {\n  port = 70000\n}\n", hcl.DiagError, "ssh.port: 70000 is not between 1 and 65535", "70000"},
 		{"ssh relative key file", "", "ssh {\n  private_key_file = \"id_ed25519\"\n}\n", hcl.DiagError, `ssh.private_key_file: "id_ed25519" is not an absolute path`, `"id_ed`},
+		{"command timeout too short", "", "ssh {\n  command_timeout = \"1s\"\n}\n", hcl.DiagError, "ssh.command_timeout: 1s is not between 5s and 1h", `"1s"`},
+		{"command timeout too long", "", "ssh {\n  command_timeout = \"2h\"\n}\n", hcl.DiagError, "ssh.command_timeout: 2h is not between 5s and 1h", `"2h"`},
 		{"ssh unknown argument", "", "ssh {\n  password = \"x\"\n}\n", hcl.DiagError, `An argument named "password" is not expected here`, "password"},
 		{"ssh jump host as an option", "", "ssh {\n  jump_host = \"-oProxyCommand=x\"\n}\n", hcl.DiagError, `ssh.jump_host: host "-oProxyCommand=x" starts with '-'`, `"-o`},
 		{"ssh relative config file", "", "ssh {\n  config_file = \"~/.ssh/config\"\n}\n", hcl.DiagError, `ssh.config_file: "~/.ssh/config" is not an absolute path`, `"~/`},

@@ -167,6 +167,12 @@ const (
 	DefaultNodePort       = 22
 	DefaultPrivateKeyFile = "/root/.ssh/id_ed25519"
 	DefaultKnownHostsFile = "/root/.ssh/known_hosts"
+	// DefaultCommandTimeout is ssh.command_timeout; the gluster CLI gives
+	// up on glusterd after 120 s by itself. MinCommandTimeout and
+	// MaxCommandTimeout bound it.
+	DefaultCommandTimeout = 5 * time.Minute
+	MinCommandTimeout     = 5 * time.Second
+	MaxCommandTimeout     = time.Hour
 	DefaultDaily          = 7
 	DefaultWeekly         = 5
 	// MinSafeDaily is the smallest daily stack that covers a 3-day weekend

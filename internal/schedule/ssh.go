@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -30,6 +31,10 @@ type SSH struct {
 	ConfigFile string
 	// Nodes override the defaults per host, by name.
 	Nodes []SSHNode
+	// CommandTimeout bounds each remote command that cannot legitimately
+	// run long (gluster CLI calls, mount, mkdir, a find on a small tree):
+	// one that hangs on a node whose sshd still answers fails the run.
+	CommandTimeout time.Duration
 }
 
 // SSHNode is one node block: how to reach the host called Name (the name
@@ -99,6 +104,7 @@ type rawSSH struct {
 	KnownHostsFile hcl.Expression `hcl:"known_hosts_file,optional"`
 	JumpHost       hcl.Expression `hcl:"jump_host,optional"`
 	ConfigFile     hcl.Expression `hcl:"config_file,optional"`
+	CommandTimeout hcl.Expression `hcl:"command_timeout,optional"`
 	Nodes          []rawSSHNode   `hcl:"node,block"`
 }
 
@@ -121,6 +127,7 @@ func (r *rawSSH) build(d *decoder) SSH {
 		KnownHostsFile: attr(d, r.KnownHostsFile, "ssh.known_hosts_file", DefaultKnownHostsFile, validPath),
 		JumpHost:       attr(d, r.JumpHost, "ssh.jump_host", "", validJumpHost),
 		ConfigFile:     attr(d, r.ConfigFile, "ssh.config_file", "", validPath),
+		CommandTimeout: r.commandTimeout(d),
 	}
 	if s.JumpHost == NoJumpHost {
 		s.JumpHost = "" // the same as leaving it out

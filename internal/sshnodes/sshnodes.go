@@ -102,7 +102,8 @@ func (n *Nodes) HostKey(ctx context.Context, host string) (ssh.PublicKey, error)
 // being built, to refuse a loop.
 func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 	s := n.ssh
-	cfg := remote.Config{Host: host, Port: s.Port, User: s.User, PrivateKeyFile: s.PrivateKeyFile, KnownHostsFile: s.KnownHostsFile}
+	cfg := remote.Config{Host: host, Port: s.Port, User: s.User, PrivateKeyFile: s.PrivateKeyFile, KnownHostsFile: s.KnownHostsFile,
+		CommandTimeout: s.CommandTimeout}
 	jump := s.JumpHost
 	if n.conf != nil {
 		o, err := n.fromConfigFile(host)

@@ -36,6 +36,7 @@ ssh {
   port             = 22
   private_key_file = "/root/.ssh/id_ed25519"
   known_hosts_file = "/root/.ssh/known_hosts"
+  command_timeout  = "5m"
 }
 
 retention {

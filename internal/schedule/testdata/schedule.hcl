@@ -42,6 +42,7 @@ ssh {
   port             = 2200
   private_key_file = "/etc/glusterdr/id_ed25519"
   known_hosts_file = "/etc/glusterdr/known_hosts"
+  command_timeout  = "2m"
   config_file      = "/etc/glusterdr/ssh_config"
 
   node "login.tacc.example.org" { # the bastion in front of tacc
