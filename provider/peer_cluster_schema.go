@@ -164,6 +164,12 @@ func resourceTimeouts(ctx context.Context, create, read, update, del time.Durati
 		DeleteDescription: fmt.Sprintf("Time allowed for destroy. Default `%s`.", del),
 	}).(schema.SingleNestedAttribute)
 	a.MarkdownDescription = "How long each operation may take, SSH connections and gluster commands included."
+	for name, attr := range a.Attributes {
+		if sa, ok := attr.(schema.StringAttribute); ok {
+			sa.Validators = append(sa.Validators, duration())
+			a.Attributes[name] = sa
+		}
+	}
 	return a
 }
 

@@ -133,7 +133,7 @@ func (r *provisioningStateResource) schema(ctx context.Context) schema.Schema {
 				Optional:    true,
 				Computed:    true,
 				Default:     listdefault.StaticValue(types.ListValueMust(stringType, commandElems)),
-				Validators:  []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Validators:  []validator.List{argv()},
 			},
 			"file":        computed("Path of the capture on the primary node: `<backup_dir>/" + provisioningFolder + "/<name>/" + provstate.FileName + "`."),
 			"digest":      computed("The capture's digest (sha256 of its content without the capture time), as stored."),

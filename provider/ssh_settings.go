@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // sshSettings turn the provider block into one remote.Config per node.
@@ -189,13 +190,13 @@ func (s *sshSettings) secrets() []string {
 // [comment]". Markers, hashed names and patterns are refused: a pin names
 // its hosts exactly.
 func parsePinnedKey(line string) (pinnedKey, error) {
-	if strings.ContainsAny(line, "\r\n") {
-		return pinnedKey{}, fmt.Errorf("%q spans more than one line; give one known_hosts line per list element", line)
+	if err := valid.Line(line); err != nil {
+		return pinnedKey{}, fmt.Errorf("%w; give one known_hosts line per list element", err)
 	}
 	marker, hosts, key, _, _, err := ssh.ParseKnownHosts([]byte(line))
 	switch {
 	case err != nil:
-		return pinnedKey{}, fmt.Errorf("%q is not a known_hosts line (host keytype base64): %v", line, err)
+		return pinnedKey{}, fmt.Errorf("%s is not a known_hosts line (host keytype base64): %v", valid.Quote(line), err)
 	case marker != "":
 		return pinnedKey{}, fmt.Errorf("%q carries the marker @%s, which pinned keys do not support", line, marker)
 	}

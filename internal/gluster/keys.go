@@ -95,7 +95,7 @@ func (c *Client) authorizedKeysPath(ctx context.Context, user string) (string, e
 	if user == "root" {
 		return "/root/.ssh/authorized_keys", nil
 	}
-	if err := validUser(user); err != nil {
+	if err := ValidUser(user); err != nil {
 		return "", err
 	}
 	out, err := c.callPlain(ctx, "look up user "+user, []string{"getent", "passwd", user})

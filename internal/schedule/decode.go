@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 )
@@ -96,9 +98,12 @@ func duration(d *decoder, expr hcl.Expression, name string, def time.Duration) t
 	switch {
 	case err != nil:
 		d.errorAt(expr.Range(), "Invalid Schedule Setting",
-			fmt.Sprintf("%s: %q is not a duration; write it like \"2h\", \"90m\" or \"45s\".", name, text))
+			fmt.Sprintf("%s: %s is not a duration; write it like \"2h\", \"90m\" or \"45s\".", name, valid.Quote(text)))
 	case v <= 0:
 		d.errorAt(expr.Range(), "Invalid Schedule Setting", fmt.Sprintf("%s: %q must be positive.", name, text))
+	case v > valid.MaxDuration:
+		d.errorAt(expr.Range(), "Invalid Schedule Setting", fmt.Sprintf("%s: %s is longer than %s; no wait of a "+
+			"night's run may be that long.", name, formatDuration(v), formatDuration(valid.MaxDuration)))
 	}
 	return v
 }

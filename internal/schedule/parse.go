@@ -129,7 +129,7 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		Rotation:             Rotation(attr(d, r.Rotation, "rotation", string(DefaultRotation), oneOf(Rotations))),
 		CheckpointTimeout:    duration(d, r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
 		CheckpointStallAfter: duration(d, r.StallAfter, "checkpoint_stall_after", DefaultStallAfter),
-		SampleFiles:          attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0)),
+		SampleFiles:          attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0), atMost(MaxSampleFiles)),
 		StateDir:             attr(d, r.StateDir, "state_dir", DefaultStateDir, validPath),
 		MetricsFile:          attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
 	}
@@ -172,10 +172,7 @@ func (r *rawFile) runTimeout(d *decoder, s *Schedule) time.Duration {
 	v := duration(d, r.RunTimeout, "run_timeout", def)
 	where := r.RunTimeout.Range()
 	switch {
-	case v <= 0:
-	case v > MaxRunTimeout:
-		d.errorAt(where, "Invalid Schedule Setting", fmt.Sprintf("run_timeout: %s is longer than %s; a night's run "+
-			"must end long before that.", formatDuration(v), formatDuration(MaxRunTimeout)))
+	case v <= 0, v > MaxRunTimeout: // duration has said so
 	case v < s.CheckpointTimeout:
 		d.warnAt(where, "Run Deadline Shorter Than Checkpoint Wait", fmt.Sprintf("run_timeout = %s is shorter than "+
 			"checkpoint_timeout = %s: the run's deadline ends a slow checkpoint before its own timeout does, and the "+
@@ -193,11 +190,11 @@ func (r *rawFile) runTimeout(d *decoder, s *Schedule) time.Duration {
 func (r *rawPrimary) build(d *decoder) Primary {
 	p := Primary{
 		Volume: required(d, r.Volume, "primary.volume", validVolume),
-		Mount:  attr(d, r.Mount, "primary.mount", DefaultMount, validPath, cleanPath),
+		Mount:  attr(d, r.Mount, "primary.mount", DefaultMount, validPath),
 		Node:   required(d, r.Node, "primary.node", validHost),
 	}
 	p.BackupDir = attr(d, r.BackupDir, "primary.backup_dir", path.Join(p.Mount, DefaultBackupDirName),
-		validPath, cleanPath, inside(p.Mount))
+		validPath, inside(p.Mount))
 	return p
 }
 
@@ -252,7 +249,7 @@ func (r *rawRetention) build(d *decoder) retention.Policy {
 		Daily:     attr(d, r.Daily, "retention.daily", DefaultDaily, atLeast(1), atMost(retention.MaxCount)),
 		Weekly:    attr(d, r.Weekly, "retention.weekly", DefaultWeekly, atLeast(0), atMost(retention.MaxCount)),
 		Monthly:   attr(d, r.Monthly, "retention.monthly", 0, atLeast(0), atMost(retention.MaxCount)),
-		FullEvery: attr(d, r.FullEvery, "retention.full_every", 0, atLeast(0)),
+		FullEvery: attr(d, r.FullEvery, "retention.full_every", 0, atLeast(0), atMost(retention.MaxCount)),
 	}
 	if p.Daily >= 1 && p.Daily < MinSafeDaily {
 		d.warnAt(r.Daily.Range(), "Short Daily Stack", fmt.Sprintf(
@@ -290,7 +287,7 @@ func (r *rawEtcd) build(d *decoder) *Etcd {
 func (r *rawProvisioning) build(d *decoder) *Provisioning {
 	return &Provisioning{
 		Inventory: list(d, r.Inventory, "provisioning.inventory", nil, eachPath),
-		ImageRef:  attr(d, r.ImageRef, "provisioning.image_ref", ""),
+		ImageRef:  attr(d, r.ImageRef, "provisioning.image_ref", "", validLine),
 		AnsibleInventoryCommand: list(d, r.AnsibleInventoryCommand, "provisioning.ansible_inventory_command",
 			DefaultAnsibleInventoryCommand(), validArgv),
 	}
