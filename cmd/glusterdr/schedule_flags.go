@@ -53,15 +53,39 @@ func scheduleTarget(g *globals, path, name string) (*schedule.Schedule, schedule
 	if err != nil {
 		return nil, schedule.Target{}, err
 	}
+	t, err := targetIn(s, path, "target", name)
+	if err != nil {
+		return nil, t, err
+	}
+	return s, t, nil
+}
+
+// targetIn finds the target that --flag names in schedule s (read from
+// path); one that the schedule lacks is a usage error.
+func targetIn(s *schedule.Schedule, path, flag, name string) (schedule.Target, error) {
 	t, ok := s.Target(name)
 	if !ok {
 		names := make([]string, 0, len(s.Targets))
 		for _, t := range s.Targets {
 			names = append(names, t.Name)
 		}
-		return nil, t, fmt.Errorf("target %q is not in the schedule %s (targets: %s)", name, path, strings.Join(names, ", "))
+		return t, &usageError{fmt.Errorf("--%s: target %q is not in the schedule %s (targets: %s)", flag, name, path,
+			strings.Join(names, ", "))}
 	}
-	return s, t, nil
+	return t, nil
+}
+
+// targetFlagsIn checks that the targets cmd's --target and --site name, when
+// given, are in schedule s.
+func targetFlagsIn(cmd *cobra.Command, s *schedule.Schedule, path string) error {
+	for _, flag := range []string{"target", "site"} {
+		if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
+			if _, err := targetIn(s, path, flag, f.Value.String()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // acquireLock takes the schedule's run lock; release logs a failure to
@@ -83,6 +107,9 @@ func acquireLock(s *schedule.Schedule, log *slog.Logger) (release func(), err er
 func withEngine(g *globals, cmd *cobra.Command, path string, fn func(context.Context, *drrun.Engine) error) error {
 	s, err := loadSchedule(g, path)
 	if err != nil {
+		return err
+	}
+	if err := targetFlagsIn(cmd, s, path); err != nil {
 		return err
 	}
 	log := g.logger()

@@ -92,14 +92,13 @@ func TestScheduleErrorsNameFileAndLine(t *testing.T) {
 	}
 }
 
+// TestRunRejectsAnUnknownStep: a step that does not exist is a usage
+// error naming --step, found before the schedule is read.
 func TestRunRejectsAnUnknownStep(t *testing.T) {
 	file, _ := writeSchedule(t)
-	out, _, err := execute(t, "run", "--schedule", file, "--step", "backup", "--json")
-	if err == nil || !strings.Contains(err.Error(), `unknown step "backup": want all or one of open, fill, replicate, verify, retention, record`) {
-		t.Fatalf("error: %v", err)
-	}
-	var rep drrun.Report
-	if json.Unmarshal([]byte(out), &rep) != nil || rep.OK || rep.Error == "" {
-		t.Errorf("report: %s", out)
+	_, _, err := execute(t, "run", "--schedule", file, "--step", "backup", "--json")
+	if code, _ := classify(err); code != exitUsage || !strings.Contains(err.Error(),
+		`--step: "backup": want one of all, open, fill, replicate, verify, retention, record`) {
+		t.Fatalf("exit %d, error: %v", code, err)
 	}
 }
