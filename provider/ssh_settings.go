@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
@@ -202,10 +203,30 @@ func parsePinnedKey(line string) (pinnedKey, error) {
 	}
 	for _, h := range hosts {
 		if strings.HasPrefix(h, "|") || strings.ContainsAny(h, "*?!") {
-			return pinnedKey{}, fmt.Errorf("host %q in %q is hashed or a pattern; pin keys to exact host names or addresses", h, line)
+			return pinnedKey{}, fmt.Errorf("host %s in %s is hashed or a pattern; pin keys to exact host names or addresses", valid.Quote(h), valid.Quote(line))
+		}
+		if err := pinnedHost(h); err != nil {
+			return pinnedKey{}, fmt.Errorf("host %s in %s: %s", valid.Quote(h), valid.Quote(line), plainReason(err))
 		}
 	}
 	return pinnedKey{hosts: hosts, key: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))}, nil
+}
+
+// pinnedHost accepts a known_hosts host as a pin names it: a host or
+// address (gluster.ValidHost), or [host]:port for a port other than 22. A
+// bracketed host without a port would never match a connection.
+func pinnedHost(h string) error {
+	if !strings.HasPrefix(h, "[") {
+		return gluster.ValidHost(h)
+	}
+	host, port, err := net.SplitHostPort(h)
+	if err != nil || !strings.HasPrefix(h, "["+host+"]:") {
+		return fmt.Errorf("a bracketed host must be [host]:port")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %s is not between 1 and 65535", valid.Quote(port))
+	}
+	return gluster.ValidHost(host)
 }
 
 func anyNodeHasKey(nodes map[string]nodeModel) bool {

@@ -127,7 +127,7 @@ func configPair(p string) error {
 	if !ok {
 		return fmt.Errorf("%s: want key=value, e.g. sync_method=tarssh", valid.Quote(p))
 	}
-	if err := gluster.ValidConfigKey(strings.TrimSpace(k)); err != nil {
+	if err := gluster.ValidConfigKey(k); err != nil {
 		return fmt.Errorf("%s: %s", valid.Quote(p), plainInvalid(err))
 	}
 	if err := gluster.ValidConfigValue(v); err != nil {
