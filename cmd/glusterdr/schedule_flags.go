@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
@@ -39,12 +40,22 @@ func loadSchedule(g *globals, path string) (*schedule.Schedule, error) {
 	}
 	s, diags := schedule.Parse(path, src)
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("the schedule has errors:\n%s", diags.Error())
+		return nil, fmt.Errorf("the schedule has errors:\n%s", diagLines(diags))
 	}
 	for _, d := range diags {
 		g.logger().Warn(d.Summary, "detail", d.Detail, "at", d.Subject)
 	}
 	return s, nil
+}
+
+// diagLines is every error of diags, one a line (hcl's own Error() gives
+// the first and a count of the others).
+func diagLines(diags hcl.Diagnostics) string {
+	var lines []string
+	for _, d := range diags.Errs() {
+		lines = append(lines, "  "+d.Error())
+	}
+	return strings.Join(lines, "\n")
 }
 
 // scheduleTarget loads the schedule at path and finds its target name.

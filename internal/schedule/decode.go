@@ -47,12 +47,12 @@ func attr[T any](d *decoder, expr hcl.Expression, name string, def T, checks ...
 		return def
 	}
 	if _, diags := expr.Value(nil); diags.HasErrors() {
-		d.diags = append(d.diags, diags...) // say why it cannot be evaluated, not that it is unknown
+		d.addNamed(name, diags) // say why it cannot be evaluated, not that it is unknown
 		return def
 	}
 	var v T
 	if diags := gohcl.DecodeExpression(expr, nil, &v); diags.HasErrors() {
-		d.diags = append(d.diags, diags...)
+		d.addNamed(name, diags)
 		return def
 	}
 	for _, c := range checks {
@@ -62,6 +62,16 @@ func attr[T any](d *decoder, expr hcl.Expression, name string, def T, checks ...
 		}
 	}
 	return v
+}
+
+// addNamed adds HCL's own diagnostics about attribute name ("Unsuitable
+// value type", "Variables not allowed"), which do not say which setting they
+// are about, with the name before their detail.
+func (d *decoder) addNamed(name string, diags hcl.Diagnostics) {
+	for _, diag := range diags {
+		diag.Detail = name + ": " + diag.Detail
+		d.diags = append(d.diags, diag)
+	}
 }
 
 // required decodes an attribute that must be written.

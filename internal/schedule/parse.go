@@ -20,7 +20,7 @@ import (
 func Parse(filename string, src []byte) (*Schedule, hcl.Diagnostics) {
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, nameSyntaxErrors(file, diags)
 	}
 	var raw rawFile
 	diags = append(diags, gohcl.DecodeBody(file.Body, nil, &raw)...)
@@ -34,6 +34,57 @@ func Parse(filename string, src []byte) (*Schedule, hcl.Diagnostics) {
 		return nil, diags
 	}
 	return s, diags
+}
+
+// nameSyntaxErrors puts the attribute (or block label) that a syntax error
+// is in before its detail, as the checks of values name theirs: "Invalid
+// character encoding" alone does not say which setting holds the bad bytes.
+// The parser leaves a partial body with the attributes it could read.
+func nameSyntaxErrors(file *hcl.File, diags hcl.Diagnostics) hcl.Diagnostics {
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return diags
+	}
+	for _, d := range diags {
+		if d.Subject == nil {
+			continue
+		}
+		if name := attributeAt(body, d.Subject.Start, ""); name != "" {
+			d.Detail = name + ": " + d.Detail
+		}
+	}
+	return diags
+}
+
+// attributeAt names the attribute or block label of body at pos, as the
+// checks do ("cron", "primary.node", `target "sdsc" secondary_host`), or
+// returns "".
+func attributeAt(body *hclsyntax.Body, pos hcl.Pos, prefix string) string {
+	for name, a := range body.Attributes {
+		if inRange(a.SrcRange, pos) {
+			return prefix + name
+		}
+	}
+	for _, b := range body.Blocks {
+		for _, r := range b.LabelRanges {
+			if inRange(r, pos) {
+				return b.Type + " label"
+			}
+		}
+		if !inRange(b.Range(), pos) {
+			continue
+		}
+		inner := b.Type + "."
+		if len(b.Labels) > 0 {
+			inner = fmt.Sprintf("%s %q ", b.Type, b.Labels[0])
+		}
+		return attributeAt(b.Body, pos, inner)
+	}
+	return ""
+}
+
+func inRange(r hcl.Range, pos hcl.Pos) bool {
+	return pos.Byte >= r.Start.Byte && pos.Byte < r.End.Byte
 }
 
 // The raw types mirror the file. Attributes stay expressions until the
