@@ -141,7 +141,7 @@ func ValidSecondaryHost(host string) error {
 
 // ValidUser accepts a POSIX-portable user name, for SSH and for a non-root
 // geo-replication secondary: letters, digits, '.', '_' and '-', not
-// starting with '-', at most 32 characters.
+// starting with '-', not "." or "..", at most 32 characters.
 func ValidUser(user string) error {
 	switch {
 	case user == "":
@@ -150,6 +150,8 @@ func ValidUser(user string) error {
 		return invalid("the user name %s is longer than 32 characters", valid.Quote(user))
 	case user[0] == '-':
 		return invalid("the user name %s starts with '-'", valid.Quote(user))
+	case user == "." || user == "..":
+		return invalid("the user name %s is a directory's name", valid.Quote(user))
 	}
 	for _, r := range user {
 		if !isASCIIAlnum(r) && !strings.ContainsRune("._-", r) {

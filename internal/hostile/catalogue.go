@@ -148,7 +148,7 @@ var Values = []Value{
 	{"relative path", "srv/b", anyText},
 	{"set ID traversal", "20261125T020000Z-../../etc", anyText},
 	{"set ID with slash", "20261125T020000Z-sdsc/../../x", anyText},
-	{"set ID without target", "20261125T020000Z-", anyText},
+	{"set ID without target", "20261125T020000Z-", kinds(anyText, []Kind{Volume, User, OptionKey})},
 	// Hosts: IPv6 is valid where gluster and ssh take it.
 	{"IPv6", "2001:db8::21", kinds(anyText, []Kind{Host, KnownHost})},
 	{"bracketed IPv6", "[2001:db8::21]", anyText},

@@ -57,8 +57,8 @@ func nameSyntaxErrors(file *hcl.File, diags hcl.Diagnostics) hcl.Diagnostics {
 }
 
 // attributeAt names the attribute or block label of body at pos, as the
-// checks do ("cron", "primary.node", `target "sdsc" secondary_host`), or
-// returns "".
+// checks do ("cron", "primary.node", `target "sdsc" secondary_host`,
+// "target name" for the label), or returns "".
 func attributeAt(body *hclsyntax.Body, pos hcl.Pos, prefix string) string {
 	for name, a := range body.Attributes {
 		if inRange(a.SrcRange, pos) {
@@ -68,7 +68,7 @@ func attributeAt(body *hclsyntax.Body, pos hcl.Pos, prefix string) string {
 	for _, b := range body.Blocks {
 		for _, r := range b.LabelRanges {
 			if inRange(r, pos) {
-				return b.Type + " label"
+				return b.Type + " name"
 			}
 		}
 		if !inRange(b.Range(), pos) {
