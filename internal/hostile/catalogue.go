@@ -44,7 +44,7 @@ const (
 	Endpoint      Kind = "etcd endpoint"     // an http(s) URL
 	Cron          Kind = "cron expression"
 	TimeZone      Kind = "time zone"
-	Duration      Kind = "duration"          // valid.ParseDuration
+	Duration      Kind = "duration" // valid.ParseDuration
 	Enum          Kind = "one of a list"
 	// Count is a number between bounds that the face's table gives.
 	Count Kind = "count"
