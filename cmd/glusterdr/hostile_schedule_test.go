@@ -66,9 +66,9 @@ var fileFields = []fileField{
 	{block: "retention", attr: "monthly", kind: hostile.Count, bounds: hostile.Bounds{Min: 0, Max: retention.MaxCount}},
 	{block: "retention", attr: "full_every", kind: hostile.Count, bounds: hostile.Bounds{Min: 0, Max: retention.MaxCount}},
 	{block: "etcd", attr: "endpoints", kind: hostile.Endpoint, list: []string{"http://127.0.0.1:2379", ""}, at: 1},
-	{block: "etcd", attr: "cacert", kind: hostile.Path},
-	{block: "etcd", attr: "cert", kind: hostile.Path},
-	{block: "etcd", attr: "key", kind: hostile.Path},
+	{block: "etcd", attr: "cacert", kind: hostile.OptionalPath},
+	{block: "etcd", attr: "cert", kind: hostile.OptionalPath},
+	{block: "etcd", attr: "key", kind: hostile.OptionalPath},
 	{block: "etcd", attr: "dial_timeout", kind: hostile.Duration},
 	{block: "cluster_dump", attr: "command", kind: hostile.Program, list: []string{"", "cluster-info"}, at: 0},
 	{block: "cluster_dump", attr: "command", kind: hostile.Argument, list: []string{"kubectl", ""}, at: 1},
@@ -113,14 +113,10 @@ func (f fileField) source(state, literal string) []byte {
 	case "target label":
 		label = literal
 	case "etcd":
+		// cert and key go together, but each alone is still checked:
+		// empty is none, and a bad path is named.
 		if f.attr != "endpoints" {
 			blocks["etcd"] = append(blocks["etcd"], `endpoints = ["http://127.0.0.1:2379"]`)
-		}
-		switch f.attr {
-		case "cert":
-			blocks["etcd"] = append(blocks["etcd"], `key = "/etc/etcd/client.key"`)
-		case "key":
-			blocks["etcd"] = append(blocks["etcd"], `cert = "/etc/etcd/client.crt"`)
 		}
 	}
 	if f.attr != "" {

@@ -3,6 +3,7 @@ package gluster
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
@@ -163,7 +164,8 @@ func ValidUser(user string) error {
 
 // ValidOptionKey accepts a volume option name such as
 // "performance.quick-read" or "cluster.min-free-disk": letters, digits, '.',
-// '-' and '_', not starting with '-', at most 256 characters.
+// '-' and '_', not starting with '-', no empty part between dots, at most
+// 256 characters.
 func ValidOptionKey(k string) error {
 	if k == "" || k[0] == '-' || len(k) > 256 {
 		return invalid("option name %s is empty, longer than 256 characters or starts with '-'", valid.Quote(k))
@@ -172,6 +174,9 @@ func ValidOptionKey(k string) error {
 		if !isASCIIAlnum(r) && !strings.ContainsRune(".-_", r) {
 			return invalid("option name %s contains %q", valid.Quote(k), r)
 		}
+	}
+	if slices.Contains(strings.Split(k, "."), "") {
+		return invalid("option name %s has an empty part between its dots", valid.Quote(k))
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ const (
 	BrickPath     Kind = "brick path"        // gluster.ValidBrickPath
 	User          Kind = "user name"         // gluster.ValidUser
 	Path          Kind = "path on a host"    // valid.Path: absolute, clean
+	OptionalPath  Kind = "path or none"      // a Path, or empty for none (etcd's client certificate)
 	LocalPath     Kind = "local path"        // valid.LocalPath: relative or "~/" too
 	TargetName    Kind = "target name"       // valid.TargetName
 	SetID         Kind = "set ID"            // valid.SetID
@@ -162,9 +163,10 @@ var Values = []Value{
 	// Sizes and emptiness.
 	{"64 KiB", strings.Repeat("a", 64<<10), nil},
 	{"not UTF-8", "sdsc\xff\xfe", nil},
-	{"empty", "", []Kind{Text, Argument}},
+	{"empty", "", []Kind{Text, Argument, OptionalPath}},
 	{"blank", " ", anyText},
-	{"leading space", " sdsc", anyText},
+	// known_hosts ignores the white space that starts a line.
+	{"leading space", " sdsc", kinds(anyText, []Kind{KnownHost})},
 	// Cron with the wrong field count, and the descriptor nobody supports.
 	{"cron with 4 fields", "0 2 * *", anyText},
 	{"cron with 6 fields", "0 0 2 * * *", anyText},

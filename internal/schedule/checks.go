@@ -73,6 +73,15 @@ func between(lo, hi int) check[int] {
 // a trigger file or a command line.
 func validPath(p string) error { return valid.Path(p) }
 
+// optionalPath is validPath, or empty for none: how Encode and dr_schedule
+// write a file that is not used (etcd's client certificate).
+func optionalPath(p string) error {
+	if p == "" {
+		return nil
+	}
+	return validPath(p)
+}
+
 // inside requires a path strictly inside dir. The backup folder must be on
 // the global volume, or nothing of it would be replicated and verified.
 func inside(dir string) check[string] {

@@ -118,6 +118,19 @@ func duration(d *decoder, expr hcl.Expression, name string, def time.Duration) t
 	return v
 }
 
+// derived checks the default of attribute name (unset), made from the
+// setting from, which was set: a valid from can still make an invalid
+// default, e.g. a state_dir so long that the lock file in it is too long.
+func (d *decoder) derived(expr, fromExpr hcl.Expression, from, fromValue, name, value string) {
+	if d.isSet(expr) || !d.isSet(fromExpr) || validPath(fromValue) != nil {
+		return
+	}
+	if err := validPath(value); err != nil {
+		d.errorAt(fromExpr.Range(), "Invalid Schedule Setting", fmt.Sprintf("%s: the default %s in it, %s: %v; set %s, "+
+			"or shorten %s.", from, name, valid.Quote(value), err, name, from))
+	}
+}
+
 // missingBlock reports a required block that is absent, at where.
 func (d *decoder) missingBlock(where hcl.Range, name, example string) {
 	d.errorAt(where, "Missing Schedule Block", fmt.Sprintf("A %s block is required, for example:\n%s", name, example))

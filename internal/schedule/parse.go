@@ -185,6 +185,7 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		MetricsFile:          attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
 	}
 	s.LockFile = attr(d, r.LockFile, "lock_file", path.Join(s.StateDir, DefaultLockFileName), validPath)
+	d.derived(r.LockFile, r.StateDir, "state_dir", s.StateDir, "lock_file", s.LockFile)
 	if s.SampleFiles == 0 {
 		d.warnAt(r.SampleFiles.Range(), "Verification Sampling Disabled",
 			"sample_files = 0: verification will compare the manifest only, not a sample of volume files.")
@@ -246,6 +247,7 @@ func (r *rawPrimary) build(d *decoder) Primary {
 	}
 	p.BackupDir = attr(d, r.BackupDir, "primary.backup_dir", path.Join(p.Mount, DefaultBackupDirName),
 		validPath, inside(p.Mount))
+	d.derived(r.BackupDir, r.Mount, "primary.mount", p.Mount, "primary.backup_dir", p.BackupDir)
 	return p
 }
 
@@ -323,9 +325,9 @@ func (r *rawRetention) build(d *decoder) retention.Policy {
 func (r *rawEtcd) build(d *decoder) *Etcd {
 	e := &Etcd{
 		Endpoints:   required(d, r.Endpoints, "etcd.endpoints", validEndpoints),
-		CACert:      attr(d, r.CACert, "etcd.cacert", "", validPath),
-		Cert:        attr(d, r.Cert, "etcd.cert", "", validPath),
-		Key:         attr(d, r.Key, "etcd.key", "", validPath),
+		CACert:      attr(d, r.CACert, "etcd.cacert", "", optionalPath),
+		Cert:        attr(d, r.Cert, "etcd.cert", "", optionalPath),
+		Key:         attr(d, r.Key, "etcd.key", "", optionalPath),
 		DialTimeout: duration(d, r.DialTimeout, "etcd.dial_timeout", DefaultEtcdDialTimeout),
 	}
 	if (e.Cert == "") != (e.Key == "") {
