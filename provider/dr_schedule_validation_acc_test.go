@@ -106,7 +106,7 @@ data "dr_backup_sets" "bad" {
 		{schedule("cron", `"0 2 * *\n*"`), `Attribute cron value must be a single line of text`},
 		{schedule("targets", `[]`), `Attribute targets list must contain at least 1 elements, got: 0`},
 		// gluster_provisioning_state and dr_backup_sets.
-		{capture(`  name = "Day One"`), `Attribute name must be lower-case letters, digits, '_' and '-'`},
+		{capture(`  name = "Day One"`), `Attribute name value must be lower-case letters, digits, '_' and '-'`},
 		{capture(`  backup_dir = "/var/glfs/global/../backup"`), `Attribute backup_dir value must be a clean absolute path`},
 		{capture(`  inventory = ["hosts.yml"]`), `Attribute inventory[0] value must be a clean absolute path: "hosts.yml" is not an absolute path`},
 		{capture(`  ansible_inventory_command = []`), `Attribute ansible_inventory_command value must be an argument list: the command is empty`},

@@ -173,3 +173,16 @@ func (v checkList) ValidateList(ctx context.Context, req validator.ListRequest, 
 func argv() validator.List {
 	return checkList{what: "an argument list", check: valid.Argv}
 }
+
+// captureName accepts a gluster_provisioning_state name: a folder name of
+// lower-case letters, digits, '_' and '-', starting with a letter or digit,
+// at most 64 characters.
+func captureName() validator.String {
+	return checkString{what: "lower-case letters, digits, '_' and '-', starting with a letter or digit, at most 64 of them",
+		check: func(s string) error {
+			if !captureNamePattern.MatchString(s) {
+				return fmt.Errorf("%s is not", valid.Quote(s))
+			}
+			return nil
+		}}
+}
