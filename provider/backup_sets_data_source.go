@@ -38,6 +38,7 @@ type backupSetsModel struct {
 	Sets           types.List     `tfsdk:"sets"`
 	Unreadable     types.List     `tfsdk:"unreadable"`
 	NewestVerified types.String   `tfsdk:"newest_verified"`
+	RestorePoints  types.List     `tfsdk:"restore_points"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -64,6 +65,27 @@ var backupSetAttrs = []struct {
 	{"verified_at", types.StringType, "When verification matched (RFC 3339, UTC); null when not verified."},
 	{"mismatches", types.Int64Type, "What verification found wrong: errors plus warnings."},
 	{"problem", types.StringType, "Why the set is not verified; null when it is."},
+	{"restore_point", types.StringType, "Where the set's restore point is: `<node>:<folder>` (`<node>:<volume>:<folder>` in a store volume) for a link-tree, the snapshot's name for a gluster snapshot; null without one."},
+	{"restore_point_method", types.StringType, "`link-tree` or `gluster-snapshot`; null without a point."},
+	{"restore_point_bytes_new", types.Int64Type, "Bytes the point added to its store (the changed files and its folders); null without a point."},
+}
+
+// sitePointsAttrs describe one site's restore points, as
+// backupset.SitePoints does.
+var sitePointsAttrs = []struct {
+	name string
+	typ  attr.Type
+	desc string
+}{
+	{"target", types.StringType, "The target site."},
+	{"method", types.StringType, "`link-tree` or `gluster-snapshot`."},
+	{"count", types.Int64Type, "Verified restore points the site holds."},
+	{"oldest", types.StringType, "The set of the oldest point: how far back a restore can go."},
+	{"oldest_time", types.StringType, "The point in time the oldest point reflects (RFC 3339, UTC)."},
+	{"newest", types.StringType, "The set of the newest point."},
+	{"newest_time", types.StringType, "The point in time the newest point reflects (RFC 3339, UTC)."},
+	{"bytes_stored", types.Int64Type, "Bytes the points take together when the newest was made (link-tree; hard-linked files counted once)."},
+	{"bytes_new_latest", types.Int64Type, "Bytes the newest point added to the store."},
 }
 
 var (
@@ -75,7 +97,35 @@ var (
 		return out
 	}()
 	unreadableAttrTypes = map[string]attr.Type{"id": types.StringType, "error": types.StringType}
+	sitePointsAttrTypes = func() map[string]attr.Type {
+		out := map[string]attr.Type{}
+		for _, a := range sitePointsAttrs {
+			out[a.name] = a.typ
+		}
+		return out
+	}()
 )
+
+// computedAttrs are read-only attributes from a table of names, types and
+// descriptions.
+func computedAttrs(table []struct {
+	name string
+	typ  attr.Type
+	desc string
+}) map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for _, a := range table {
+		switch a.typ {
+		case types.BoolType:
+			out[a.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: a.desc}
+		case types.Int64Type:
+			out[a.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: a.desc}
+		default:
+			out[a.name] = schema.StringAttribute{Computed: true, MarkdownDescription: a.desc}
+		}
+	}
+	return out
+}
 
 func (d *backupSetsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	// The name users asked for, like dr_schedule: data blocks say provider = gluster.
@@ -83,17 +133,7 @@ func (d *backupSetsDataSource) Metadata(_ context.Context, _ datasource.Metadata
 }
 
 func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	setAttrs := map[string]schema.Attribute{}
-	for _, a := range backupSetAttrs {
-		switch a.typ {
-		case types.BoolType:
-			setAttrs[a.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: a.desc}
-		case types.Int64Type:
-			setAttrs[a.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: a.desc}
-		default:
-			setAttrs[a.name] = schema.StringAttribute{Computed: true, MarkdownDescription: a.desc}
-		}
-	}
+	setAttrs := computedAttrs(backupSetAttrs)
 	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
 		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", backupSetsReadTimeout),
 	}).(schema.SingleNestedAttribute)
@@ -124,6 +164,10 @@ func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				}}},
 			"newest_verified": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "The id of the newest verified set (of `target`, when set); null when there is none."},
+			"restore_points": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "Each site's restore points (of `target`, when set), in target order: how many, how far " +
+					"back, and what they cost.",
+				NestedObject: schema.NestedAttributeObject{Attributes: computedAttrs(sitePointsAttrs)}},
 			"timeouts": ta,
 		},
 	}
@@ -177,10 +221,16 @@ func (m *backupSetsModel) observe(l backupset.Listing) {
 			"next_step": optionalString(s.NextStep), "files": types.Int64Value(int64(s.Files)),
 			"bytes": types.Int64Value(s.Bytes), "checkpoint_time": timeValue(s.CheckpointTime),
 			"verified_at": timeValue(s.VerifiedAt), "mismatches": types.Int64Value(int64(s.Mismatches)),
-			"problem": optionalString(s.Problem),
+			"problem": optionalString(s.Problem), "restore_point": pointLocation(s.RestorePoint),
+			"restore_point_method": types.StringNull(), "restore_point_bytes_new": types.Int64Null(),
 		}))
+		if p := s.RestorePoint; p != nil {
+			sets[len(sets)-1] = withAttrs(sets[len(sets)-1], map[string]attr.Value{
+				"restore_point_method": types.StringValue(p.Method), "restore_point_bytes_new": types.Int64Value(p.BytesNew)})
+		}
 	}
 	m.Sets = types.ListValueMust(types.ObjectType{AttrTypes: backupSetAttrTypes}, sets)
+	m.RestorePoints = sitePoints(l.Sets, target)
 	unreadable := []attr.Value{}
 	for _, u := range l.Unreadable {
 		unreadable = append(unreadable, types.ObjectValueMust(unreadableAttrTypes, map[string]attr.Value{
@@ -196,4 +246,45 @@ func optionalString(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
+}
+
+// pointLocation is where a set's point is, for the sets list.
+func pointLocation(p *backupset.PointSummary) types.String {
+	if p == nil {
+		return types.StringNull()
+	}
+	if p.Method == "gluster-snapshot" {
+		return types.StringValue(p.Location)
+	}
+	return types.StringValue(p.Node + ":" + p.Location)
+}
+
+// withAttrs is o with some attributes replaced.
+func withAttrs(o attr.Value, repl map[string]attr.Value) attr.Value {
+	obj := o.(types.Object)
+	attrs := map[string]attr.Value{}
+	for k, v := range obj.Attributes() {
+		attrs[k] = v
+	}
+	for k, v := range repl {
+		attrs[k] = v
+	}
+	return types.ObjectValueMust(backupSetAttrTypes, attrs)
+}
+
+// sitePoints sums up each site's points, of target only when set.
+func sitePoints(sets []*backupset.Meta, target string) types.List {
+	out := []attr.Value{}
+	for _, p := range backupset.PointsBySite(sets) {
+		if target != "" && p.Target != target {
+			continue
+		}
+		out = append(out, types.ObjectValueMust(sitePointsAttrTypes, map[string]attr.Value{
+			"target": types.StringValue(p.Target), "method": types.StringValue(p.Method), "count": types.Int64Value(int64(p.Count)),
+			"oldest": types.StringValue(p.Oldest.Set), "oldest_time": timeValue(p.Oldest.AsOf),
+			"newest": types.StringValue(p.Newest.Set), "newest_time": timeValue(p.Newest.AsOf),
+			"bytes_stored": types.Int64Value(p.BytesStored), "bytes_new_latest": types.Int64Value(p.BytesNewLatest),
+		}))
+	}
+	return types.ListValueMust(types.ObjectType{AttrTypes: sitePointsAttrTypes}, out)
 }

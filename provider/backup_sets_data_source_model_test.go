@@ -52,4 +52,37 @@ func TestBackupSetsObserve(t *testing.T) {
 	if n := len(m.Sets.Elements()); n != 2 || m.NewestVerified.ValueString() != "20261120T020000Z-sdsc" {
 		t.Errorf("sdsc: %d sets, newest verified %s", n, m.NewestVerified)
 	}
+	if n := len(m.RestorePoints.Elements()); n != 0 || !first["restore_point"].IsNull() {
+		t.Errorf("restore points without any: %d, %v", n, first["restore_point"])
+	}
+}
+
+// TestBackupSetsShowRestorePoints: each set names its point, and each site
+// sums its points up.
+func TestBackupSetsShowRestorePoints(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	var sets []*backupset.Meta
+	for i, bytesNew := range []int64{7_000_000, 120_000} {
+		m := backupset.New(t0.Add(time.Duration(i)*48*time.Hour), "sdsc", retention.Full, "")
+		m.Status = retention.Verified
+		m.RestorePoint = &backupset.RestorePoint{Method: "link-tree", Node: "dr-2", Location: "/srv/points/" + m.ID,
+			BytesNew: bytesNew, StoreBytes: 7_000_000 + int64(i)*bytesNew, Verification: &backupset.PointCheck{Verified: true}}
+		sets = append(sets, m)
+	}
+	m := backupSetsModel{Target: types.StringNull()}
+	m.observe(backupset.Listing{Sets: sets})
+	second := m.Sets.Elements()[1].(types.Object).Attributes()
+	if second["restore_point"].(types.String).ValueString() != "dr-2:/srv/points/20261122T020000Z-sdsc" ||
+		second["restore_point_bytes_new"].(types.Int64).ValueInt64() != 120_000 || second["restore_point_method"].(types.String).ValueString() != "link-tree" {
+		t.Errorf("second set: %v", second)
+	}
+	points := m.RestorePoints.Elements()
+	if len(points) != 1 {
+		t.Fatalf("%d sites with points", len(points))
+	}
+	sdsc := points[0].(types.Object).Attributes()
+	if sdsc["count"].(types.Int64).ValueInt64() != 2 || sdsc["oldest"].(types.String).ValueString() != "20261120T020000Z-sdsc" ||
+		sdsc["bytes_stored"].(types.Int64).ValueInt64() != 7_120_000 || sdsc["bytes_new_latest"].(types.Int64).ValueInt64() != 120_000 {
+		t.Errorf("sdsc's points: %v", sdsc)
+	}
 }

@@ -33,6 +33,7 @@ type scheduleModel struct {
 	CheckpointStallAfter types.String `tfsdk:"checkpoint_stall_after"`
 	RunTimeout           types.String `tfsdk:"run_timeout"`
 	SampleFiles          types.Int64  `tfsdk:"sample_files"`
+	DrillEvery           types.String `tfsdk:"drill_every"`
 	StateDir             types.String `tfsdk:"state_dir"`
 	LockFile             types.String `tfsdk:"lock_file"`
 	MetricsFile          types.String `tfsdk:"metrics_file"`
@@ -68,6 +69,10 @@ type targetModel struct {
 	SecondaryUser   types.String `tfsdk:"secondary_user"`
 	SSHPort         types.Int64  `tfsdk:"ssh_port"`
 	VerifyNode      types.String `tfsdk:"verify_node"`
+	Points          types.String `tfsdk:"restore_points"`
+	PointNode       types.String `tfsdk:"restore_point_node"`
+	PointStore      types.String `tfsdk:"restore_point_store"`
+	PointVolume     types.String `tfsdk:"restore_point_volume"`
 }
 
 type scheduleSSHModel struct {
@@ -120,7 +125,8 @@ var (
 	targetAttrTypes = map[string]attr.Type{
 		"name": types.StringType, "primary_volume": types.StringType, "secondary_host": types.StringType,
 		"secondary_volume": types.StringType, "secondary_user": types.StringType, "ssh_port": types.Int64Type,
-		"verify_node": types.StringType,
+		"verify_node": types.StringType, "restore_points": types.StringType, "restore_point_node": types.StringType,
+		"restore_point_store": types.StringType, "restore_point_volume": types.StringType,
 	}
 	scheduleSSHAttrTypes = map[string]attr.Type{
 		"user": types.StringType, "port": types.Int64Type, "private_key_file": types.StringType, "known_hosts_file": types.StringType,
@@ -158,6 +164,7 @@ func (m *scheduleModel) setSchedule(s *schedule.Schedule, prior *scheduleModel) 
 	m.CheckpointStallAfter = durationValue(s.CheckpointStallAfter, prior.CheckpointStallAfter)
 	m.RunTimeout = durationValue(s.RunTimeout, prior.RunTimeout)
 	m.SampleFiles = types.Int64Value(int64(s.SampleFiles))
+	m.DrillEvery = durationValue(s.DrillEvery, prior.DrillEvery)
 	m.StateDir = types.StringValue(s.StateDir)
 	m.LockFile = types.StringValue(s.LockFile)
 	m.MetricsFile = types.StringValue(s.MetricsFile)
@@ -171,7 +178,9 @@ func (m *scheduleModel) setSchedule(s *schedule.Schedule, prior *scheduleModel) 
 			"name": types.StringValue(t.Name), "primary_volume": types.StringValue(t.PrimaryVolume),
 			"secondary_host": types.StringValue(t.SecondaryHost), "secondary_volume": types.StringValue(t.SecondaryVolume),
 			"secondary_user": types.StringValue(t.SecondaryUser), "ssh_port": types.Int64Value(int64(t.SSHPort)),
-			"verify_node": types.StringValue(t.VerifyNode),
+			"verify_node": types.StringValue(t.VerifyNode), "restore_points": types.StringValue(t.RestorePoints.Method),
+			"restore_point_node": types.StringValue(t.RestorePoints.Node), "restore_point_store": optionalString(t.RestorePoints.Store),
+			"restore_point_volume": optionalString(t.RestorePoints.Volume),
 		})
 	}
 	m.Targets = types.ListValueMust(targetObjectType, targets)
@@ -308,7 +317,7 @@ func fillNulls(ctx context.Context, cfg, eff attr.Value, diags *diag.Diagnostics
 func (m *scheduleModel) scheduleAttrs() map[string]attr.Value {
 	return map[string]attr.Value{
 		"cron": m.Cron, "time_zone": m.TimeZone, "rotation": m.Rotation, "checkpoint_timeout": m.CheckpointTimeout,
-		"checkpoint_stall_after": m.CheckpointStallAfter, "run_timeout": m.RunTimeout, "sample_files": m.SampleFiles, "state_dir": m.StateDir,
+		"checkpoint_stall_after": m.CheckpointStallAfter, "run_timeout": m.RunTimeout, "sample_files": m.SampleFiles, "drill_every": m.DrillEvery, "state_dir": m.StateDir,
 		"lock_file": m.LockFile, "metrics_file": m.MetricsFile, "primary": m.Primary, "targets": m.Targets,
 		"ssh": m.SSH, "retention": m.Retention, "etcd": m.Etcd, "cluster_dump": m.ClusterDump,
 		"provisioning": m.Provisioning,
@@ -333,6 +342,7 @@ func (m *scheduleModel) fillFrom(ctx context.Context, eff *scheduleModel, diags 
 	if m.SampleFiles.IsNull() {
 		m.SampleFiles = eff.SampleFiles
 	}
+	m.DrillEvery = str(m.DrillEvery, "drill_every")
 	m.StateDir, m.LockFile, m.MetricsFile = str(m.StateDir, "state_dir"), str(m.LockFile, "lock_file"), str(m.MetricsFile, "metrics_file")
 	m.Primary, m.SSH, m.Retention = obj(m.Primary, "primary"), obj(m.SSH, "ssh"), obj(m.Retention, "retention")
 	m.Etcd, m.ClusterDump, m.Provisioning = obj(m.Etcd, "etcd"), obj(m.ClusterDump, "cluster_dump"), obj(m.Provisioning, "provisioning")

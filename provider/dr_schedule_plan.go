@@ -41,6 +41,7 @@ func (r *scheduleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			plan.copySchedule(&filled)
 			_, sum := encoded(s)
 			plan.SHA256 = types.StringValue(sum)
+			r.checkSnapshotTargets(ctx, s, &resp.Diagnostics)
 		}
 	}
 	plan.planTrigger()
@@ -79,6 +80,7 @@ func (m *scheduleModel) copySchedule(from *scheduleModel) {
 	m.Cron, m.TimeZone, m.Rotation = from.Cron, from.TimeZone, from.Rotation
 	m.CheckpointTimeout, m.CheckpointStallAfter, m.RunTimeout = from.CheckpointTimeout, from.CheckpointStallAfter, from.RunTimeout
 	m.SampleFiles, m.StateDir, m.LockFile, m.MetricsFile = from.SampleFiles, from.StateDir, from.LockFile, from.MetricsFile
+	m.DrillEvery = from.DrillEvery
 	m.Primary, m.Targets, m.SSH, m.Retention = from.Primary, from.Targets, from.SSH, from.Retention
 	m.Etcd, m.ClusterDump, m.Provisioning = from.Etcd, from.ClusterDump, from.Provisioning
 }

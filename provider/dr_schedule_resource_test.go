@@ -199,7 +199,7 @@ func TestAccSchedule(t *testing.T) {
 					resource.TestCheckResourceAttr("data.dr_backup_sets.sdsc", "newest_verified", set.ID),
 					liveFile(func(content string, mode fs.FileMode) error {
 						if mode != scheduleFileMode || !strings.Contains(content, `cron                   = "0 2 * * *"`) ||
-							!strings.Contains(content, `verify_node      = "`+l.addr("sdsc2")+`"`) {
+							!strings.Contains(content, `verify_node        = "`+l.addr("sdsc2")+`"`) {
 							return fmt.Errorf("file mode %v:\n%s", mode, content)
 						}
 						return nil

@@ -143,6 +143,9 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 				schedule.FormatDuration(schedule.DefaultRunTimeout(schedule.DefaultRotation, schedule.DefaultCheckpointTimeout, 1)))),
 			"sample_files": optionalInt(fmt.Sprintf("Volume files compared at the target on top of the manifest, per "+
 				"verification; 0 warns. Default `%d`.", schedule.DefaultSampleFiles)),
+			"drill_every": optional(fmt.Sprintf("How often each site that keeps restore points is restore-drilled: the "+
+				"nightly run drills a site's newest point when its last passed drill is older than this (a Go duration). "+
+				"A drill that fails fails the run. Default `%s`.", schedule.FormatDuration(schedule.DefaultDrillEvery))),
 			"state_dir": optional(fmt.Sprintf("Folder on the controller for the journal (`journal.jsonl`, read for "+
 				"`last_run`) and `status.json`. Default `%s`.", schedule.DefaultStateDir)),
 			"lock_file": optional(fmt.Sprintf("The run lock on the controller. Default `<state_dir>/%s`.", schedule.DefaultLockFileName)),
@@ -211,6 +214,23 @@ func targetsAttribute() schema.ListNestedAttribute {
 				"Default `%d`.", schedule.DefaultSSHPort), Optional: true, Computed: true},
 			"verify_node": schema.StringAttribute{MarkdownDescription: "The site node that mounts the volume read-only to " +
 				"verify each set. Default `secondary_host`.", Optional: true, Computed: true},
+			"restore_points": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("How the site keeps a point-in-time "+
+				"copy of its volume after each verified set, named after the set and kept or deleted with it: %s. "+
+				"`link-tree` writes a whole tree per point into `restore_point_store`, hard-linking the files unchanged "+
+				"since the previous point, so a point costs the bytes that changed; `gluster-snapshot` takes a gluster "+
+				"snapshot, which needs every brick on a thinly provisioned LV (a site whose bricks cannot be snapshotted "+
+				"fails the night, naming the bricks). Default `%s`.", quotedList(schedule.PointMethods), schedule.DefaultPointMethod),
+				Optional: true, Computed: true},
+			"restore_point_node": schema.StringAttribute{MarkdownDescription: "The site node, of the site's pool, that " +
+				"makes, reads and deletes the points (it mounts the volumes from itself). Default `verify_node`.",
+				Optional: true, Computed: true},
+			"restore_point_store": schema.StringAttribute{MarkdownDescription: "`link-tree` only, and required with it: " +
+				"the store's folder, on `restore_point_node`, or inside `restore_point_volume` when that is set. It must " +
+				"lie outside the bricks of `secondary_volume`, which the engine checks before every point: gsyncd " +
+				"rewrites files there in place. No default.", Optional: true},
+			"restore_point_volume": schema.StringAttribute{MarkdownDescription: "`link-tree` only: a volume of the " +
+				"site's pool that holds the store, mounted on `restore_point_node`; never `secondary_volume`. Unset: the " +
+				"store is a folder of the node.", Optional: true},
 		}},
 	}
 }

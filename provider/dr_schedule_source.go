@@ -39,7 +39,7 @@ const scheduleFileName = "dr_schedule.hcl"
 
 // topLevelAttrs are the file's top-level attributes, in the file's order.
 var topLevelAttrs = []string{"cron", "time_zone", "rotation", "checkpoint_timeout", "checkpoint_stall_after",
-	"run_timeout", "sample_files", "state_dir", "lock_file", "metrics_file"}
+	"run_timeout", "sample_files", "drill_every", "state_dir", "lock_file", "metrics_file"}
 
 // emptyIsUnset are the attributes whose empty value means "none", as
 // schedule.Encode writes them: left out of the file.

@@ -20,7 +20,7 @@ import (
 func minimalSchedule() *scheduleModel {
 	m := &scheduleModel{
 		Cron: types.StringValue("0 2 * * *"), TimeZone: types.StringNull(), Rotation: types.StringNull(),
-		CheckpointTimeout: types.StringNull(), CheckpointStallAfter: types.StringNull(), SampleFiles: types.Int64Null(),
+		CheckpointTimeout: types.StringNull(), CheckpointStallAfter: types.StringNull(), SampleFiles: types.Int64Null(), DrillEvery: types.StringNull(),
 		StateDir: types.StringNull(), LockFile: types.StringNull(), MetricsFile: types.StringNull(),
 		Primary: types.ObjectValueMust(primaryAttrTypes, map[string]attr.Value{
 			"volume": types.StringValue("global"), "node": types.StringValue("gluster1"),
@@ -38,7 +38,8 @@ func target(name, host string) attr.Value {
 	return types.ObjectValueMust(targetAttrTypes, map[string]attr.Value{
 		"name": types.StringValue(name), "secondary_host": types.StringValue(host), "secondary_volume": types.StringValue("global-dr"),
 		"primary_volume": types.StringNull(), "secondary_user": types.StringNull(), "ssh_port": types.Int64Null(),
-		"verify_node": types.StringNull(),
+		"verify_node": types.StringNull(), "restore_points": types.StringNull(), "restore_point_node": types.StringNull(),
+		"restore_point_store": types.StringNull(), "restore_point_volume": types.StringNull(),
 	})
 }
 
@@ -101,6 +102,19 @@ func TestScheduleSourceDiagnosticsNameTheAttribute(t *testing.T) {
 			"checkpoint_timeout", diag.SeverityError, `Attribute checkpoint_timeout: "soon" is not a duration`},
 		{"sample files", func(m *scheduleModel) { m.SampleFiles = types.Int64Value(0) },
 			"sample_files", diag.SeverityWarning, "Attribute sample_files: sample_files = 0: verification will compare the manifest only"},
+		{"restore point method", func(m *scheduleModel) {
+			m.Targets = targets(withAttr(target("tacc", "dr1.tacc"), "restore_points", types.StringValue("zfs")))
+		}, "targets[1].restore_points", diag.SeverityError, `Attribute targets[1].restore_points: "zfs" is not one of "none", "link-tree", "gluster-snapshot"`},
+		{"link-tree without a store", func(m *scheduleModel) {
+			m.Targets = targets(withAttr(target("tacc", "dr1.tacc"), "restore_points", types.StringValue("link-tree")))
+		}, "targets[1].restore_points", diag.SeverityError, `restore_points = "link-tree" keeps a whole tree per point in a store at the site`},
+		{"store in the secondary volume", func(m *scheduleModel) {
+			t := withAttr(target("tacc", "dr1.tacc"), "restore_points", types.StringValue("link-tree"))
+			t = withAttr(t, "restore_point_store", types.StringValue("/points"))
+			m.Targets = targets(withAttr(t, "restore_point_volume", types.StringValue("global-dr")))
+		}, "targets[1].restore_point_volume", diag.SeverityError, "gsyncd rewrites its files in place"},
+		{"drill interval", func(m *scheduleModel) { m.DrillEvery = types.StringValue("0s") },
+			"drill_every", diag.SeverityError, `Attribute drill_every: "0s" must be positive`},
 		{"etcd cert without key", func(m *scheduleModel) {
 			m.Etcd = types.ObjectValueMust(etcdAttrTypes, map[string]attr.Value{
 				"endpoints": stringList([]string{"https://10.0.0.11:2379"}), "cert": types.StringValue("/etc/c.crt"),

@@ -50,6 +50,10 @@ func (l *accLab) runLabNightly() string {
 		m.Contents.Etcd == nil || m.Verification.Entries < 5 {
 		l.t.Fatalf("set %s after the nightly run: status %s, verification %+v, contents %+v", m.ID, m.Status, m.Verification, m.Contents)
 	}
+	if p := m.RestorePoint; p == nil || p.Method != "link-tree" || p.Verification == nil || !p.Verification.Verified ||
+		!strings.HasPrefix(p.Location, "/var/lib/glusterdr/points/") {
+		l.t.Fatalf("set %s after the nightly run: restore point %+v; examples/lab keeps link-tree points", m.ID, p)
+	}
 	for _, secret := range []string{"lab-only-password-not-a-secret", "abcdef.0123456789abcdef"} {
 		if strings.Contains(string(res.Stdout)+string(res.Stderr), secret) {
 			l.t.Errorf("the nightly run printed the inventory's secret %q", secret)

@@ -192,6 +192,7 @@ var tfFields = func() []tfField {
 		{"glusterdr_path", hostile.Path, 0, 0}, {"trigger", hostile.Enum, 0, 0}, {"runner", hostile.Enum, 0, 0},
 		{"time_zone", hostile.TimeZone, 0, 0}, {"rotation", hostile.Enum, 0, 0}, {"checkpoint_timeout", hostile.Duration, 0, 0},
 		{"checkpoint_stall_after", hostile.Duration, 0, 0}, {"run_timeout", hostile.Duration, 0, 0},
+		{"drill_every", hostile.Duration, 0, 0},
 		{"sample_files", hostile.Count, 0, schedule.MaxSampleFiles}, {"state_dir", hostile.Path, 0, 0},
 		{"lock_file", hostile.Path, 0, 0}, {"metrics_file", hostile.Path, 0, 0}} {
 		add("dr_schedule."+a.attr, a.kind, a.attr, sched(func(lit string) []string { return sb(a.attr, lit) }), bounds(a.lo, a.hi))
@@ -210,11 +211,18 @@ var tfFields = func() []tfField {
 		lo, hi int64
 	}{{"name", hostile.TargetName, 0, 0}, {"secondary_host", hostile.SecondaryHost, 0, 0}, {"secondary_volume", hostile.Volume, 0, 0},
 		{"primary_volume", hostile.Volume, 0, 0}, {"secondary_user", hostile.User, 0, 0}, {"ssh_port", hostile.Count, 1, 65535},
-		{"verify_node", hostile.Host, 0, 0}} {
+		{"verify_node", hostile.Host, 0, 0}, {"restore_points", hostile.Enum, 0, 0}, {"restore_point_node", hostile.Host, 0, 0}} {
 		add("dr_schedule.targets."+a.attr, a.kind, "targets[0]."+a.attr, sched(func(lit string) []string {
 			return sb("targets", "["+hclBlock("", with(targetBase, a.attr, lit)...)+"]")
 		}), bounds(a.lo, a.hi))
 	}
+	linkTree := with(targetBase, "restore_points", `"link-tree"`)
+	add("dr_schedule.targets.restore_point_store", hostile.Path, "targets[0].restore_point_store", sched(func(lit string) []string {
+		return sb("targets", "["+hclBlock("", with(linkTree, "restore_point_store", lit)...)+"]")
+	}))
+	add("dr_schedule.targets.restore_point_volume", hostile.Volume, "targets[0].restore_point_volume", sched(func(lit string) []string {
+		return sb("targets", "["+hclBlock("", with(linkTree, "restore_point_store", `"/srv/points"`, "restore_point_volume", lit)...)+"]")
+	}))
 	nested := func(obj, attr string, kind hostile.Kind, base []string, opts ...opt) {
 		add("dr_schedule."+obj+"."+attr, kind, obj+"."+attr, sched(func(lit string) []string {
 			return sb(obj, hclBlock("", with(base, attr, lit)...))

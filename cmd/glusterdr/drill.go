@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,15 +13,12 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
-	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
-	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
-	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
 func newRestoreDrillCommand(g *globals) *cobra.Command {
 	var schedulePath, target, setID string
-	var noPrimary bool
+	var noPrimary, due bool
 	cmd := &cobra.Command{
 		Use:   "restore-drill",
 		Short: "Prove that a site's newest copy can be restored, without touching the primary",
@@ -31,13 +27,20 @@ func newRestoreDrillCommand(g *globals) *cobra.Command {
   glusterdr restore-drill --target tacc --no-primary   # the primary site is down`,
 		Long: `Restore-drill reads a backup set back at a site: every manifest hash of the set (and of
 the full and incrementals it needs), the etcd snapshot restored into a scratch etcd on
-loopback that must serve the recorded revision and keys, and a sample of volume files
-compared with the primary where it is reachable (read-only there too). It reports the RPO
-(the age of the data restored), the time of each step and an RTO extrapolated from the rate
-the copy was read, and appends the outcome to drills.jsonl in the schedule's state_dir.
+loopback that must serve the recorded revision and keys, and a sample of volume files. It
+reports the RPO (the age of the data restored), the time of each step and an RTO
+extrapolated from the rate the copy was read, and appends the outcome to drills.jsonl in
+the schedule's state_dir.
 
-By default it drills every target, each on the newest set the journal records as verified
-there. It exits non-zero when any drill fails, naming what failed.`,
+At a target that keeps restore points, it drills a point: the set's files in the point
+against the manifest, the sample against the hashes the primary gave when the set was
+verified (no primary needed), and the etcd snapshot kept in the point. --set drills the
+point of that set; without it, the newest. At a target without points, it reads the
+site's live volume, and samples the primary where it is reachable.
+
+By default it drills every target; --due only those whose last passed drill is older than
+drill_every (the nightly run drills those by itself). It exits non-zero when any drill
+fails, naming what failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
@@ -49,58 +52,24 @@ there. It exits non-zero when any drill fails, naming what failed.`,
 					}
 					targets = []schedule.Target{t}
 				}
-				reports, err := runDrills(ctx, e, targets, setID, !noPrimary)
+				if due {
+					dueTargets, err := e.DueDrills(ctx)
+					if err != nil {
+						return err
+					}
+					targets = slices.DeleteFunc(targets, func(t schedule.Target) bool { _, ok := dueTargets[t.Name]; return !ok })
+				}
+				reports, err := e.Drills(ctx, targets, drrun.DrillOptions{Set: setID, UsePrimary: !noPrimary})
 				return printResult(g, c.OutOrStdout(), reports, printDrills, err)
 			})
 		},
 	}
 	scheduleFlag(cmd, &schedulePath)
 	cmd.Flags().StringVar(&target, "target", "", "drill this target only (default: every target)")
-	cmd.Flags().StringVar(&setID, "set", "", "the set to restore (default: the newest verified at the target)")
+	cmd.Flags().StringVar(&setID, "set", "", "the set whose restore point to drill (default: the newest verified at the target)")
 	cmd.Flags().BoolVar(&noPrimary, "no-primary", false, "do not sample volume files on the primary (e.g. the primary site is down)")
+	cmd.Flags().BoolVar(&due, "due", false, "drill only the targets whose last passed drill is older than the schedule's drill_every")
 	return cmd
-}
-
-// runDrills drills each target in turn and records each outcome; it goes on
-// after a failed drill, and returns every failure joined.
-func runDrills(ctx context.Context, e *drrun.Engine, targets []schedule.Target, setID string, usePrimary bool) ([]*drill.Report, error) {
-	s := e.Schedule
-	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, drrun.JournalPath(s))
-	if err != nil {
-		return nil, err
-	}
-	rel, err := e.BackupRel()
-	if err != nil {
-		return nil, err
-	}
-	var reports []*drill.Report
-	var errs []error
-	for _, t := range targets {
-		site := drill.Site{Name: t.Name, Runner: e.Nodes.Runner(t.VerifyNode), Files: e.Nodes.Files(t.VerifyNode),
-			SecondaryHost: t.SecondaryHost, Volume: t.SecondaryVolume, BackupRel: rel}
-		opts := drill.Options{Set: setID, Journal: entries, Scratch: os.TempDir()}
-		if usePrimary {
-			opts.Sample = func(ctx context.Context, r remote.Runner, root string, asOf time.Time) (drill.Sampled, []manifest.Mismatch, error) {
-				res, ms, err := e.SampleVolume(ctx, asOf, r, root, rel)
-				return drill.Sampled{Files: res.Files, Bytes: res.Bytes, VolumeBytes: res.VolumeBytes}, ms, err
-			}
-		}
-		rep, err := drill.Run(ctx, site, opts)
-		if rep != nil && rep.Set != "" {
-			if rerr := drill.Append(drrun.DrillsPath(s), rep); rerr != nil {
-				err = errors.Join(err, rerr)
-			}
-			reports = append(reports, rep)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", t.Name, err))
-		}
-	}
-	// status.json and the metrics show each site's last drill.
-	if err := e.WriteStatus(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	return reports, errors.Join(errs...)
 }
 
 func printDrills(w io.Writer, reports []*drill.Report) {

@@ -204,10 +204,13 @@ func TestEveryCommandPrintsAJSONError(t *testing.T) {
 		path := strings.Fields(c.CommandPath())[1:]
 		t.Run(strings.Join(path, "-"), func(t *testing.T) {
 			args := append(path, "--schedule", missing, "--json")
-			for _, name := range []string{"target", "site"} {
+			for _, name := range []string{"target", "site", "from"} {
 				if c.Flags().Lookup(name) != nil {
 					args = append(args, "--"+name, "sdsc")
 				}
+			}
+			if c.Flags().Lookup("set") != nil && c.Name() == "restore" {
+				args = append(args, "--set", "20261125T020000Z-sdsc")
 			}
 			inv := invoke(t, args...)
 			doc := inv.errorDoc(t)

@@ -25,23 +25,29 @@ import (
 // bad value is a usage error (exit 2) that names the flag, and nothing has
 // been read, dialled or written.
 var flagRules = map[string]func(string) error{
-	"schedule":   valid.LocalPath,
-	"output":     valid.LocalPath,
-	"glusterdr":  valid.Path,
-	"target":     valid.TargetName,
-	"site":       valid.TargetName,
-	"set":        setID,
-	"step":       oneOfFlag(append([]string{drrun.StepAll}, backupset.Steps...)),
-	"state":      oneOfFlag(sessionStates),
-	"trigger":    oneOfFlag(trigger.Kinds),
-	"runner":     oneOfFlag(trigger.Runners),
-	"timeout":    durationFlag,
-	"config":     configPair,
-	"files":      countFlag(1, maxBenchFiles),
-	"size":       countFlag(1, maxBenchFileSize),
-	"instance":   instanceFlag,
-	"log-level":  nil, // checked by globals.check
-	"log-format": nil,
+	"schedule":             valid.LocalPath,
+	"output":               valid.LocalPath,
+	"glusterdr":            valid.Path,
+	"target":               valid.TargetName,
+	"site":                 valid.TargetName,
+	"from":                 valid.TargetName,
+	"set":                  setID,
+	"path":                 valid.Subtree,
+	"etcd-data-dir":        valid.LocalPath,
+	"etcd-name":            valid.EtcdName,
+	"etcd-peer-url":        valid.Endpoint,
+	"etcd-initial-cluster": valid.EtcdCluster,
+	"step":                 oneOfFlag(append([]string{drrun.StepAll}, backupset.Steps...)),
+	"state":                oneOfFlag(sessionStates),
+	"trigger":              oneOfFlag(trigger.Kinds),
+	"runner":               oneOfFlag(trigger.Runners),
+	"timeout":              durationFlag,
+	"config":               configPair,
+	"files":                countFlag(1, maxBenchFiles),
+	"size":                 countFlag(1, maxBenchFileSize),
+	"instance":             instanceFlag,
+	"log-level":            nil, // checked by globals.check
+	"log-format":           nil,
 }
 
 // Bounds of bench's --files and --size.

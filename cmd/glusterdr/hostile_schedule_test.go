@@ -29,6 +29,8 @@ type fileField struct {
 	// list: the value is this list's element, the others valid
 	list []string
 	at   int
+	// extra are lines the field's block needs besides it
+	extra []string
 }
 
 // fileFields are every attribute of the schedule file. The list is checked
@@ -42,6 +44,7 @@ var fileFields = []fileField{
 	{attr: "checkpoint_timeout", kind: hostile.Duration},
 	{attr: "checkpoint_stall_after", kind: hostile.Duration},
 	{attr: "run_timeout", kind: hostile.Duration},
+	{attr: "drill_every", kind: hostile.Duration},
 	{attr: "sample_files", kind: hostile.Count, bounds: hostile.Bounds{Min: 0, Max: schedule.MaxSampleFiles}},
 	{attr: "state_dir", kind: hostile.Path},
 	{attr: "lock_file", kind: hostile.Path},
@@ -57,6 +60,11 @@ var fileFields = []fileField{
 	{block: "target", attr: "secondary_user", kind: hostile.User},
 	{block: "target", attr: "ssh_port", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: 65535}},
 	{block: "target", attr: "verify_node", kind: hostile.Host},
+	{block: "target", attr: "restore_points", kind: hostile.Enum},
+	{block: "target", attr: "restore_point_node", kind: hostile.Host},
+	{block: "target", attr: "restore_point_store", kind: hostile.Path, extra: []string{`restore_points = "link-tree"`}},
+	{block: "target", attr: "restore_point_volume", kind: hostile.Volume,
+		extra: []string{`restore_points = "link-tree"`, `restore_point_store = "/srv/points"`}},
 	{block: "ssh", attr: "user", kind: hostile.User},
 	{block: "ssh", attr: "port", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: 65535}},
 	{block: "ssh", attr: "private_key_file", kind: hostile.Path},
@@ -121,7 +129,7 @@ func (f fileField) source(state, literal string) []byte {
 	}
 	if f.attr != "" {
 		kept := slices.DeleteFunc(blocks[f.block], func(l string) bool { return strings.HasPrefix(l, f.attr+" ") })
-		blocks[f.block] = append(kept, f.attr+" = "+literal)
+		blocks[f.block] = append(append(kept, f.extra...), f.attr+" = "+literal)
 	}
 	var b strings.Builder
 	for _, l := range blocks[""] {
@@ -195,8 +203,11 @@ primary {
   node   = "p1"
 }
 target "sdsc" {
-  secondary_host   = "dr1"
-  secondary_volume = "global-dr"
+  secondary_host       = "dr1"
+  secondary_volume     = "global-dr"
+  restore_points       = "link-tree"
+  restore_point_store  = "/srv/points"
+  restore_point_volume = "points"
 }
 etcd {
   endpoints = ["http://127.0.0.1:2379"]

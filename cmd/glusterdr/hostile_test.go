@@ -64,7 +64,13 @@ var cliFields = []cliField{
 	{flag: "glusterdr", kind: hostile.Path},
 	{flag: "target", kind: hostile.TargetName},
 	{flag: "site", kind: hostile.TargetName},
+	{flag: "from", kind: hostile.TargetName},
 	{flag: "set", kind: hostile.SetID},
+	{flag: "path", kind: hostile.Subtree},
+	{flag: "etcd-data-dir", kind: hostile.LocalPath},
+	{flag: "etcd-name", kind: hostile.EtcdName},
+	{flag: "etcd-peer-url", kind: hostile.Endpoint},
+	{flag: "etcd-initial-cluster", kind: hostile.EtcdCluster},
 	{flag: "step", kind: hostile.Enum},
 	{flag: "state", kind: hostile.Enum},
 	{flag: "trigger", kind: hostile.Enum},
@@ -82,19 +88,20 @@ var cliFields = []cliField{
 // cliFlagsWithoutInput are the flags that take no value a user could make
 // hostile: switches.
 var cliFlagsWithoutInput = []string{"help", "version", "json", "plan", "yes", "dry-run", "resume", "no-primary",
-	"apply", "primary-down", "reset-sync-time"}
+	"apply", "primary-down", "reset-sync-time", "checksum"}
 
-// cliRequired are the flags a command needs besides the one under test, with
-// valid values.
-var cliRequired = map[string][]string{
-	"target": {"--target=sdsc"}, "site": {"--site=sdsc"},
+// cliValid are valid values of the flags a command requires (cobra refuses
+// a command line without them), given besides the flag under test.
+var cliValid = map[string]string{
+	"target": "sdsc", "site": "sdsc", "from": "sdsc", "set": "20261125T020000Z-sdsc",
 }
 
 // cliCase is one command line of the flags face.
 type cliCase struct {
-	command []string // the command's path, without "glusterdr"
-	flags   []string // every flag the command takes
-	field   cliField
+	command  []string // the command's path, without "glusterdr"
+	flags    []string // every flag the command takes
+	required []string // the flags it requires
+	field    cliField
 }
 
 func hostileFlags(t *testing.T, bin string) {
@@ -150,9 +157,9 @@ func (c cliCase) args(schedule, v string) []string {
 	if c.field.flag == "DIR" {
 		return append(args, "--", v)
 	}
-	for flag, req := range cliRequired {
-		if flag != c.field.flag && c.has(flag) {
-			args = append(args, req...)
+	for _, flag := range c.required {
+		if flag != c.field.flag {
+			args = append(args, "--"+flag+"="+cliValid[flag])
 		}
 	}
 	if c.field.flag != "schedule" && c.has("schedule") {
@@ -180,10 +187,16 @@ func cliCases(t *testing.T) []cliCase {
 		if strings.HasPrefix(c.Use, "man DIR") {
 			cases = append(cases, cliCase{command: path, field: fieldsNamed("DIR")[0]})
 		}
-		var names []string
+		var names, required []string
 		add := func(f *pflag.Flag) {
 			if !slices.Contains(names, f.Name) {
 				names = append(names, f.Name)
+			}
+			if _, ok := f.Annotations[cobra.BashCompOneRequiredFlag]; ok {
+				if _, known := cliValid[f.Name]; !known {
+					t.Errorf("%s requires --%s, which has no valid value in cliValid", c.CommandPath(), f.Name)
+				}
+				required = append(required, f.Name)
 			}
 		}
 		c.LocalFlags().VisitAll(add)
@@ -200,7 +213,7 @@ func cliCases(t *testing.T) []cliCase {
 				continue
 			}
 			for _, field := range fields {
-				cases = append(cases, cliCase{command: path, flags: names, field: field})
+				cases = append(cases, cliCase{command: path, flags: names, required: required, field: field})
 			}
 		}
 	}

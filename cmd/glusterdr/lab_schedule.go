@@ -32,7 +32,7 @@ func labSchedule(d *lab.Description, stateDir, backupDir string) (*schedule.Sche
 		// the live changelog crawl was seen to wait forever; the one stop/start
 		// then completes it (docs/gluster-facts.md). Do that after 30 s, not 3 minutes.
 		CheckpointStallAfter: 30 * time.Second,
-		SampleFiles:          20, StateDir: stateDir, LockFile: path.Join(stateDir, "run.lock"),
+		SampleFiles:          20, DrillEvery: schedule.DefaultDrillEvery, StateDir: stateDir, LockFile: path.Join(stateDir, "run.lock"),
 		MetricsFile: path.Join(stateDir, "metrics", "glusterdr.prom"),
 		Primary:     schedule.Primary{Volume: lab.PrimaryVolume, Mount: lab.MountPath, Node: p1.Address, BackupDir: backupDir},
 		SSH:         schedule.SSH{User: d.SSH.User, Port: d.SSH.Port, PrivateKeyFile: d.SSH.PrivateKeyFile, KnownHostsFile: d.SSH.KnownHostsFile},
@@ -53,8 +53,11 @@ func labSchedule(d *lab.Description, stateDir, backupDir string) (*schedule.Sche
 		if err != nil {
 			return nil, err
 		}
+		// No restore points: the tests that want them say so (the store is
+		// theirs to choose); examples/lab keeps link-tree points.
 		s.Targets = append(s.Targets, schedule.Target{Name: site, PrimaryVolume: lab.PrimaryVolume, SecondaryHost: first.Address,
-			SecondaryVolume: si.Volume, SecondaryUser: "root", SSHPort: 22, VerifyNode: verify.Address})
+			SecondaryVolume: si.Volume, SecondaryUser: "root", SSHPort: 22, VerifyNode: verify.Address,
+			RestorePoints: schedule.RestorePoints{Method: schedule.PointsNone, Node: verify.Address}})
 	}
 	s.RunTimeout = schedule.DefaultRunTimeout(s.Rotation, s.CheckpointTimeout, len(s.Targets))
 	return s, nil

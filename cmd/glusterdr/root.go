@@ -64,6 +64,7 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 verification failed (a copy is damaged),
 	root.AddCommand(newSessionCommand(g))
 	root.AddCommand(newCheckpointCommand(g))
 	root.AddCommand(newRestoreDrillCommand(g))
+	root.AddCommand(newRestoreCommand(g))
 	root.AddCommand(newFailoverCommand(g))
 	root.AddCommand(newFailbackCommand(g))
 	root.AddCommand(newBenchCommand(g))

@@ -179,7 +179,7 @@ func TestLabKilledRunResumes(t *testing.T) {
 	}
 	rep := decode[drrun.Report](t, r)
 	if len(rep.Sets) != 1 || rep.Sets[0].Action != drrun.ActionResumed || rep.Sets[0].Set.ID != killed ||
-		strings.Join(rep.Sets[0].Ran, ",") != "replicate,verify,retention,record" || rep.Sets[0].Set.Status != retention.Verified {
+		strings.Join(rep.Sets[0].Ran, ",") != "replicate,verify,restore-point,retention,record" || rep.Sets[0].Set.Status != retention.Verified {
 		t.Fatalf("the next run: %+v", rep.Sets)
 	}
 	t.Logf("resumed %s from replicate: %.1fs, sync %.1fs", killed, rep.Seconds, rep.SyncSeconds)

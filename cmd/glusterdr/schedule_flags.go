@@ -86,10 +86,10 @@ func targetIn(s *schedule.Schedule, path, flag, name string) (schedule.Target, e
 	return t, nil
 }
 
-// targetFlagsIn checks that the targets cmd's --target and --site name, when
-// given, are in schedule s.
+// targetFlagsIn checks that the targets cmd's --target, --site and --from
+// name, when given, are in schedule s.
 func targetFlagsIn(cmd *cobra.Command, s *schedule.Schedule, path string) error {
-	for _, flag := range []string{"target", "site"} {
+	for _, flag := range []string{"target", "site", "from"} {
 		if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
 			if _, err := targetIn(s, path, flag, f.Value.String()); err != nil {
 				return err

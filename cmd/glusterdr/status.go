@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 )
 
@@ -62,6 +63,14 @@ func printStatus(w io.Writer, st drrun.Status) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Secondary, set, copyOf, rpo, last, drill)
 	}
 	tw.Flush()
+	var points []backupset.SitePoints
+	for _, t := range st.Targets {
+		if t.RestorePoints != nil {
+			points = append(points, *t.RestorePoints)
+		}
+	}
+	printPoints(w, points)
+	printFailures(w, st)
 	rpo := "no verified copy"
 	if st.RPOSeconds != nil {
 		rpo = (time.Duration(*st.RPOSeconds) * time.Second).Round(time.Second).String()
@@ -76,5 +85,21 @@ func printStatus(w io.Writer, st drrun.Status) {
 	}
 	if st.Running != nil {
 		fmt.Fprintf(w, "running now: PID %d since %s (%s)\n", st.Running.PID, st.Running.Started.Format(time.RFC3339), st.Running.Command)
+	}
+}
+
+// printFailures says, loudly, what failed last at each site: its newest
+// set, or its newest restore drill; and which drills are due.
+func printFailures(w io.Writer, st drrun.Status) {
+	for _, t := range st.Targets {
+		if r := t.LastRun; r != nil && !r.Verified() {
+			fmt.Fprintf(w, "FAILED at %s: the newest set %s failed at step %s: %s\n", t.Name, r.Set, r.FailedStep, firstLine(r.Error))
+		}
+		if d := t.LastDrill; d != nil && !d.Passed {
+			fmt.Fprintf(w, "FAILED at %s: the newest restore drill (set %s) did not pass: %s\n", t.Name, d.Set, firstLine(d.Problem))
+		}
+		if t.DrillDue {
+			fmt.Fprintf(w, "restore drill due at %s: the next run drills its newest point\n", t.Name)
+		}
 	}
 }

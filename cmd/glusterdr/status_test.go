@@ -98,7 +98,7 @@ func TestRunRejectsAnUnknownStep(t *testing.T) {
 	file, _ := writeSchedule(t)
 	_, _, err := execute(t, "run", "--schedule", file, "--step", "backup", "--json")
 	if code, _ := classify(err); code != exitUsage || !strings.Contains(err.Error(),
-		`--step: "backup": want one of all, open, fill, replicate, verify, retention, record`) {
+		`--step: "backup": want one of all, open, fill, replicate, verify, restore-point, retention, record`) {
 		t.Fatalf("exit %d, error: %v", code, err)
 	}
 }

@@ -139,17 +139,24 @@ resource "dr_schedule" "lab" {
   }
 
   # Each site through its session; sdsc reads the copy back on its second node.
+  # After each verified set the site keeps a restore point: a whole tree of
+  # its volume, hard-linked to the previous point where nothing changed, in
+  # the node's own /var (the lab's bricks cannot take gluster snapshots).
   targets = [
     {
-      name             = "sdsc"
-      secondary_host   = gluster_georep_session.sdsc.secondary_node
-      secondary_volume = gluster_georep_session.sdsc.secondary_volume
-      verify_node      = local.node[local.site["sdsc"].nodes[length(local.site["sdsc"].nodes) - 1]].address
+      name                = "sdsc"
+      secondary_host      = gluster_georep_session.sdsc.secondary_node
+      secondary_volume    = gluster_georep_session.sdsc.secondary_volume
+      verify_node         = local.node[local.site["sdsc"].nodes[length(local.site["sdsc"].nodes) - 1]].address
+      restore_points      = "link-tree"
+      restore_point_store = "/var/lib/glusterdr/points"
     },
     {
-      name             = "tacc"
-      secondary_host   = gluster_georep_session.tacc.secondary_node
-      secondary_volume = gluster_georep_session.tacc.secondary_volume
+      name                = "tacc"
+      secondary_host      = gluster_georep_session.tacc.secondary_node
+      secondary_volume    = gluster_georep_session.tacc.secondary_volume
+      restore_points      = "link-tree"
+      restore_point_store = "/var/lib/glusterdr/points"
     },
   ]
 

@@ -40,7 +40,7 @@ func TestNewAndSteps(t *testing.T) {
 	m.Finish(StepReplicate, night.Add(35*time.Second), errors.New("checkpoint timeout"))
 	m.Fail(StepReplicate)
 	want := map[string]string{StepOpen: StateDone, StepFill: StateDone, StepReplicate: StateFailed,
-		StepVerify: StateSkipped, StepRetention: StateSkipped, StepRecord: StatePending}
+		StepVerify: StateSkipped, StepRestorePoint: StateSkipped, StepRetention: StateSkipped, StepRecord: StatePending}
 	for _, s := range m.Steps {
 		if s.State != want[s.Name] {
 			t.Errorf("step %s is %s, want %s", s.Name, s.State, want[s.Name])
@@ -161,6 +161,57 @@ func TestRemove(t *testing.T) {
 				if err := s.Remove(ctx, bad); err == nil {
 					t.Errorf("Remove(%q) accepted a name that is not a set", bad)
 				}
+			}
+		})
+	}
+}
+
+// TestDecodeOrdersSteps: a set.json written before the restore-point step
+// existed reads back with that step skipped once later steps ran, and
+// pending otherwise, so that an old finished set has no next step.
+func TestDecodeOrdersSteps(t *testing.T) {
+	night := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name      string
+		retention string
+		want      string
+		next      string
+	}{
+		{"finished before the step existed", StateDone, StateSkipped, ""},
+		{"interrupted before verify", StatePending, StatePending, StepReplicate},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(night, "sdsc", retention.Full, "")
+			var old []StepState
+			for _, s := range m.Steps {
+				switch s.Name {
+				case StepRestorePoint:
+					continue
+				case StepOpen, StepFill:
+					s.State = StateDone
+				case StepRetention, StepRecord, StepVerify:
+					s.State = tt.retention
+				}
+				old = append(old, s)
+			}
+			m.Steps = old
+			data, err := Encode(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.retention == StateDone {
+				m.Step(StepReplicate).State = StateDone
+				data, _ = Encode(m)
+			}
+			got, err := Decode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Steps) != len(Steps) || got.Steps[4].Name != StepRestorePoint || got.Steps[4].State != tt.want {
+				t.Fatalf("steps: %+v", got.Steps)
+			}
+			if got.NextStep() != tt.next {
+				t.Errorf("next step %q, want %q", got.NextStep(), tt.next)
 			}
 		})
 	}

@@ -31,16 +31,17 @@ const (
 
 // Steps of a set's cycle, in order.
 const (
-	StepOpen      = "open"
-	StepFill      = "fill"
-	StepReplicate = "replicate"
-	StepVerify    = "verify"
-	StepRetention = "retention"
-	StepRecord    = "record"
+	StepOpen         = "open"
+	StepFill         = "fill"
+	StepReplicate    = "replicate"
+	StepVerify       = "verify"
+	StepRestorePoint = "restore-point"
+	StepRetention    = "retention"
+	StepRecord       = "record"
 )
 
 // Steps lists the steps in the order they run.
-var Steps = []string{StepOpen, StepFill, StepReplicate, StepVerify, StepRetention, StepRecord}
+var Steps = []string{StepOpen, StepFill, StepReplicate, StepVerify, StepRestorePoint, StepRetention, StepRecord}
 
 // States of a step.
 const (
@@ -67,6 +68,9 @@ type Meta struct {
 	Contents     Contents      `json:"contents"`
 	Replication  *Replication  `json:"replication,omitempty"`
 	Verification *Verification `json:"verification,omitempty"`
+	// RestorePoint is the point-in-time copy of the target's volume made
+	// after the set was verified; nil when the target keeps none.
+	RestorePoint *RestorePoint `json:"restore_point,omitempty"`
 	Promotions   []Promotion   `json:"promotions,omitempty"`
 	Updated      time.Time     `json:"updated"`
 }
@@ -183,6 +187,10 @@ type SampleResult struct {
 	// regular file the scan found, i.e. the volume's data.
 	Bytes       int64 `json:"bytes"`
 	VolumeBytes int64 `json:"volume_bytes"`
+	// Entries are the files compared, with their primary's size, mode and
+	// sha256 at verification, so that a restore point made from this copy
+	// can be checked against them later, when the primary has moved on.
+	Entries []manifest.Entry `json:"entries,omitempty"`
 }
 
 // EtcdCheck is the etcd snapshot read back from the target.
@@ -226,6 +234,31 @@ func (m *Meta) Step(name string) *StepState {
 	}
 	m.Steps = append(m.Steps, StepState{Name: name, State: StatePending})
 	return &m.Steps[len(m.Steps)-1]
+}
+
+// orderSteps puts the steps in the order of Steps. A step that a set
+// written by an older release does not know is pending if no later step
+// has started, and skipped otherwise: the set ran without it.
+func (m *Meta) orderSteps() {
+	byName := map[string]StepState{}
+	for _, s := range m.Steps {
+		byName[s.Name] = s
+	}
+	ordered := make([]StepState, len(Steps))
+	later := false
+	for i := len(Steps) - 1; i >= 0; i-- {
+		s, ok := byName[Steps[i]]
+		switch {
+		case ok:
+			later = later || s.State != StatePending
+		case later:
+			s = StepState{Name: Steps[i], State: StateSkipped}
+		default:
+			s = StepState{Name: Steps[i], State: StatePending}
+		}
+		ordered[i] = s
+	}
+	m.Steps = ordered
 }
 
 // NextStep is the first step that is not done or skipped, or "" when the

@@ -183,6 +183,7 @@ func Decode(data []byte) (*Meta, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
+	m.orderSteps()
 	return &m, nil
 }
 

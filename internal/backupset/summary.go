@@ -28,6 +28,8 @@ type Summary struct {
 	// Mismatches counts what verification found wrong.
 	Mismatches int    `json:"mismatches"`
 	Problem    string `json:"problem,omitempty"`
+	// RestorePoint is the set's point-in-time copy of the site's volume.
+	RestorePoint *PointSummary `json:"restore_point,omitempty"`
 }
 
 // Summary sums up m.
@@ -43,6 +45,13 @@ func (m *Meta) Summary() Summary {
 		s.Problem = v.Problem
 		if v.Verified {
 			s.VerifiedAt = v.At
+		}
+	}
+	if p := m.RestorePoint; p != nil {
+		s.RestorePoint = &PointSummary{Method: p.Method, Node: p.Node, Location: p.Location, Files: p.Files, Bytes: p.Bytes,
+			BytesNew: p.BytesNew, StoreBytes: p.StoreBytes, Verified: p.Verification != nil && p.Verification.Verified}
+		if p.Volume != "" && p.Method != "gluster-snapshot" {
+			s.RestorePoint.Location = p.Volume + ":" + p.Location
 		}
 	}
 	if s.Problem == "" && m.FailedStep != "" {

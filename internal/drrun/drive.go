@@ -98,6 +98,8 @@ func (e *Engine) runStep(ctx context.Context, m *backupset.Meta, step string, re
 		rep.SyncSeconds += time.Since(started).Seconds()
 	case backupset.StepVerify:
 		err = e.verifyStep(ctx, m)
+	case backupset.StepRestorePoint:
+		err = e.restorePointStep(ctx, m)
 	case backupset.StepRetention:
 		var r *RetentionReport
 		r, err = e.applyRetention(ctx, m)

@@ -31,6 +31,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/restorepoint"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 	"github.com/glusterdr/terraform-provider-gluster/internal/sitemount"
 )
@@ -72,6 +73,9 @@ type Engine struct {
 	Replicate   Replicator
 	StopSession SessionStopper
 	Mount       Mounter
+	// PointMounts mounts volumes and snapshots for restore points;
+	// sitemount's FUSE mounts by default.
+	PointMounts restorepoint.Mounts
 	// Seed draws the seed of the verification sample; random by default.
 	Seed func() int64
 }

@@ -30,8 +30,43 @@ import (
 // runs for real on local folders.
 type localNodes struct{}
 
-func (localNodes) Runner(host string) remote.Runner { return remote.Local{Name: host} }
+func (localNodes) Runner(host string) remote.Runner { return siteRunner{remote.Local{Name: host}} }
 func (localNodes) Files(string) remote.Files        { return remote.LocalFiles{} }
+
+// siteRunner answers `gluster volume info` of the sites' volumes, whose
+// bricks the restore point store must stay out of, and runs everything
+// else for real.
+type siteRunner struct{ remote.Local }
+
+func (r siteRunner) Run(ctx context.Context, cmd remote.Cmd) (remote.Result, error) {
+	if strings.Join(cmd.Argv, " ") == "gluster --xml volume info global-dr" {
+		return remote.Result{Stdout: []byte(siteVolumeInfo)}, nil
+	}
+	return r.Local.Run(ctx, cmd)
+}
+
+const siteVolumeInfo = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/><volInfo><volumes><volume>
+<name>global-dr</name><id>6a1f</id><status>1</status><statusStr>Started</statusStr><type>0</type><typeStr>Distribute</typeStr>
+<brickCount>1</brickCount><bricks><brick uuid="u1">sdsc1:/bricks/global-dr<name>sdsc1:/bricks/global-dr</name><hostUuid>u1</hostUuid><isArbiter>0</isArbiter></brick></bricks>
+<options/></volume><count>1</count></volumes></volInfo></cliOutput>`
+
+// pointMounts mounts a site's volume (by the node that asks) as the
+// harness's folder of that site.
+type pointMounts struct{ h *harness }
+
+func (m pointMounts) Volume(_ context.Context, _ remote.Runner, host, _ string, _ bool) (string, func(context.Context) error, error) {
+	for name, node := range map[string]string{"sdsc": "sdsc2", "tacc": "tacc1"} {
+		if host == node {
+			return m.h.sites[name], func(context.Context) error { return nil }, nil
+		}
+	}
+	return "", nil, fmt.Errorf("no site volume on %s", host)
+}
+
+func (pointMounts) Snapshot(context.Context, remote.Runner, string, string, string) (string, func(context.Context) error, error) {
+	return "", nil, fmt.Errorf("the harness keeps link-tree points only")
+}
 
 // harness is one primary "volume" and one folder per target "volume".
 type harness struct {
@@ -126,12 +161,14 @@ func newHarness(t *testing.T) *harness {
 	abs := func(name string) string { p, _ := filepath.Abs(filepath.Join("testdata", name)); return p }
 	s := &schedule.Schedule{
 		Cron: "0 2 * * *", TimeZone: "UTC", Rotation: schedule.RotationAlternate, CheckpointTimeout: time.Minute,
-		SampleFiles: 5, StateDir: filepath.Join(root, "state"), LockFile: filepath.Join(root, "state", "run.lock"),
+		SampleFiles: 5, DrillEvery: 7 * 24 * time.Hour, StateDir: filepath.Join(root, "state"), LockFile: filepath.Join(root, "state", "run.lock"),
 		MetricsFile: filepath.Join(root, "metrics", "glusterdr.prom"),
 		Primary:     schedule.Primary{Volume: "global", Mount: h.primary, Node: "p1", BackupDir: filepath.Join(h.primary, "backup")},
 		Targets: []schedule.Target{
-			{Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "sdsc1", SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "sdsc2"},
-			{Name: "tacc", PrimaryVolume: "global", SecondaryHost: "tacc1", SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "tacc1"},
+			{Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "sdsc1", SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "sdsc2",
+				RestorePoints: schedule.RestorePoints{Method: schedule.PointsLinkTree, Node: "sdsc2", Store: filepath.Join(root, "points", "sdsc")}},
+			{Name: "tacc", PrimaryVolume: "global", SecondaryHost: "tacc1", SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "tacc1",
+				RestorePoints: schedule.RestorePoints{Method: schedule.PointsLinkTree, Node: "tacc1", Store: filepath.Join(root, "points", "tacc")}},
 		},
 		Retention:   retention.Policy{Daily: 4, Weekly: 2},
 		Etcd:        &schedule.Etcd{Endpoints: []string{sharedEtcd(t)}, DialTimeout: 5 * time.Second},
@@ -148,6 +185,7 @@ func newHarness(t *testing.T) *harness {
 			h.stopped = append(h.stopped, ref.String())
 			return nil
 		}}
+	h.eng.PointMounts = pointMounts{h}
 	return h
 }
 

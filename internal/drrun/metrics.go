@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 )
 
@@ -97,6 +98,16 @@ func RenderMetrics(st Status) []byte {
 			}
 			return 0, true
 		}))
+	family("glusterdr_restore_drill_due", "1 if the target keeps restore points and its last passed restore drill is older than drill_every (or it has none).",
+		perTarget(func(t TargetStatus) (float64, bool) {
+			if t.RestorePoints == nil && !t.DrillDue {
+				return 0, false
+			}
+			if t.DrillDue {
+				return 1, true
+			}
+			return 0, true
+		}))
 	family("glusterdr_restore_drill_rto_seconds", "The RTO the target's most recent restore drill extrapolated.",
 		perTarget(func(t TargetStatus) (float64, bool) {
 			if t.LastDrill == nil {
@@ -104,6 +115,24 @@ func RenderMetrics(st Status) []byte {
 			}
 			return t.LastDrill.RTOSeconds, true
 		}))
+	points := func(get func(*backupset.SitePoints) float64) func(emit func(string, float64)) {
+		return perTarget(func(t TargetStatus) (float64, bool) {
+			if t.RestorePoints == nil {
+				return 0, false
+			}
+			return get(t.RestorePoints), true
+		})
+	}
+	family("glusterdr_restore_points", "How many verified restore points (point-in-time copies of the volume) the target holds.",
+		points(func(p *backupset.SitePoints) float64 { return float64(p.Count) }))
+	family("glusterdr_restore_point_oldest_timestamp_seconds", "The point in time the target's oldest restore point reflects: how far back a restore can go.",
+		points(func(p *backupset.SitePoints) float64 { return float64(p.Oldest.AsOf.Unix()) }))
+	family("glusterdr_restore_point_newest_timestamp_seconds", "The point in time the target's newest restore point reflects.",
+		points(func(p *backupset.SitePoints) float64 { return float64(p.Newest.AsOf.Unix()) }))
+	family("glusterdr_restore_point_store_bytes", "Bytes the target's restore points take together (link-tree; hard-linked files counted once).",
+		points(func(p *backupset.SitePoints) float64 { return float64(p.BytesStored) }))
+	family("glusterdr_restore_point_new_bytes", "Bytes the target's newest restore point added to its store.",
+		points(func(p *backupset.SitePoints) float64 { return float64(p.BytesNewLatest) }))
 	family("glusterdr_verified_copies", "How many target sites hold a verified copy.",
 		func(emit func(string, float64)) { emit("", float64(st.VerifiedCopies)) })
 	family("glusterdr_status_timestamp_seconds", "When this file was written.",

@@ -40,7 +40,7 @@ func TestPlanStepAfterEarlierSteps(t *testing.T) {
 	}{
 		{backupset.StepFill, nil},
 		{backupset.StepVerify, []string{"fill", "replicate"}},
-		{backupset.StepRetention, []string{"fill", "replicate", "verify"}},
+		{backupset.StepRetention, []string{"fill", "replicate", "verify", "restore-point"}},
 		{backupset.StepRecord, nil},
 	} {
 		rep, err := plan(c.step, id)

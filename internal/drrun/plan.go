@@ -58,6 +58,11 @@ func (e *Engine) plan(ctx context.Context, o RunOptions, rep *Report) error {
 				Why: "tonight's target: the oldest verified copy, or the one asked for"})
 		}
 	}
+	if o.Set == "" {
+		if err := e.planDrills(ctx, rep); err != nil {
+			return err
+		}
+	}
 	rep.Changed = len(rep.Planned) > 0
 	r, _, err := e.planRetention(ctx, nil)
 	rep.Retention = r
@@ -135,4 +140,28 @@ func remaining(m *backupset.Meta, action string) []string {
 		}
 	}
 	return steps
+}
+
+// planDrills lists the restore drills a run would make.
+func (e *Engine) planDrills(ctx context.Context, rep *Report) error {
+	due, err := e.DueDrills(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range e.Schedule.Targets {
+		why, ok := due[t.Name]
+		if !ok {
+			continue
+		}
+		m, p, err := e.pointToDrill(ctx, t, "")
+		if errors.Is(err, errNoPoint) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rep.Planned = append(rep.Planned, PlannedSet{Action: ActionDrill, Set: setOf(m, p), Target: t.Name,
+			Steps: []string{StepDrill}, Why: "restore drill of the newest point: " + why})
+	}
+	return nil
 }

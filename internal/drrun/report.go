@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
+	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 )
 
@@ -18,6 +19,7 @@ const (
 	ActionAbandon  = "abandoned"
 	ActionStepped  = "stepped" // one step run on its own
 	ActionNone     = "none"    // the step was done already
+	ActionDrill    = "drill"   // a restore drill of a site's newest point, due by drill_every
 )
 
 // Report is the result of Run, printed by `glusterdr run --json`.
@@ -44,6 +46,9 @@ type Report struct {
 	Planned []PlannedSet `json:"planned,omitempty"`
 	// LockedBy names the run holding the lock, with Plan.
 	LockedBy *runlock.Holder `json:"locked_by,omitempty"`
+	// Drills are the restore drills the run made because they were due
+	// (drill_every).
+	Drills []*drill.Report `json:"drills,omitempty"`
 }
 
 // SetReport is one set that the run worked on.

@@ -18,7 +18,8 @@ type RetentionReport struct {
 	Keep    []Decision `json:"keep"`
 	Delete  []Decision `json:"delete"`
 	Promote []Decision `json:"promote"`
-	// Deleted lists the sets removed, when applied.
+	// Deleted lists the sets removed, when applied; each went with its
+	// restore point.
 	Deleted []string `json:"deleted"`
 	// Unreadable sets are never touched; an operator decides.
 	Unreadable []backupset.Unreadable `json:"unreadable"`
@@ -39,12 +40,18 @@ type Decision struct {
 	Time   time.Time      `json:"time"`
 	Tier   retention.Tier `json:"tier"`
 	Reason string         `json:"reason"`
+	// RestorePoint is where the set's restore point is, which is kept or
+	// deleted with it.
+	RestorePoint string `json:"restore_point,omitempty"`
 }
 
-func decisions(ds []retention.Decision) []Decision {
+func decisions(ds []retention.Decision, byID map[string]*backupset.Meta) []Decision {
 	out := make([]Decision, len(ds))
 	for i, d := range ds {
 		out[i] = Decision{ID: d.ID, Target: d.Target, Time: d.Time, Tier: d.Tier, Reason: d.Reason}
+		if m := byID[d.ID]; m != nil && m.RestorePoint != nil {
+			out[i].RestorePoint = m.RestorePoint.Node + ":" + m.RestorePoint.Location
+		}
 	}
 	return out
 }
@@ -85,8 +92,9 @@ func (e *Engine) planRetention(ctx context.Context, current *backupset.Meta) (*R
 		return nil, nil, fmt.Errorf("retention: %w; nothing was deleted", err)
 	}
 	p := e.Schedule.Retention
-	r := &RetentionReport{Policy: Policy{Daily: p.Daily, Weekly: p.Weekly, Monthly: p.Monthly, FullEvery: p.FullEvery}, Keep: decisions(plan.Keep), Delete: decisions(plan.Delete),
-		Promote: decisions(plan.Promote), Deleted: []string{}, Unreadable: listing.Unreadable}
+	r := &RetentionReport{Policy: Policy{Daily: p.Daily, Weekly: p.Weekly, Monthly: p.Monthly, FullEvery: p.FullEvery},
+		Keep: decisions(plan.Keep, byID), Delete: decisions(plan.Delete, byID), Promote: decisions(plan.Promote, byID),
+		Deleted: []string{}, Unreadable: listing.Unreadable}
 	if r.Unreadable == nil {
 		r.Unreadable = []backupset.Unreadable{}
 	}
@@ -118,6 +126,10 @@ func (e *Engine) applyRetention(ctx context.Context, current *backupset.Meta) (*
 	}
 	var errs []error
 	for _, d := range r.Delete {
+		if err := e.deletePoint(ctx, byID[d.ID]); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if err := store.Remove(ctx, d.ID); err != nil {
 			errs = append(errs, err)
 			continue
@@ -132,13 +144,35 @@ func (e *Engine) applyRetention(ctx context.Context, current *backupset.Meta) (*
 	return r, errors.Join(errs...)
 }
 
+// deletePoint deletes the restore point of a set that retention deletes,
+// first: when that fails, the set stays too, and the two go together on a
+// later night.
+func (e *Engine) deletePoint(ctx context.Context, m *backupset.Meta) error {
+	p := m.RestorePoint
+	if p == nil {
+		return nil
+	}
+	if err := e.PointReader(p).Delete(ctx, p); err != nil {
+		return fmt.Errorf("retention: deleting the restore point of %s (%s on %s): %w; the set is kept with it", m.ID, p.Location, p.Node, err)
+	}
+	e.log().Info("restore point deleted", "set", m.ID, "method", p.Method, "location", p.Location, "node", p.Node)
+	return nil
+}
+
 // safeToDelete is the engine's own check on top of the planner's
-// guarantees.
+// guarantees: never a target's newest verified set, nor the newest
+// verified set that has a restore point.
 func safeToDelete(del []Decision, byID map[string]*backupset.Meta, current *backupset.Meta) error {
-	newest := map[string]*backupset.Meta{}
+	newest, newestPoint := map[string]*backupset.Meta{}, map[string]*backupset.Meta{}
 	for _, m := range byID {
-		if m.Status == retention.Verified && (newest[m.Target] == nil || m.Opened.After(newest[m.Target].Opened)) {
+		if m.Status != retention.Verified {
+			continue
+		}
+		if newest[m.Target] == nil || m.Opened.After(newest[m.Target].Opened) {
 			newest[m.Target] = m
+		}
+		if m.RestorePoint != nil && (newestPoint[m.Target] == nil || m.Opened.After(newestPoint[m.Target].Opened)) {
+			newestPoint[m.Target] = m
 		}
 	}
 	for _, d := range del {
@@ -150,6 +184,8 @@ func safeToDelete(del []Decision, byID map[string]*backupset.Meta, current *back
 			return fmt.Errorf("the plan deletes %s, the set this run is working on", d.ID)
 		case newest[m.Target] == m:
 			return fmt.Errorf("the plan deletes %s, the newest verified set of %s", d.ID, m.Target)
+		case newestPoint[m.Target] == m:
+			return fmt.Errorf("the plan deletes %s, the newest verified restore point of %s", d.ID, m.Target)
 		}
 	}
 	return nil

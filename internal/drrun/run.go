@@ -70,6 +70,9 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (*Report, error) {
 	start := e.now()
 	rep := &Report{Step: o.step(), Plan: o.Plan, OK: true, Started: start, Sets: []SetReport{}}
 	err := e.checkOptions(o)
+	if err == nil {
+		err = e.unfinishedRestore()
+	}
 	if err == nil && o.Plan {
 		err = e.plan(ctx, o, rep)
 	} else if err == nil {
@@ -177,7 +180,16 @@ func (e *Engine) triage(m *backupset.Meta) (action, why string) {
 	}
 }
 
+// runAll runs tonight's sets, then the restore drills that are due.
 func (e *Engine) runAll(ctx context.Context, o RunOptions, rep *Report) error {
+	err := e.runSets(ctx, o, rep)
+	if o.Set != "" || ctx.Err() != nil {
+		return err
+	}
+	return errors.Join(err, e.nightlyDrills(ctx, rep))
+}
+
+func (e *Engine) runSets(ctx context.Context, o RunOptions, rep *Report) error {
 	listing, err := e.Store().List(ctx)
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ func TestRunVerifiesAndAlternates(t *testing.T) {
 		sr := rep.Sets[0]
 		m := sr.Set
 		targets = append(targets, m.Target)
-		if sr.Action != ActionOpened || strings.Join(sr.Ran, ",") != "open,fill,replicate,verify,retention,record" {
+		if sr.Action != ActionOpened || strings.Join(sr.Ran, ",") != "open,fill,replicate,verify,restore-point,retention,record" {
 			t.Errorf("action %s, ran %v", sr.Action, sr.Ran)
 		}
 		if m.Status != retention.Verified || m.NextStep() != "" {
@@ -270,7 +270,7 @@ func TestInterruptedRunIsResumed(t *testing.T) {
 		t.Fatalf("resumed Run: %v\n%s", err, h.logs)
 	}
 	if len(rep.Sets) != 1 || rep.Sets[0].Set.ID != id || rep.Sets[0].Action != ActionResumed ||
-		strings.Join(rep.Sets[0].Ran, ",") != "replicate,verify,retention,record" {
+		strings.Join(rep.Sets[0].Ran, ",") != "replicate,verify,restore-point,retention,record" {
 		t.Fatalf("resumed: %+v", rep.Sets)
 	}
 	if m := rep.Sets[0].Set; m.Status != retention.Verified || m.Step(backupset.StepReplicate).Attempts != 2 {

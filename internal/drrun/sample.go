@@ -68,6 +68,7 @@ func (e *Engine) SampleVolume(ctx context.Context, asOf time.Time, vr remote.Run
 		res.Paths = append(res.Paths, p.Path)
 	}
 	res.Files = len(want)
+	res.Entries = want
 	got, err := manifest.Observe(ctx, vr, targetRoot, want)
 	if err != nil && !errors.As(err, &unreadable) {
 		return res, nil, fmt.Errorf("reading the sample at the target on %s: %w", vr.Host(), err)

@@ -56,6 +56,13 @@ type TargetStatus struct {
 	// LastPassedDrill the newest that passed.
 	LastDrill       *drill.Record `json:"last_drill"`
 	LastPassedDrill *drill.Record `json:"last_passed_drill"`
+	// RestorePoints are the site's point-in-time copies, as the last record
+	// step found them; null when it keeps none.
+	RestorePoints *backupset.SitePoints `json:"restore_points"`
+	// DrillDue is true when the site keeps restore points and its last
+	// passed drill is older than drill_every (or there is none): the next
+	// nightly run drills it.
+	DrillDue bool `json:"drill_due"`
 }
 
 // addDrills fills in each target's restore drills from the drill log.
@@ -73,6 +80,15 @@ func addDrills(st *Status, records []drill.Record) {
 	}
 }
 
+// markDrillsDue flags the sites whose drill is due.
+func markDrillsDue(st *Status, s *schedule.Schedule, now time.Time) {
+	for i := range st.Targets {
+		t, ok := s.Target(st.Targets[i].Name)
+		last := st.Targets[i].LastPassedDrill
+		st.Targets[i].DrillDue = ok && keepsPoints(t) && (last == nil || now.Sub(last.Time) >= s.DrillEvery)
+	}
+}
+
 // DrillsPath is the restore drills' log on the controller.
 func DrillsPath(s *schedule.Schedule) string { return path.Join(s.StateDir, drill.FileName) }
 
@@ -87,8 +103,14 @@ func load(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, err
 	if err != nil {
 		return Status{}, err
 	}
+	points, err := readPoints(ctx, s)
+	if err != nil {
+		return Status{}, err
+	}
 	st := BuildStatus(s, entries, now)
 	addDrills(&st, drills)
+	addPoints(&st, points)
+	markDrillsDue(&st, s, now)
 	return st, nil
 }
 
@@ -147,6 +169,9 @@ func LoadStatus(ctx context.Context, s *schedule.Schedule, now time.Time) (Statu
 func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
 	if err := journal.Append(JournalPath(e.Schedule), journalEntry(m, e.now())); err != nil {
 		return err
+	}
+	if err := e.refreshPoints(ctx); err != nil {
+		e.log().Warn("the restore points could not be read; status keeps the earlier account", "error", err)
 	}
 	return e.WriteStatus(ctx)
 }

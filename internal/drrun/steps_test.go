@@ -17,6 +17,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
 
 // TestStepByStep runs the cycle the way the Ansible collection does: one
@@ -65,7 +66,7 @@ func TestStepByStep(t *testing.T) {
 		t.Fatalf("set after a failed verification: %s", m.Status)
 	}
 	h.damage = nil
-	for _, step := range []string{backupset.StepVerify, backupset.StepRetention, backupset.StepRecord} {
+	for _, step := range []string{backupset.StepVerify, backupset.StepRestorePoint, backupset.StepRetention, backupset.StepRecord} {
 		if _, err := run(RunOptions{Step: step, Set: id}); err != nil {
 			t.Fatalf("step %s: %v", step, err)
 		}
@@ -138,6 +139,9 @@ func TestRetentionOverSixtyNights(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	h.eng.Schedule.Etcd, h.eng.Schedule.Provisioning, h.eng.Schedule.SampleFiles = nil, nil, 0
+	for i := range h.eng.Schedule.Targets { // points with their sets: TestRetentionDeletesPointsWithTheirSets
+		h.eng.Schedule.Targets[i].RestorePoints.Method = schedule.PointsNone
+	}
 	first := time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC)
 	for night := range 60 {
 		h.eng.Now = func() time.Time { return first.Add(time.Duration(night) * 24 * time.Hour) }

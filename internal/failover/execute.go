@@ -58,7 +58,7 @@ func Execute(ctx context.Context, p Plan, opts Options) (*State, error) {
 		return nil, err
 	}
 	if opts.DryRun || !opts.Yes {
-		fmt.Fprintf(opts.Out, "%s to %s would run:\n", p.Kind, p.Site)
+		fmt.Fprintf(opts.Out, "%s would run:\n", p.title())
 		for i, s := range p.Steps {
 			mark := " "
 			if !st.Steps[s.Name].Done.IsZero() {
@@ -69,7 +69,7 @@ func Execute(ctx context.Context, p Plan, opts Options) (*State, error) {
 		if opts.DryRun {
 			return st, nil
 		}
-		return st, fmt.Errorf("%w: %s changes which copy is writable; re-run with --yes to do it", ErrNotConfirmed, p.Kind)
+		return st, fmt.Errorf("%w: %s; re-run with --yes to do it", ErrNotConfirmed, p.confirm())
 	}
 	for i, s := range p.Steps {
 		if !st.Steps[s.Name].Done.IsZero() {
@@ -87,8 +87,8 @@ func Execute(ctx context.Context, p Plan, opts Options) (*State, error) {
 			return st, errors.Join(err, saveErr)
 		}
 		if err != nil {
-			return st, fmt.Errorf("%s to %s failed at step %q: %w\n(fix the cause and re-run: the steps done so far are skipped)",
-				p.Kind, p.Site, s.Name, err)
+			return st, fmt.Errorf("%s failed at step %q: %w\n(fix the cause and re-run: the steps done so far are skipped)",
+				p.title(), s.Name, err)
 		}
 	}
 	st.Finished = time.Now().UTC()

@@ -60,11 +60,30 @@ type Step struct {
 	Run      func(ctx context.Context) error
 }
 
-// Plan is the ordered steps of a failover or failback.
+// Plan is the ordered steps of a failover or failback (or of another
+// switch journaled the same way, such as a restore).
 type Plan struct {
 	Kind  string // "failover" or "failback"
 	Site  string
 	Steps []Step
+	// Title names the plan in messages ("<kind> to <site>" when empty);
+	// Confirm says why it needs --yes ("it changes which copy is writable"
+	// when empty).
+	Title, Confirm string
+}
+
+func (p Plan) title() string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Kind + " to " + p.Site
+}
+
+func (p Plan) confirm() string {
+	if p.Confirm != "" {
+		return p.Confirm
+	}
+	return p.Kind + " changes which copy is writable"
 }
 
 // promotionOptions make the site volume a primary that records its changes.

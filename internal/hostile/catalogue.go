@@ -23,26 +23,29 @@ type Kind string
 
 // The kinds.
 const (
-	Host          Kind = "host"              // gluster.ValidHost
-	SecondaryHost Kind = "secondary host"    // gluster.ValidSecondaryHost: no IPv6
-	KnownHost     Kind = "known_hosts host"  // a pinned key's host: a Host, or [Host]:port
-	Volume        Kind = "volume name"       // gluster.ValidVolumeName
-	BrickPath     Kind = "brick path"        // gluster.ValidBrickPath
-	User          Kind = "user name"         // gluster.ValidUser
-	Path          Kind = "path on a host"    // valid.Path: absolute, clean
-	OptionalPath  Kind = "path or none"      // a Path, or empty for none (etcd's client certificate)
-	LocalPath     Kind = "local path"        // valid.LocalPath: relative or "~/" too
-	TargetName    Kind = "target name"       // valid.TargetName
-	SetID         Kind = "set ID"            // valid.SetID
-	CaptureName   Kind = "capture name"      // gluster_provisioning_state.name
-	OptionKey     Kind = "volume option"     // gluster.ValidOptionKey
-	OptionValue   Kind = "option value"      // gluster.ValidOptionValue
-	ConfigKey     Kind = "gsyncd config key" // gluster.ValidConfigKey
-	ConfigValue   Kind = "gsyncd value"      // gluster.ValidConfigValue
-	Text          Kind = "one line of text"  // valid.Line
-	Program       Kind = "program"           // valid.Argv, first element
-	Argument      Kind = "argument"          // valid.Argv, the others
-	Endpoint      Kind = "etcd endpoint"     // an http(s) URL
+	Host          Kind = "host"               // gluster.ValidHost
+	SecondaryHost Kind = "secondary host"     // gluster.ValidSecondaryHost: no IPv6
+	KnownHost     Kind = "known_hosts host"   // a pinned key's host: a Host, or [Host]:port
+	Volume        Kind = "volume name"        // gluster.ValidVolumeName
+	BrickPath     Kind = "brick path"         // gluster.ValidBrickPath
+	User          Kind = "user name"          // gluster.ValidUser
+	Path          Kind = "path on a host"     // valid.Path: absolute, clean
+	OptionalPath  Kind = "path or none"       // a Path, or empty for none (etcd's client certificate)
+	LocalPath     Kind = "local path"         // valid.LocalPath: relative or "~/" too
+	Subtree       Kind = "folder of a volume" // valid.Subtree: never leaves the volume
+	TargetName    Kind = "target name"        // valid.TargetName
+	SetID         Kind = "set ID"             // valid.SetID
+	CaptureName   Kind = "capture name"       // gluster_provisioning_state.name
+	OptionKey     Kind = "volume option"      // gluster.ValidOptionKey
+	OptionValue   Kind = "option value"       // gluster.ValidOptionValue
+	ConfigKey     Kind = "gsyncd config key"  // gluster.ValidConfigKey
+	ConfigValue   Kind = "gsyncd value"       // gluster.ValidConfigValue
+	Text          Kind = "one line of text"   // valid.Line
+	Program       Kind = "program"            // valid.Argv, first element
+	Argument      Kind = "argument"           // valid.Argv, the others
+	Endpoint      Kind = "etcd endpoint"      // valid.Endpoint: an http(s) URL
+	EtcdName      Kind = "etcd member name"   // valid.EtcdName
+	EtcdCluster   Kind = "etcd cluster"       // valid.EtcdCluster: name=url,...
 	Cron          Kind = "cron expression"
 	TimeZone      Kind = "time zone"
 	Duration      Kind = "duration" // valid.ParseDuration
@@ -79,14 +82,14 @@ const Marker = "glusterdr-hostile-"
 // program or a local path; what starts with "--" is not a volume option
 // value.
 var (
-	anyText     = []Kind{Text, ConfigValue, OptionValue, Argument, Program, LocalPath}
+	anyText     = []Kind{Text, ConfigValue, OptionValue, Argument, Program, LocalPath, Subtree}
 	dashText    = []Kind{Text, ConfigValue, OptionValue, Argument}
 	dashdash    = []Kind{Text, ConfigValue, Argument}
 	controlText = []Kind{Argument}
 	// word is a name of letters and digits alone, which every name kind
 	// takes except a target name (lower case) and a gsyncd key (starts
 	// with a letter) where the row says so.
-	word = []Kind{Host, SecondaryHost, KnownHost, Volume, User, OptionKey, ConfigKey, TargetName, CaptureName}
+	word = []Kind{Host, SecondaryHost, KnownHost, Volume, User, OptionKey, ConfigKey, TargetName, CaptureName, EtcdName}
 )
 
 func kinds(sets ...[]Kind) []Kind {
@@ -140,16 +143,16 @@ var Values = []Value{
 	{"bidi override", "sdsc\u202egpj.exe", controlText},
 	{"zero-width space", "sd\u200bsc", controlText},
 	// Path traversal, and paths that are not what they look like.
-	{"relative traversal", "../../etc/passwd", anyText},
-	{"absolute traversal", "/var/glfs/global/backup/../../../etc", anyText},
-	{"dot-dot", "..", anyText},
+	{"relative traversal", "../../etc/passwd", without(anyText, Subtree)},
+	{"absolute traversal", "/var/glfs/global/backup/../../../etc", without(anyText, Subtree)},
+	{"dot-dot", "..", without(anyText, Subtree)},
 	{"root", "/", anyText},
-	{"double slash", "//srv//b", anyText},
+	{"double slash", "//srv//b", without(anyText, Subtree)},
 	{"trailing slash", "/srv/b/", anyText},
 	{"relative path", "srv/b", anyText},
-	{"set ID traversal", "20261125T020000Z-../../etc", anyText},
-	{"set ID with slash", "20261125T020000Z-sdsc/../../x", anyText},
-	{"set ID without target", "20261125T020000Z-", kinds(anyText, []Kind{Volume, User, OptionKey})},
+	{"set ID traversal", "20261125T020000Z-../../etc", without(anyText, Subtree)},
+	{"set ID with slash", "20261125T020000Z-sdsc/../../x", without(anyText, Subtree)},
+	{"set ID without target", "20261125T020000Z-", kinds(anyText, []Kind{Volume, User, OptionKey, EtcdName})},
 	// Hosts: IPv6 is valid where gluster and ssh take it.
 	{"IPv6", "2001:db8::21", kinds(anyText, []Kind{Host, KnownHost})},
 	{"bracketed IPv6", "[2001:db8::21]", anyText},
@@ -157,13 +160,14 @@ var Values = []Value{
 	{"IPv6 with zone", "fe80::1%eth0", anyText},
 	{"host and port", "203.0.113.21:22", anyText},
 	{"underscore", "sdsc_1", kinds(anyText, without(word, Host, SecondaryHost, KnownHost))},
-	{"over-long label", strings.Repeat("a", 64) + ".example", kinds(anyText, []Kind{OptionKey})},
+	{"over-long label", strings.Repeat("a", 64) + ".example", kinds(anyText, []Kind{OptionKey, EtcdName})},
 	{"upper case", "SDSC", kinds(anyText, without(word, TargetName, CaptureName))},
 	{"homoglyph", "ѕdsc", anyText},
 	// Sizes and emptiness.
 	{"64 KiB", strings.Repeat("a", 64<<10), nil},
 	{"not UTF-8", "sdsc\xff\xfe", nil},
-	{"empty", "", []Kind{Text, Argument, OptionalPath}},
+	// Empty is the default where it means none or all.
+	{"empty", "", []Kind{Text, Argument, OptionalPath, Subtree, EtcdCluster}},
 	{"blank", " ", anyText},
 	// known_hosts ignores the white space that starts a line.
 	{"leading space", " sdsc", kinds(anyText, []Kind{KnownHost})},

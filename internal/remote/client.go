@@ -126,6 +126,9 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) (Result, error) {
 
 	var stdout, stderr bytes.Buffer
 	sess.Stdin, sess.Stdout, sess.Stderr = cmd.Stdin, &stdout, &stderr
+	if cmd.Stdout != nil {
+		sess.Stdout = cmd.Stdout
+	}
 	if err := sess.Start(Quote(cmd.Argv)); err != nil {
 		if c.probe(c.cfg.connectTimeout()) != nil {
 			return Result{}, c.lost(err, false)

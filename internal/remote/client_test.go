@@ -66,6 +66,27 @@ func TestRunPassesStdin(t *testing.T) {
 	}
 }
 
+// TestRunStreamsStdout: with Cmd.Stdout, what the command prints goes to
+// the writer as it comes, and the result holds none of it.
+func TestRunStreamsStdout(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := dialTest(t, srv.config())
+	input := bytes.Repeat([]byte("tar\x00stream\n"), 100_000)
+	var out bytes.Buffer
+	res, err := c.Run(context.Background(), Cmd{Argv: []string{"cat"}, Stdin: bytes.NewReader(input), Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), input) || len(res.Stdout) != 0 {
+		t.Fatalf("streamed %d bytes, want %d; result kept %d", out.Len(), len(input), len(res.Stdout))
+	}
+	out.Reset()
+	if _, err := (Local{}).Run(context.Background(), Cmd{Argv: []string{"echo", "local"}, Stdout: &out}); err != nil || out.String() != "local\n" {
+		t.Errorf("local stream %q, %v", out.String(), err)
+	}
+}
+
 func TestRunArgumentsSurviveRemoteShell(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t)

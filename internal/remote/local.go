@@ -30,6 +30,9 @@ func (l Local) Run(ctx context.Context, cmd Cmd) (Result, error) {
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var stdout, stderr bytes.Buffer
 	c.Stdin, c.Stdout, c.Stderr = cmd.Stdin, &stdout, &stderr
+	if cmd.Stdout != nil {
+		c.Stdout = cmd.Stdout
+	}
 	err := c.Run()
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	var exit *exec.ExitError

@@ -25,6 +25,9 @@ type Runner interface {
 type Cmd struct {
 	Argv  []string
 	Stdin io.Reader
+	// Stdout, when set, receives standard output as it comes (a stream too
+	// big to hold, such as a tar archive), and Result.Stdout stays empty.
+	Stdout io.Writer
 }
 
 // Command is shorthand for a Cmd without standard input.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,7 +105,7 @@ func newTestServer(t testing.TB, opts ...serverOption) *testServer {
 	if s.listenAddr == "" {
 		s.listenAddr = "127.0.0.1:0"
 	}
-	ln, err := net.Listen("tcp", s.listenAddr)
+	ln, err := listenRetrying(s.listenAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +114,19 @@ func newTestServer(t testing.TB, opts ...serverOption) *testServer {
 	go s.srv.Serve(ln)
 	t.Cleanup(func() { s.srv.Close() })
 	return s
+}
+
+// listenRetrying listens on addr. A fixed port just given up by a closed
+// server (a "reinstalled host" at the same address) may for a moment be the
+// local end of another test's connection, so it is tried for a while.
+func listenRetrying(addr string) (net.Listener, error) {
+	for tries := 0; ; tries++ {
+		ln, err := net.Listen("tcp", addr)
+		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || tries == 100 {
+			return ln, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (s *testServer) addr() string { return net.JoinHostPort(s.host, strconv.Itoa(s.port)) }

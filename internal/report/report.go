@@ -46,8 +46,12 @@ type Site struct {
 	RPOSeconds        *float64   `json:"rpo_seconds"`
 	LastDrillPassed   *time.Time `json:"last_drill_passed"`
 	LastDrillFailed   bool       `json:"last_drill_failed"`
+	DrillDue          bool       `json:"drill_due"`
 	DrilledRTOSeconds *float64   `json:"drilled_rto_seconds"`
 	LastRunResult     string     `json:"last_run_result"`
+	// RestorePoints are the site's point-in-time copies of the volume:
+	// how far back a restore can go, and what they cost.
+	RestorePoints *backupset.SitePoints `json:"restore_points"`
 }
 
 // Runs sums up the journal.
@@ -64,7 +68,8 @@ func Build(st drrun.Status, entries []journal.Entry, sets []backupset.Summary, s
 	r := Report{At: st.Updated, Copies: 1 + st.VerifiedCopies, RequiredCopies: RequiredCopies, RPOSeconds: st.RPOSeconds}
 	r.CopiesMet = r.Copies >= r.RequiredCopies
 	for _, t := range st.Targets {
-		s := Site{Name: t.Name, VerifiedCopy: t.LastVerified != nil, CopyTime: t.CopyTime, RPOSeconds: t.RPOSeconds, LastRunResult: "never"}
+		s := Site{Name: t.Name, VerifiedCopy: t.LastVerified != nil, CopyTime: t.CopyTime, RPOSeconds: t.RPOSeconds, LastRunResult: "never",
+			RestorePoints: t.RestorePoints, DrillDue: t.DrillDue}
 		if t.LastRun != nil {
 			s.LastRunResult = t.LastRun.Result
 		}
@@ -119,9 +124,9 @@ func Render(w io.Writer, r Report) {
 		fmt.Fprintf(w, "RPO: %s\n", dur(*r.RPOSeconds))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SITE\tVERIFIED COPY\tRPO\tLAST RUN\tLAST DRILL PASSED\tDRILLED RTO")
+	fmt.Fprintln(tw, "SITE\tVERIFIED COPY\tRPO\tLAST RUN\tLAST DRILL PASSED\tDRILLED RTO\tRESTORE POINTS")
 	for _, s := range r.Sites {
-		rpo, drill, rto := "-", "never", "-"
+		rpo, drill, rto, points := "-", "never", "-", "none"
 		if s.RPOSeconds != nil {
 			rpo = dur(*s.RPOSeconds)
 		}
@@ -131,10 +136,17 @@ func Render(w io.Writer, r Report) {
 		if s.LastDrillFailed {
 			drill += " (newest drill FAILED)"
 		}
+		if s.DrillDue {
+			drill += " (drill due)"
+		}
 		if s.DrilledRTOSeconds != nil {
 			rto = dur(*s.DrilledRTOSeconds)
 		}
-		fmt.Fprintf(tw, "%s\t%v\t%s\t%s\t%s\t%s\n", s.Name, s.VerifiedCopy, rpo, s.LastRunResult, drill, rto)
+		if p := s.RestorePoints; p != nil {
+			points = fmt.Sprintf("%d back to %s, %d bytes stored, %d new in the latest", p.Count,
+				p.Oldest.AsOf.UTC().Format(time.DateOnly), p.BytesStored, p.BytesNewLatest)
+		}
+		fmt.Fprintf(tw, "%s\t%v\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.VerifiedCopy, rpo, s.LastRunResult, drill, rto, points)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "runs: %d (%d verified, %d failed); mean gluster sync %.1fs, mean overhead %.1fs\n",

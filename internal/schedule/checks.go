@@ -3,7 +3,6 @@ package schedule
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -145,12 +144,8 @@ func validEndpoints(endpoints []string) error {
 		return errors.New("at least one endpoint is needed")
 	}
 	for _, e := range endpoints {
-		if err := valid.Line(e); err != nil {
+		if err := valid.Endpoint(e); err != nil {
 			return err
-		}
-		u, err := url.Parse(e)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%s is not an http:// or https:// URL with a host", valid.Quote(e))
 		}
 	}
 	return nil

@@ -18,6 +18,8 @@
 //	checkpoint_stall_after = "3m"       # [3m] nothing moves this long: stop/start once
 //	run_timeout        = "5h"           # [see below] deadline of one glusterdr run
 //	sample_files       = 20             # [20] volume files compared at the target; 0 warns
+//	drill_every        = "168h"         # [168h] a site's newest restore point is drilled
+//	                                    # by the nightly run once its last passed drill is older
 //	state_dir          = "/var/lib/glusterdr"  # [/var/lib/glusterdr] journal and status
 //	lock_file          = "/var/lib/glusterdr/run.lock"  # [<state_dir>/run.lock]
 //	metrics_file       = "/var/lib/prometheus/node-exporter/glusterdr.prom"  # [that path]
@@ -36,6 +38,13 @@
 //	  secondary_user   = "root"         # [root]
 //	  ssh_port         = 22             # [22]
 //	  verify_node      = "dr-2.sdsc"    # [secondary_host] mounts the secondary read-only
+//	  restore_points   = "link-tree"    # ["none"], "link-tree" or "gluster-snapshot": a
+//	                                    # point-in-time copy of the site's volume per verified set
+//	  restore_point_node = "dr-2.sdsc"  # [verify_node] the site node that makes and reads them
+//	  restore_point_store = "/srv/points"  # link-tree only, required: the store folder on
+//	                                    # restore_point_node, or inside restore_point_volume
+//	  restore_point_volume = "points"   # link-tree only, optional: a volume of the site's
+//	                                    # pool holding the store; never secondary_volume
 //	}
 //
 //	ssh {                               # optional: how the engine reaches the primary

@@ -29,6 +29,7 @@ func Encode(s *Schedule) []byte {
 	setString(root, "checkpoint_stall_after", formatDuration(s.CheckpointStallAfter))
 	setString(root, "run_timeout", formatDuration(runTimeout(s)))
 	setInt(root, "sample_files", s.SampleFiles)
+	setString(root, "drill_every", formatDuration(s.DrillEvery))
 	setString(root, "state_dir", s.StateDir)
 	setString(root, "lock_file", s.LockFile)
 	setString(root, "metrics_file", s.MetricsFile)
@@ -47,6 +48,11 @@ func Encode(s *Schedule) []byte {
 		setString(target, "secondary_user", t.SecondaryUser)
 		setInt(target, "ssh_port", t.SSHPort)
 		setString(target, "verify_node", t.VerifyNode)
+		points := t.RestorePoints.withDefaults(t)
+		setString(target, "restore_points", points.Method)
+		setString(target, "restore_point_node", points.Node)
+		setOptionalString(target, "restore_point_store", t.RestorePoints.Store)
+		setOptionalString(target, "restore_point_volume", t.RestorePoints.Volume)
 	}
 
 	ssh := appendBlock(root, "ssh")

@@ -92,3 +92,14 @@ func TestEncodeWritesTheDefaultDeadline(t *testing.T) {
 		t.Errorf("run_timeout written as %s, want the default 2 x 10m + 1h", got)
 	}
 }
+
+// TestEncodeFillsRestorePointDefaults: a target built in code without
+// restore point settings encodes as one that keeps none.
+func TestEncodeFillsRestorePointDefaults(t *testing.T) {
+	s := mustParse(t, readTestdata(t, "minimal.hcl"))
+	s.Targets[0].RestorePoints = RestorePoints{}
+	got := mustParse(t, Encode(s)).Targets[0].RestorePoints
+	if got.Method != PointsNone || got.Node != s.Targets[0].VerifyNode {
+		t.Errorf("restore points after encoding none: %+v", got)
+	}
+}

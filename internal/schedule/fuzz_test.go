@@ -81,7 +81,7 @@ func followsTheRules(s *Schedule) error {
 	check("time_zone", validTimeZone(s.TimeZone))
 	check("rotation", oneOf(Rotations)(string(s.Rotation)))
 	for what, d := range map[string]time.Duration{"checkpoint_timeout": s.CheckpointTimeout,
-		"checkpoint_stall_after": s.CheckpointStallAfter, "run_timeout": s.RunTimeout} {
+		"checkpoint_stall_after": s.CheckpointStallAfter, "run_timeout": s.RunTimeout, "drill_every": s.DrillEvery} {
 		check(what, valid.Duration(d))
 	}
 	count("sample_files", s.SampleFiles, 0, MaxSampleFiles)
@@ -105,6 +105,15 @@ func followsTheRules(s *Schedule) error {
 		check("verify_node", gluster.ValidHost(tg.VerifyNode))
 		check("session", tg.Session().Validate())
 		count("ssh_port", tg.SSHPort, 1, 65535)
+		p := tg.RestorePoints
+		check("restore_points", oneOf(PointMethods)(p.Method))
+		check("restore_point_node", gluster.ValidHost(p.Node))
+		if p.Method == PointsLinkTree {
+			check("restore_point_store", storePath(p.Store))
+		}
+		if p.Volume != "" {
+			check("restore_point_volume", gluster.ValidVolumeName(p.Volume))
+		}
 	}
 	r := s.Retention
 	count("retention.daily", r.Daily, 1, retention.MaxCount)

@@ -98,6 +98,7 @@ type rawFile struct {
 	StallAfter        hcl.Expression `hcl:"checkpoint_stall_after,optional"`
 	RunTimeout        hcl.Expression `hcl:"run_timeout,optional"`
 	SampleFiles       hcl.Expression `hcl:"sample_files,optional"`
+	DrillEvery        hcl.Expression `hcl:"drill_every,optional"`
 	StateDir          hcl.Expression `hcl:"state_dir,optional"`
 	LockFile          hcl.Expression `hcl:"lock_file,optional"`
 	MetricsFile       hcl.Expression `hcl:"metrics_file,optional"`
@@ -127,6 +128,10 @@ type rawTarget struct {
 	SecondaryUser   hcl.Expression `hcl:"secondary_user,optional"`
 	SSHPort         hcl.Expression `hcl:"ssh_port,optional"`
 	VerifyNode      hcl.Expression `hcl:"verify_node,optional"`
+	Points          hcl.Expression `hcl:"restore_points,optional"`
+	PointNode       hcl.Expression `hcl:"restore_point_node,optional"`
+	PointStore      hcl.Expression `hcl:"restore_point_store,optional"`
+	PointVolume     hcl.Expression `hcl:"restore_point_volume,optional"`
 }
 
 type rawSSH struct {
@@ -181,6 +186,7 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		CheckpointTimeout:    duration(d, r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
 		CheckpointStallAfter: duration(d, r.StallAfter, "checkpoint_stall_after", DefaultStallAfter),
 		SampleFiles:          attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0), atMost(MaxSampleFiles)),
+		DrillEvery:           duration(d, r.DrillEvery, "drill_every", DefaultDrillEvery),
 		StateDir:             attr(d, r.StateDir, "state_dir", DefaultStateDir, validPath),
 		MetricsFile:          attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
 	}
@@ -285,6 +291,7 @@ func (r *rawTarget) build(d *decoder, primaryVolume string) Target {
 		SSHPort:         attr(d, r.SSHPort, name("ssh_port"), DefaultSSHPort, between(1, 65535)),
 	}
 	t.VerifyNode = attr(d, r.VerifyNode, name("verify_node"), t.SecondaryHost, validHost)
+	t.RestorePoints = r.buildPoints(d, t)
 	return t
 }
 

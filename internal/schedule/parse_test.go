@@ -35,7 +35,7 @@ func TestParseExample(t *testing.T) {
 	got := mustParse(t, readTestdata(t, "schedule.hcl"))
 	want := &Schedule{
 		Cron: "30 1 * * *", TimeZone: "America/Los_Angeles", Rotation: RotationAlternate,
-		CheckpointTimeout: 3 * time.Hour, CheckpointStallAfter: 5 * time.Minute, RunTimeout: 6 * time.Hour, SampleFiles: 50,
+		CheckpointTimeout: 3 * time.Hour, CheckpointStallAfter: 5 * time.Minute, RunTimeout: 6 * time.Hour, SampleFiles: 50, DrillEvery: 72 * time.Hour,
 		StateDir: "/var/lib/glusterdr", LockFile: "/run/glusterdr.lock",
 		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
 		Primary: Primary{
@@ -45,9 +45,11 @@ func TestParseExample(t *testing.T) {
 		Targets: []Target{{
 			Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "dr-1.sdsc.example.org",
 			SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "dr-2.sdsc.example.org",
+			RestorePoints: RestorePoints{Method: PointsLinkTree, Node: "dr-2.sdsc.example.org", Store: "/srv/glusterdr/points"},
 		}, {
 			Name: "tacc", PrimaryVolume: "global", SecondaryHost: "198.51.100.31",
 			SecondaryVolume: "global-dr", SecondaryUser: "georep", SSHPort: 2222, VerifyNode: "198.51.100.31",
+			RestorePoints: RestorePoints{Method: PointsSnapshot, Node: "198.51.100.32"},
 		}},
 		SSH: SSH{User: "glusterdr", Port: 2200, PrivateKeyFile: "/etc/glusterdr/id_ed25519",
 			KnownHostsFile: "/etc/glusterdr/known_hosts"},
@@ -75,7 +77,7 @@ func TestParseFillsDefaults(t *testing.T) {
 	got := mustParse(t, readTestdata(t, "minimal.hcl"))
 	want := &Schedule{
 		Cron: "@daily", TimeZone: "UTC", Rotation: RotationAlternate,
-		CheckpointTimeout: 2 * time.Hour, CheckpointStallAfter: 3 * time.Minute, RunTimeout: 5 * time.Hour, SampleFiles: 20,
+		CheckpointTimeout: 2 * time.Hour, CheckpointStallAfter: 3 * time.Minute, RunTimeout: 5 * time.Hour, SampleFiles: 20, DrillEvery: 7 * 24 * time.Hour,
 		StateDir: "/var/lib/glusterdr", LockFile: "/var/lib/glusterdr/run.lock",
 		MetricsFile: "/var/lib/prometheus/node-exporter/glusterdr.prom",
 		Primary: Primary{
@@ -85,6 +87,7 @@ func TestParseFillsDefaults(t *testing.T) {
 		Targets: []Target{{
 			Name: "sdsc", PrimaryVolume: "global", SecondaryHost: "dr-1.sdsc.example.org",
 			SecondaryVolume: "global-dr", SecondaryUser: "root", SSHPort: 22, VerifyNode: "dr-1.sdsc.example.org",
+			RestorePoints: RestorePoints{Method: PointsNone, Node: "dr-1.sdsc.example.org"},
 		}},
 		SSH: SSH{User: "root", Port: 22, PrivateKeyFile: "/root/.ssh/id_ed25519",
 			KnownHostsFile: "/root/.ssh/known_hosts"},
@@ -225,6 +228,22 @@ func TestParseDiagnostics(t *testing.T) {
 		{"ssh port out of range", "", "ssh {\n  port = 70000\n}\n", hcl.DiagError, "ssh.port: 70000 is not between 1 and 65535", "70000"},
 		{"ssh relative key file", "", "ssh {\n  private_key_file = \"id_ed25519\"\n}\n", hcl.DiagError, `ssh.private_key_file: "id_ed25519" is not an absolute path`, `"id_ed`},
 		{"ssh unknown argument", "", "ssh {\n  password = \"x\"\n}\n", hcl.DiagError, `An argument named "password" is not expected here`, "password"},
+		{"unknown restore point method", `secondary_volume = "global-dr"`, "secondary_volume = \"global-dr\"\n  restore_points = \"zfs\"", hcl.DiagError,
+			`target "sdsc" restore_points: "zfs" is not one of "none", "link-tree", "gluster-snapshot"`, `"zfs"`},
+		{"link-tree without a store", `secondary_volume = "global-dr"`, "secondary_volume = \"global-dr\"\n  restore_points = \"link-tree\"", hcl.DiagError,
+			`target "sdsc" restore_point_store: restore_points = "link-tree" keeps a whole tree per point`, `"link-tree"`},
+		{"link-tree store in the secondary volume", `secondary_volume = "global-dr"`,
+			"secondary_volume = \"global-dr\"\n  restore_points = \"link-tree\"\n  restore_point_store = \"/points\"\n  restore_point_volume = \"global-dr\"",
+			hcl.DiagError, `gsyncd rewrites its files in place`, "\"global-dr\"\n}"},
+		{"link-tree store at the root", `secondary_volume = "global-dr"`,
+			"secondary_volume = \"global-dr\"\n  restore_points = \"link-tree\"\n  restore_point_store = \"/\"", hcl.DiagError, `is the root folder of dr-1`, `"/"`},
+		{"relative store", `secondary_volume = "global-dr"`,
+			"secondary_volume = \"global-dr\"\n  restore_points = \"link-tree\"\n  restore_point_store = \"points\"", hcl.DiagError, `restore_point_store: "points" is not an absolute path`, `"points"`},
+		{"store without link-tree", `secondary_volume = "global-dr"`,
+			"secondary_volume = \"global-dr\"\n  restore_points = \"gluster-snapshot\"\n  restore_point_store = \"/p\"", hcl.DiagError, `only a link-tree store has one; restore_points is "gluster-snapshot"`, `"/p"`},
+		{"point node as an option", `secondary_volume = "global-dr"`,
+			"secondary_volume = \"global-dr\"\n  restore_point_node = \"-oX\"", hcl.DiagError, `restore_point_node: host "-oX" starts with '-'`, `"-oX"`},
+		{"zero drill interval", "", "drill_every = \"0h\"\n", hcl.DiagError, `drill_every: "0h" must be positive`, `"0h"`},
 		{"empty inventory command", "", "provisioning {\n  ansible_inventory_command = [\"\"]\n}\n", hcl.DiagError, "the program name (the first element) is empty", `[""]`},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,10 @@ type Schedule struct {
 	// RunTimeout is the deadline of one `glusterdr run`: the engine ends a
 	// run that reaches it, leaving the step it was in to be resumed.
 	RunTimeout  time.Duration
-	SampleFiles int    // volume files compared at the target per verification
+	SampleFiles int // volume files compared at the target per verification
+	// DrillEvery: a nightly run drills a site's newest restore point when
+	// the site's last passed restore drill is older than this.
+	DrillEvery  time.Duration
 	StateDir    string // journal and status
 	LockFile    string // one run at a time
 	MetricsFile string // Prometheus textfile
@@ -53,6 +56,7 @@ type Target struct {
 	SecondaryUser   string
 	SSHPort         int
 	VerifyNode      string // site host where the secondary is mounted read-only to verify
+	RestorePoints   RestorePoints
 }
 
 // Session is the geo-replication session to the target.
@@ -60,6 +64,30 @@ func (t Target) Session() gluster.SessionRef {
 	return gluster.SessionRef{PrimaryVolume: t.PrimaryVolume, SecondaryUser: t.SecondaryUser,
 		SecondaryHost: t.SecondaryHost, SecondaryVolume: t.SecondaryVolume}
 }
+
+// RestorePoints says how a target keeps a point-in-time copy of its volume
+// after each verified set.
+type RestorePoints struct {
+	Method string // PointsNone, PointsLinkTree or PointsSnapshot
+	// Node is the site node that makes, reads and deletes the points.
+	Node string
+	// Store is the folder of the link-tree points: on Node, or inside
+	// Volume when that is set.
+	Store string
+	// Volume is a volume of the site's pool that holds the store, mounted
+	// on Node; "" keeps the store in a folder of Node.
+	Volume string
+}
+
+// The restore point methods.
+const (
+	PointsNone     = "none"
+	PointsLinkTree = "link-tree"
+	PointsSnapshot = "gluster-snapshot"
+)
+
+// PointMethods lists the methods, for validators and descriptions.
+var PointMethods = []string{PointsNone, PointsLinkTree, PointsSnapshot}
 
 // SSH says how the engine, on the controller, reaches every node it drives:
 // the primary node and each target's verify node. Host keys are always
@@ -138,6 +166,8 @@ const (
 	DefaultSampleFiles = 20
 	// MaxSampleFiles bounds sample_files: each is read at the target.
 	MaxSampleFiles         = 100000
+	DefaultDrillEvery      = 7 * 24 * time.Hour
+	DefaultPointMethod     = PointsNone
 	DefaultStateDir        = "/var/lib/glusterdr"
 	DefaultLockFileName    = "run.lock" // inside state_dir
 	DefaultMetricsFile     = "/var/lib/prometheus/node-exporter/glusterdr.prom"

@@ -39,7 +39,21 @@ func ReadWrite(ctx context.Context, r remote.Runner, host, volume string) (*Moun
 	return mount(ctx, r, host, volume, "rw")
 }
 
+// Snapshot mounts an activated gluster snapshot of volume origin,
+// read-only (a snapshot is never writable).
+func Snapshot(ctx context.Context, r remote.Runner, host, snapshot, origin string) (*Mount, error) {
+	if err := gluster.ValidVolumeName(snapshot); err != nil {
+		return nil, fmt.Errorf("snapshot name: %w", err)
+	}
+	return mountSource(ctx, r, host, origin, "snaps/"+snapshot+"/"+origin, "ro")
+}
+
 func mount(ctx context.Context, r remote.Runner, host, volume, mode string) (*Mount, error) {
+	return mountSource(ctx, r, host, volume, volume, mode)
+}
+
+// mountSource mounts host:/source; volume names the mount point.
+func mountSource(ctx context.Context, r remote.Runner, host, volume, source, mode string) (*Mount, error) {
 	if err := gluster.ValidHost(host); err != nil {
 		return nil, err
 	}
@@ -55,10 +69,10 @@ func mount(ctx context.Context, r remote.Runner, host, volume, mode string) (*Mo
 	if _, err := r.Run(ctx, remote.Command("mkdir", "-p", mp)); err != nil {
 		return nil, fmt.Errorf("making the mount point on %s: %w", r.Host(), err)
 	}
-	argv := []string{"mount", "-t", "glusterfs", "-o", mode, host + ":/" + volume, mp}
+	argv := []string{"mount", "-t", "glusterfs", "-o", mode, host + ":/" + source, mp}
 	if _, err := r.Run(ctx, remote.Command(argv...)); err != nil {
 		_, _ = r.Run(ctx, remote.Command("rmdir", mp))
-		return nil, fmt.Errorf("mounting %s:/%s (%s) on %s: %w", host, volume, mode, r.Host(), err)
+		return nil, fmt.Errorf("mounting %s:/%s (%s) on %s: %w", host, source, mode, r.Host(), err)
 	}
 	return &Mount{r: r, Path: mp}, nil
 }

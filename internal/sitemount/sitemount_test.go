@@ -52,3 +52,18 @@ func TestBadInputRunsNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshotMountsTheSnapsPathReadOnly(t *testing.T) {
+	r := &recorder{}
+	m, err := Snapshot(context.Background(), r, "198.51.100.31", "20261125T020000Z-tacc", "global-dr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mount", "-t", "glusterfs", "-o", "ro", "198.51.100.31:/snaps/20261125T020000Z-tacc/global-dr", m.Path}
+	if last := r.argvs[len(r.argvs)-1]; !slices.Equal(last, want) {
+		t.Errorf("mount argv %q, want %q", last, want)
+	}
+	if _, err := Snapshot(context.Background(), r, "198.51.100.31", "../x", "global-dr"); err == nil {
+		t.Error("a snapshot name with a slash was accepted")
+	}
+}

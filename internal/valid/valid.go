@@ -12,6 +12,7 @@ package valid
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -90,6 +91,35 @@ func LocalPath(p string) error {
 		return fmt.Errorf("the path %s is longer than %d bytes", Quote(p), MaxPathLen)
 	case strings.HasPrefix(p, "-"):
 		return fmt.Errorf("the path %s starts with '-'; write ./%s for a file of that name", Quote(p), p)
+	}
+	if err := text(p); err != nil {
+		return fmt.Errorf("the path %s %w", Quote(p), err)
+	}
+	return nil
+}
+
+// Subtree accepts a folder of a volume, relative to the volume's root (a
+// leading '/' stands for the root, a trailing one says it is a folder): ""
+// or "/" for the whole volume, else a path without ".", ".." or empty
+// components, of text, not starting with '-', that can never leave the
+// volume.
+func Subtree(p string) error {
+	rel := strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/")
+	switch {
+	case rel == "":
+		return nil
+	case len(p) > MaxPathLen:
+		return fmt.Errorf("the path %s is longer than %d bytes", Quote(p), MaxPathLen)
+	case strings.HasPrefix(p, "-"):
+		return fmt.Errorf("the path %s starts with '-'", Quote(p))
+	}
+	for _, part := range strings.Split(rel, "/") {
+		switch {
+		case part == "" || part == "." || part == "..":
+			return fmt.Errorf("%s is not a clean path inside the volume: it has an empty, \".\" or \"..\" part", Quote(p))
+		case len(part) > MaxNameLen:
+			return fmt.Errorf("the path %s has a component longer than %d bytes", Quote(p), MaxNameLen)
+		}
 	}
 	if err := text(p); err != nil {
 		return fmt.Errorf("the path %s %w", Quote(p), err)
@@ -198,6 +228,64 @@ func SetID(id string) (time.Time, string, error) {
 		return time.Time{}, "", fmt.Errorf("%s is not a backup set ID: %w", Quote(id), err)
 	}
 	return t, target, nil
+}
+
+// Endpoint accepts an http:// or https:// URL with a host, of one Line:
+// an etcd endpoint or peer URL.
+func Endpoint(e string) error {
+	if err := Line(e); err != nil {
+		return err
+	}
+	u, err := url.Parse(e)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s is not an http:// or https:// URL with a host", Quote(e))
+	}
+	return nil
+}
+
+// EtcdName accepts an etcd member name: letters, digits, '.', '_' and '-',
+// starting with a letter or digit, at most MaxNameLen bytes; nothing that
+// would break an --initial-cluster list (name=url,...).
+func EtcdName(n string) error {
+	switch {
+	case n == "":
+		return errors.New("the member name is empty")
+	case len(n) > MaxNameLen:
+		return fmt.Errorf("the member name %s is longer than %d bytes", Quote(n), MaxNameLen)
+	case !isAlnum(rune(n[0])):
+		return fmt.Errorf("the member name %s does not start with a letter or digit", Quote(n))
+	}
+	for _, r := range n {
+		if !isAlnum(r) && !strings.ContainsRune("._-", r) {
+			return fmt.Errorf("the member name %s holds %q; allowed are letters, digits, '.', '_' and '-'", Quote(n), r)
+		}
+	}
+	return nil
+}
+
+// EtcdCluster accepts etcd's --initial-cluster: name=url pairs separated by
+// commas, each an EtcdName and an Endpoint; empty for the member alone.
+func EtcdCluster(c string) error {
+	if c == "" {
+		return nil
+	}
+	for _, pair := range strings.Split(c, ",") {
+		name, u, ok := strings.Cut(pair, "=")
+		if !ok {
+			return fmt.Errorf("%s is not name=url", Quote(pair))
+		}
+		if err := EtcdName(name); err != nil {
+			return err
+		}
+		if err := Endpoint(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 // Duration accepts a positive duration of at most MaxDuration.

@@ -20,20 +20,30 @@ resource "dr_schedule" "nightly" {
     node   = "gluster1.example.org" # mounts /var/glfs/global
   }
 
-  # One geo-replication session per site (gluster_georep_session).
+  # One geo-replication session per site (gluster_georep_session), and a
+  # restore point of the site's volume after every verified set: sdsc keeps
+  # whole trees hard-linked to each other in a store outside its bricks;
+  # tacc's bricks are thin LVs, so it takes gluster snapshots.
   targets = [
     {
-      name             = "sdsc"
-      secondary_host   = gluster_georep_session.sdsc.secondary_node
-      secondary_volume = gluster_georep_session.sdsc.secondary_volume
-      verify_node      = "sdsc2.example.org" # reads the copy back
+      name                = "sdsc"
+      secondary_host      = gluster_georep_session.sdsc.secondary_node
+      secondary_volume    = gluster_georep_session.sdsc.secondary_volume
+      verify_node         = "sdsc2.example.org" # reads the copy back
+      restore_points      = "link-tree"
+      restore_point_store = "/srv/glusterdr/points" # on sdsc2, outside the bricks
     },
     {
       name             = "tacc"
       secondary_host   = gluster_georep_session.tacc.secondary_node
       secondary_volume = gluster_georep_session.tacc.secondary_volume
+      restore_points   = "gluster-snapshot"
     },
   ]
+
+  # Each site's newest restore point is drilled when its last passed drill
+  # is a week old.
+  drill_every = "168h"
 
   # Per site: the newest verified set of each of the last 7 days that have
   # one (a 3-day weekend and a failed night), then of each of the 5 ISO

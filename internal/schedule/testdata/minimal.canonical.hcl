@@ -8,6 +8,7 @@ checkpoint_timeout     = "2h"
 checkpoint_stall_after = "3m"
 run_timeout            = "5h"
 sample_files           = 20
+drill_every            = "168h"
 state_dir              = "/var/lib/glusterdr"
 lock_file              = "/var/lib/glusterdr/run.lock"
 metrics_file           = "/var/lib/prometheus/node-exporter/glusterdr.prom"
@@ -20,12 +21,14 @@ primary {
 }
 
 target "sdsc" {
-  primary_volume   = "global"
-  secondary_host   = "dr-1.sdsc.example.org"
-  secondary_volume = "global-dr"
-  secondary_user   = "root"
-  ssh_port         = 22
-  verify_node      = "dr-1.sdsc.example.org"
+  primary_volume     = "global"
+  secondary_host     = "dr-1.sdsc.example.org"
+  secondary_volume   = "global-dr"
+  secondary_user     = "root"
+  ssh_port           = 22
+  verify_node        = "dr-1.sdsc.example.org"
+  restore_points     = "none"
+  restore_point_node = "dr-1.sdsc.example.org"
 }
 
 ssh {

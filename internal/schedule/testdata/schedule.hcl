@@ -7,6 +7,7 @@ checkpoint_timeout = "3h"
 checkpoint_stall_after = "5m"
 run_timeout        = "6h" # [2 x checkpoint_timeout + 1h]
 sample_files       = 50
+drill_every        = "72h"
 state_dir          = "/var/lib/glusterdr"
 lock_file          = "/run/glusterdr.lock"
 metrics_file       = "/var/lib/prometheus/node-exporter/glusterdr.prom"
@@ -22,6 +23,8 @@ target "sdsc" {
   secondary_host   = "dr-1.sdsc.example.org"
   secondary_volume = "global-dr"
   verify_node      = "dr-2.sdsc.example.org"
+  restore_points   = "link-tree"
+  restore_point_store = "/srv/glusterdr/points"
 }
 
 target "tacc" {
@@ -30,6 +33,8 @@ target "tacc" {
   secondary_volume = "global-dr"
   secondary_user   = "georep"
   ssh_port         = 2222
+  restore_points   = "gluster-snapshot"
+  restore_point_node = "198.51.100.32"
 }
 
 ssh {

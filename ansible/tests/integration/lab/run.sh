@@ -8,7 +8,8 @@
 # the collection tarball, runs glusterdr.dr.install twice over real SSH to p1
 # (the second time changing nothing), declares the sessions and a checkpoint
 # with the modules, stages the provisioning state, runs glusterdr.dr.nightly,
-# checks the verified set by reading it back at the site, checks that no
+# checks the verified set and its restore point, reads the set back at the
+# site, checks that no
 # secret reached a backup set or a log, runs the nightly again in check mode
 # and checks that nothing changed. glusterdr.dr.trigger installs the nightly
 # trigger on p1 (the cron entry: p1 runs no systemd), twice, the second time
@@ -153,6 +154,8 @@ import json, sys
 sets = json.load(open(sys.argv[1]))['sets']
 newest = sorted(sets, key=lambda s: s['id'])[-1]
 assert newest['status'] == 'verified' and newest['verified'], newest
+point = newest['restore_point']
+assert point['method'] == 'link-tree' and point['verified'] and point['location'].endswith('/' + newest['id']), point
 print(newest['id'])
 PY
 ) || fail "the nightly left no verified set: $(cat "$work/sets.json")"

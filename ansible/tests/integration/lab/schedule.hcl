@@ -27,6 +27,9 @@ target "sdsc" {
   secondary_user   = "root"
   ssh_port         = 22
   verify_node      = "198.51.100.22"
+  # A link-tree store in the node's own /var (each lab node has its own).
+  restore_points      = "link-tree"
+  restore_point_store = "/var/lib/glusterdr/points"
 }
 
 target "tacc" {
@@ -36,6 +39,8 @@ target "tacc" {
   secondary_user   = "root"
   ssh_port         = 22
   verify_node      = "198.51.100.31"
+  restore_points      = "link-tree"
+  restore_point_store = "/var/lib/glusterdr/points"
 }
 
 ssh {
