@@ -90,7 +90,7 @@ var cliFields = []cliField{
 // cliFlagsWithoutInput are the flags that take no value a user could make
 // hostile: switches.
 var cliFlagsWithoutInput = []string{"help", "version", "json", "plan", "yes", "dry-run", "resume", "no-primary",
-	"apply", "primary-down", "reset-sync-time", "checksum"}
+	"apply", "primary-down", "reset-sync-time", "checksum", "due"}
 
 // cliValid are valid values of the flags a command requires (cobra refuses
 // a command line without them), given besides the flag under test.
