@@ -105,6 +105,8 @@ func resourceDocAttrs(attrs map[string]rschema.Attribute) []docAttr {
 			d.nested, d.typ = resourceDocAttrs(n.Attributes), "Attributes"
 		case rschema.ListNestedAttribute:
 			d.nested, d.typ = resourceDocAttrs(n.NestedObject.Attributes), "Attributes List"
+		case rschema.MapNestedAttribute:
+			d.nested, d.typ = resourceDocAttrs(n.NestedObject.Attributes), "Attributes Map"
 		}
 		out = append(out, d)
 	}

@@ -75,13 +75,6 @@ type targetModel struct {
 	PointVolume     types.String `tfsdk:"restore_point_volume"`
 }
 
-type scheduleSSHModel struct {
-	User           types.String `tfsdk:"user"`
-	Port           types.Int64  `tfsdk:"port"`
-	PrivateKeyFile types.String `tfsdk:"private_key_file"`
-	KnownHostsFile types.String `tfsdk:"known_hosts_file"`
-}
-
 type retentionModel struct {
 	Daily     types.Int64 `tfsdk:"daily"`
 	Weekly    types.Int64 `tfsdk:"weekly"`
@@ -127,9 +120,6 @@ var (
 		"secondary_volume": types.StringType, "secondary_user": types.StringType, "ssh_port": types.Int64Type,
 		"verify_node": types.StringType, "restore_points": types.StringType, "restore_point_node": types.StringType,
 		"restore_point_store": types.StringType, "restore_point_volume": types.StringType,
-	}
-	scheduleSSHAttrTypes = map[string]attr.Type{
-		"user": types.StringType, "port": types.Int64Type, "private_key_file": types.StringType, "known_hosts_file": types.StringType,
 	}
 	retentionAttrTypes = map[string]attr.Type{
 		"daily": types.Int64Type, "weekly": types.Int64Type, "monthly": types.Int64Type, "full_every": types.Int64Type,
@@ -184,10 +174,7 @@ func (m *scheduleModel) setSchedule(s *schedule.Schedule, prior *scheduleModel) 
 		})
 	}
 	m.Targets = types.ListValueMust(targetObjectType, targets)
-	m.SSH = types.ObjectValueMust(scheduleSSHAttrTypes, map[string]attr.Value{
-		"user": types.StringValue(s.SSH.User), "port": types.Int64Value(int64(s.SSH.Port)),
-		"private_key_file": types.StringValue(s.SSH.PrivateKeyFile), "known_hosts_file": types.StringValue(s.SSH.KnownHostsFile),
-	})
+	m.SSH = scheduleSSHValue(s.SSH)
 	m.Retention = types.ObjectValueMust(retentionAttrTypes, map[string]attr.Value{
 		"daily": types.Int64Value(int64(s.Retention.Daily)), "weekly": types.Int64Value(int64(s.Retention.Weekly)),
 		"monthly": types.Int64Value(int64(s.Retention.Monthly)), "full_every": types.Int64Value(int64(s.Retention.FullEvery)),

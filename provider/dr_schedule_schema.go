@@ -238,25 +238,6 @@ func targetsAttribute() schema.ListNestedAttribute {
 	}
 }
 
-func scheduleSSHAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "How the engine, on the controller, reaches the primary node and the verify nodes. Host keys " +
-			"are always verified. These are paths on the controller, never key material. Default: every field's default.",
-		Optional: true,
-		Computed: true,
-		Attributes: map[string]schema.Attribute{
-			"user": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("SSH user. Default `%s`.", schedule.DefaultNodeUser),
-				Optional: true, Computed: true},
-			"port": schema.Int64Attribute{MarkdownDescription: fmt.Sprintf("SSH port. Default `%d`.", schedule.DefaultNodePort),
-				Optional: true, Computed: true},
-			"private_key_file": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("Private key file on the controller. "+
-				"Default `%s`.", schedule.DefaultPrivateKeyFile), Optional: true, Computed: true},
-			"known_hosts_file": schema.StringAttribute{MarkdownDescription: fmt.Sprintf("known_hosts file on the controller. "+
-				"Default `%s`.", schedule.DefaultKnownHostsFile), Optional: true, Computed: true},
-		},
-	}
-}
-
 func retentionAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "How many backup sets (each with its restore point) are kept, per target, by the calendar " +

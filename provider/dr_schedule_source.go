@@ -103,7 +103,28 @@ func (s *scheduleSource) writeBlock(parent *hclwrite.Body, kind string, labels [
 	}
 	slices.Sort(names)
 	for _, k := range names {
+		if nested, ok := nestedBlocks[kind+"."+k]; ok {
+			s.writeNested(body, nested, attrs[k], p.AtName(k))
+			continue
+		}
 		s.setAttr(body, k, attrs[k], p.AtName(k))
+	}
+}
+
+// writeNested writes a map of objects as one labelled block per key, in
+// key order: ssh's nodes as its node "<name>" blocks.
+func (s *scheduleSource) writeNested(parent *hclwrite.Body, kind string, v attr.Value, p path.Path) {
+	if v == nil || v.IsNull() {
+		return
+	}
+	m, ok := v.(basetypes.MapValue)
+	if !ok || m.IsUnknown() {
+		s.unknown = append(s.unknown, p)
+		return
+	}
+	elems := m.Elements()
+	for _, key := range sortedKeys(elems) {
+		s.writeBlock(parent, kind, []string{key}, elems[key], p.AtMapKey(key), "")
 	}
 }
 
@@ -244,14 +265,35 @@ func (s scheduleSource) locate(body *hclsyntax.Body, subject *hcl.Range) (path.P
 		if !inRange(b.Range(), at) {
 			continue
 		}
-		for name, a := range b.Body.Attributes {
-			if inRange(a.SrcRange, at) {
-				return base.AtName(name), prefix + name, true
-			}
-		}
-		return base, strings.TrimSuffix(strings.TrimSuffix(prefix, "."), " "), true
+		return locateIn(b.Body, base, prefix, at)
 	}
 	return path.Empty(), "", false
+}
+
+// locateIn finds the attribute of a block that at lies in, or of a block
+// nested in it (ssh's node blocks, the map ssh.nodes here).
+func locateIn(body *hclsyntax.Body, base path.Path, prefix string, at int) (path.Path, string, bool) {
+	for name, a := range body.Attributes {
+		if inRange(a.SrcRange, at) {
+			return base.AtName(name), prefix + name, true
+		}
+	}
+	for _, nb := range body.Blocks {
+		if !inRange(nb.Range(), at) || len(nb.Labels) != 1 {
+			continue
+		}
+		for attrName, kind := range nestedBlocks {
+			if parent, mapName, _ := strings.Cut(attrName, "."); kind == nb.Type && strings.HasPrefix(prefix, parent) {
+				key := base.AtName(mapName).AtMapKey(nb.Labels[0])
+				inner := fmt.Sprintf("%s %s %q ", strings.TrimSuffix(prefix, "."), nb.Type, nb.Labels[0])
+				if inRange(nb.LabelRanges[0], at) {
+					return key, "", true
+				}
+				return locateIn(nb.Body, key, inner, at)
+			}
+		}
+	}
+	return base, strings.TrimSuffix(strings.TrimSuffix(prefix, "."), " "), true
 }
 
 func inRange(r hcl.Range, at int) bool {

@@ -115,6 +115,19 @@ func TestScheduleSourceDiagnosticsNameTheAttribute(t *testing.T) {
 		}, "targets[1].restore_point_volume", diag.SeverityError, "gsyncd rewrites its files in place"},
 		{"drill interval", func(m *scheduleModel) { m.DrillEvery = types.StringValue("0s") },
 			"drill_every", diag.SeverityError, `Attribute drill_every: "0s" must be positive`},
+		{"ssh jump host", func(m *scheduleModel) { m.SSH = sshWith(types.StringValue("-oProxyCommand=x"), nil) },
+			"ssh.jump_host", diag.SeverityError, `Attribute ssh.jump_host: host "-oProxyCommand=x" starts with '-'`},
+		{"ssh node name", func(m *scheduleModel) {
+			m.SSH = sshWith(types.StringNull(), map[string]attr.Value{"dr_1": sshNode(map[string]attr.Value{})})
+		}, `ssh.nodes["dr_1"]`, diag.SeverityError, `ssh node "dr_1": host name "dr_1" contains '_'`},
+		{"ssh node port", func(m *scheduleModel) {
+			m.SSH = sshWith(types.StringNull(), map[string]attr.Value{"tacc1": sshNode(map[string]attr.Value{"port": types.Int64Value(0)})})
+		}, `ssh.nodes["tacc1"].port`, diag.SeverityError, `Attribute ssh.nodes["tacc1"].port: 0 is not between 1 and 65535`},
+		{"ssh jump host loop", func(m *scheduleModel) {
+			m.SSH = sshWith(types.StringValue("bastion"), map[string]attr.Value{
+				"bastion": sshNode(map[string]attr.Value{"jump_host": types.StringValue("tacc1")}),
+				"tacc1":   sshNode(map[string]attr.Value{"user": types.StringValue("dr")})})
+		}, `ssh.nodes["bastion"].jump_host`, diag.SeverityError, `reaching "bastion" goes through "tacc1" and then "bastion" again`},
 		{"etcd cert without key", func(m *scheduleModel) {
 			m.Etcd = types.ObjectValueMust(etcdAttrTypes, map[string]attr.Value{
 				"endpoints": stringList([]string{"https://10.0.0.11:2379"}), "cert": types.StringValue("/etc/c.crt"),
@@ -135,6 +148,29 @@ func TestScheduleSourceDiagnosticsNameTheAttribute(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sshWith is an ssh attribute with a jump host and nodes, the rest left
+// out.
+func sshWith(jump types.String, nodes map[string]attr.Value) types.Object {
+	m := types.MapNull(scheduleNodeObjectType)
+	if nodes != nil {
+		m = types.MapValueMust(scheduleNodeObjectType, nodes)
+	}
+	return types.ObjectValueMust(scheduleSSHAttrTypes, map[string]attr.Value{
+		"user": types.StringNull(), "port": types.Int64Null(), "private_key_file": types.StringNull(),
+		"known_hosts_file": types.StringNull(), "config_file": types.StringNull(), "jump_host": jump, "nodes": m,
+	})
+}
+
+// sshNode is a node entry with the given fields, the rest left out.
+func sshNode(set map[string]attr.Value) attr.Value {
+	attrs := map[string]attr.Value{"address": types.StringNull(), "port": types.Int64Null(), "user": types.StringNull(),
+		"private_key_file": types.StringNull(), "known_hosts_file": types.StringNull(), "jump_host": types.StringNull()}
+	for k, v := range set {
+		attrs[k] = v
+	}
+	return types.ObjectValueMust(scheduleNodeAttrTypes, attrs)
 }
 
 func pathOf(d diag.Diagnostic) path.Path {
@@ -252,5 +288,43 @@ func TestScheduleFillFrom(t *testing.T) {
 	// run_timeout left out is planned as the engine derives it.
 	if filled.RunTimeout.ValueString() != "5h" {
 		t.Errorf("run_timeout planned as %s, want 2 x 2h + 1h", filled.RunTimeout)
+	}
+}
+
+// An ssh attribute with a jump host and nodes is planned with the defaults
+// filled in around them, and renders the schedule the engine reads.
+func TestScheduleFillFromKeepsTheNodes(t *testing.T) {
+	ctx := context.Background()
+	cfg := minimalSchedule()
+	cfg.SSH = sshWith(types.StringNull(), map[string]attr.Value{
+		"bastion":  sshNode(map[string]attr.Value{"user": types.StringValue("jump"), "private_key_file": types.StringValue("/k/jump")}),
+		"dr1.tacc": sshNode(map[string]attr.Value{"jump_host": types.StringValue("bastion"), "port": types.Int64Value(2222)}),
+	})
+	s, diags := renderScheduleSource(cfg).parse()
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := []schedule.SSHNode{{Name: "bastion", User: "jump", PrivateKeyFile: "/k/jump"}, {Name: "dr1.tacc", Port: 2222, JumpHost: "bastion"}}
+	if diff := cmp.Diff(want, s.SSH.Nodes); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+	var eff scheduleModel
+	eff.setSchedule(s, cfg)
+	filled := *cfg
+	filled.fillFrom(ctx, &eff, &diags)
+	again, diags := renderScheduleSource(&filled).parse()
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if diff := cmp.Diff(s, again); diff != "" {
+		t.Errorf("filled plan (-config +filled):\n%s", diff)
+	}
+	ssh := filled.SSH.Attributes()
+	if ssh["user"].(types.String).ValueString() != schedule.DefaultNodeUser || !ssh["jump_host"].IsNull() ||
+		!ssh["nodes"].Equal(cfg.SSH.Attributes()["nodes"]) {
+		t.Errorf("filled ssh: %v", ssh)
+	}
+	if !eff.SSH.Attributes()["nodes"].Equal(cfg.SSH.Attributes()["nodes"]) {
+		t.Errorf("the schedule read back gives other nodes: %v", eff.SSH.Attributes()["nodes"])
 	}
 }

@@ -46,7 +46,7 @@ provider "gluster" {
 		}
 		var b strings.Builder
 		for _, k := range []string{"controller_node", "path", "trigger", "runner", "cron", "time_zone", "rotation",
-			"checkpoint_timeout", "run_timeout", "state_dir", "primary", "targets", "retention", "etcd", "cluster_dump"} {
+			"checkpoint_timeout", "run_timeout", "state_dir", "primary", "targets", "retention", "etcd", "cluster_dump", "ssh"} {
 			if v, ok := attrs[k]; ok {
 				fmt.Fprintf(&b, "  %s = %s\n", k, v)
 			}
@@ -102,6 +102,12 @@ data "dr_backup_sets" "bad" {
 		{schedule("run_timeout", `"200h"`), `Attribute run_timeout: 200h is longer than 168h`},
 		{schedule("etcd", `{ endpoints = ["10.0.0.11:2379"] }`), `Attribute etcd.endpoints: "10.0.0.11:2379" is not an http:// or https:// URL`},
 		{schedule("cluster_dump", `{ command = ["kubectl", "--output-directory={dir}"] }`), `Attribute cluster_dump.command: "--output-directory={dir}" holds {dir} inside a longer argument`},
+		{schedule("ssh", `{ jump_host = "-oProxyCommand=x" }`), `Attribute ssh.jump_host: host "-oProxyCommand=x" starts with '-'`},
+		{schedule("ssh", `{ nodes = { "tacc1" = { port = 0 } } }`), `Attribute ssh.nodes["tacc1"].port: 0 is not between 1 and 65535`},
+		{schedule("ssh", `{ nodes = { "tacc1" = { user = "a b" } } }`), `Attribute ssh.nodes["tacc1"].user: the user name "a b" holds ' '`},
+		{schedule("ssh", `{ config_file = "~/.ssh/config" }`), `Attribute ssh.config_file: "~/.ssh/config" is not an absolute path`},
+		{schedule("ssh", `{ jump_host = "bastion", nodes = { "bastion" = { jump_host = "p1" } } }`),
+			`Attribute ssh.nodes["bastion"].jump_host: ssh node "bastion": reaching "bastion" goes through "p1" and then "bastion" again`},
 		// What only the resource has.
 		{schedule("controller_node", `"-oProxyCommand=x"`), `Attribute controller_node value must be a host name or IP address: host "-oProxyCommand=x" starts with '-'`},
 		{schedule("path", `"etc/glusterdr/schedule.hcl"`), `Attribute path value must be a clean absolute path: "etc/glusterdr/schedule.hcl" is not an absolute path`},

@@ -281,6 +281,9 @@ func walkResource(prefix string, attrs map[string]rschema.Attribute, out *[]stri
 			walkResource(prefix+"."+name, n.Attributes, out)
 		case rschema.ListNestedAttribute:
 			walkResource(prefix+"."+name, n.NestedObject.Attributes, out)
+		case rschema.MapNestedAttribute:
+			settableName(prefix, name, a, out) // the map's keys are hosts
+			walkResource(prefix+"."+name, n.NestedObject.Attributes, out)
 		default:
 			settableName(prefix, name, a, out)
 		}

@@ -232,6 +232,21 @@ var tfFields = func() []tfField {
 	nested("ssh", "port", hostile.Count, nil, bounds(1, 65535))
 	nested("ssh", "private_key_file", hostile.Path, nil)
 	nested("ssh", "known_hosts_file", hostile.Path, nil)
+	nested("ssh", "jump_host", hostile.Host, nil)
+	nested("ssh", "config_file", hostile.Path, nil)
+	add("dr_schedule.ssh.nodes", hostile.Host, "ssh.nodes[", sched(func(lit string) []string {
+		return sb("ssh", hclBlock("", "nodes", "{\n"+lit+" = { port = 2222 }\n}"))
+	}))
+	for _, a := range []struct {
+		attr   string
+		kind   hostile.Kind
+		lo, hi int64
+	}{{"address", hostile.Host, 0, 0}, {"port", hostile.Count, 1, 65535}, {"user", hostile.User, 0, 0},
+		{"private_key_file", hostile.Path, 0, 0}, {"known_hosts_file", hostile.Path, 0, 0}, {"jump_host", hostile.Host, 0, 0}} {
+		add("dr_schedule.ssh.nodes."+a.attr, a.kind, `ssh.nodes["n1.example.org"].`+a.attr, sched(func(lit string) []string {
+			return sb("ssh", hclBlock("", "nodes", hclBlock("", `"n1.example.org"`, hclBlock("", a.attr, lit))))
+		}), bounds(a.lo, a.hi))
+	}
 	nested("retention", "daily", hostile.Count, nil, bounds(1, retention.MaxCount))
 	nested("retention", "weekly", hostile.Count, nil, bounds(0, retention.MaxCount))
 	nested("retention", "monthly", hostile.Count, nil, bounds(0, retention.MaxCount))

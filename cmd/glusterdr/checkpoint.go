@@ -96,7 +96,10 @@ failure. It is not a backup: "glusterdr run" replicates a backup set.`,
 			}
 			pool := remote.NewPool(g.logger())
 			defer closePool(g, pool)
-			nodes := scheduleNodes(pool, s)
+			nodes, err := scheduleNodes(g, pool, s)
+			if err != nil {
+				return err
+			}
 			ref := t.Session()
 			res := &checkpointResult{Target: t.Name, Session: ref.String(), PrimaryNode: s.Primary.Node, Plan: plan,
 				TimeoutSeconds: timeout.Seconds(), Workers: []workerView{}}

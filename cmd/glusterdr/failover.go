@@ -14,6 +14,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/sitemount"
+	"github.com/glusterdr/terraform-provider-gluster/internal/sshnodes"
 )
 
 // switchFlags are failover's and failback's flags.
@@ -83,7 +84,7 @@ func (f *switchFlags) register(cmd *cobra.Command) {
 
 func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.Topology) failover.Plan) error {
 	return withEngine(g, c, f.schedule, func(ctx context.Context, e *drrun.Engine) error {
-		nodes, ok := e.Nodes.(remote.PoolNodes)
+		nodes, ok := e.Nodes.(*sshnodes.Nodes)
 		if !ok {
 			return fmt.Errorf("failover needs SSH nodes")
 		}
@@ -108,7 +109,7 @@ func runSwitch(g *globals, c *cobra.Command, f *switchFlags, plan func(failover.
 // node, the site's nodes (from its volume's bricks), the host keys this
 // engine verified for the primary, and a marker writer on the site's
 // volume, mounted writable on first use and unmounted by cleanup.
-func switchTopology(ctx context.Context, e *drrun.Engine, nodes remote.PoolNodes, f *switchFlags) (failover.Topology, func(), error) {
+func switchTopology(ctx context.Context, e *drrun.Engine, nodes *sshnodes.Nodes, f *switchFlags) (failover.Topology, func(), error) {
 	cleanup := func() {}
 	t, err := e.Target(f.site)
 	if err != nil {

@@ -71,6 +71,15 @@ var fileFields = []fileField{
 	{block: "ssh", attr: "port", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: 65535}},
 	{block: "ssh", attr: "private_key_file", kind: hostile.Path},
 	{block: "ssh", attr: "known_hosts_file", kind: hostile.Path},
+	{block: "ssh", attr: "jump_host", kind: hostile.Host},
+	{block: "ssh", attr: "config_file", kind: hostile.Path},
+	{block: "ssh node label", kind: hostile.Host},
+	{block: "ssh node", attr: "address", kind: hostile.Host},
+	{block: "ssh node", attr: "port", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: 65535}},
+	{block: "ssh node", attr: "user", kind: hostile.User},
+	{block: "ssh node", attr: "private_key_file", kind: hostile.Path},
+	{block: "ssh node", attr: "known_hosts_file", kind: hostile.Path},
+	{block: "ssh node", attr: "jump_host", kind: hostile.Host},
 	{block: "retention", attr: "daily", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: retention.MaxCount}},
 	{block: "retention", attr: "weekly", kind: hostile.Count, bounds: hostile.Bounds{Min: 0, Max: retention.MaxCount}},
 	{block: "retention", attr: "monthly", kind: hostile.Count, bounds: hostile.Bounds{Min: 0, Max: retention.MaxCount}},
@@ -88,17 +97,22 @@ var fileFields = []fileField{
 	{block: "provisioning", attr: "ansible_inventory_command", kind: hostile.Argument, list: []string{"ansible-inventory", ""}, at: 1},
 }
 
-// name is how the schedule's diagnostics name the attribute.
-func (f fileField) name() string {
+// names are how the schedule's diagnostics may name the attribute: a
+// check and a syntax error name a block's label differently.
+func (f fileField) names() []string {
 	switch f.block {
 	case "":
-		return f.attr + ":"
+		return []string{f.attr + ":"}
 	case "target label":
-		return "target name" // a check says "the target name …", a syntax error "target name: …"
+		return []string{"target name"} // "the target name …", "target name: …"
 	case "target":
-		return `target "sdsc" ` + f.attr + ":"
+		return []string{`target "sdsc" ` + f.attr + ":"}
+	case "ssh node label":
+		return []string{"ssh node", "node name:"}
+	case "ssh node":
+		return []string{`ssh node "n1.example.org" ` + f.attr + ":"}
 	}
-	return f.block + "." + f.attr + ":"
+	return []string{f.block + "." + f.attr + ":"}
 }
 
 // source is a schedule file, valid but for the field, which holds literal
@@ -118,10 +132,17 @@ func (f fileField) source(state, literal string) []byte {
 		"primary": {`volume = "global"`, `node = "gluster-1.example.org"`},
 		"target":  {`secondary_host = "dr-1.sdsc.example.org"`, `secondary_volume = "global-dr"`},
 	}
-	label := `"sdsc"`
+	label, node := `"sdsc"`, `"n1.example.org"`
+	var nodeLines []string
 	switch f.block {
 	case "target label":
 		label = literal
+	case "ssh node label":
+		node = literal
+		blocks["ssh"] = nil
+	case "ssh node":
+		nodeLines = []string{f.attr + " = " + literal}
+		blocks["ssh"] = nil
 	case "etcd":
 		// cert and key go together, but each alone is still checked:
 		// empty is none, and a bad path is named.
@@ -129,7 +150,7 @@ func (f fileField) source(state, literal string) []byte {
 			blocks["etcd"] = append(blocks["etcd"], `endpoints = ["http://127.0.0.1:2379"]`)
 		}
 	}
-	if f.attr != "" {
+	if f.attr != "" && f.block != "ssh node" {
 		kept := slices.DeleteFunc(blocks[f.block], func(l string) bool { return strings.HasPrefix(l, f.attr+" ") })
 		blocks[f.block] = append(append(kept, f.extra...), f.attr+" = "+literal)
 	}
@@ -149,6 +170,13 @@ func (f fileField) source(state, literal string) []byte {
 		b.WriteString(header + " {\n")
 		for _, l := range lines {
 			b.WriteString("  " + l + "\n")
+		}
+		if name == "ssh" && strings.HasPrefix(f.block, "ssh node") {
+			b.WriteString("  node " + node + " {\n")
+			for _, l := range nodeLines {
+				b.WriteString("    " + l + "\n")
+			}
+			b.WriteString("  }\n")
 		}
 		b.WriteString("}\n")
 	}
@@ -172,8 +200,8 @@ func hostileScheduleFile(t *testing.T, bin string) {
 			case valid && code != exitOK:
 				t.Errorf("%s: a value the attribute takes was refused: exit %d\n%.800s", name, code, stderr)
 			case !valid && (code != exitFailed || !strings.Contains(stderr, "the schedule has errors") ||
-				!strings.Contains(stderr, f.name())):
-				t.Errorf("%s: exit %d, want %d with a diagnostic naming %s; stderr:\n%.800s", name, code, exitFailed, f.name(), stderr)
+				!slices.ContainsFunc(f.names(), func(n string) bool { return strings.Contains(stderr, n) })):
+				t.Errorf("%s: exit %d, want %d with a diagnostic naming %q; stderr:\n%.800s", name, code, exitFailed, f.names(), stderr)
 			}
 			if valid {
 				accepted++
@@ -211,6 +239,18 @@ target "sdsc" {
   restore_point_store  = "/srv/points"
   restore_point_volume = "points"
 }
+ssh {
+  jump_host   = "bastion"
+  config_file = "/root/.ssh/config"
+  node "p1" {
+    address          = "198.51.100.10"
+    port             = 2222
+    user             = "admin"
+    private_key_file = "/k"
+    known_hosts_file = "/kh"
+    jump_host        = "none"
+  }
+}
 etcd {
   endpoints = ["http://127.0.0.1:2379"]
   cert      = "/c"
@@ -239,14 +279,20 @@ provisioning {
 			t.Errorf("the schedule file's %s is not in the catalogue's attributes (fileFields)", name)
 		}
 	}
-	for _, b := range body.Blocks {
-		if b.Type == "target" && !covered("target label", "") {
-			t.Error("the target's name is not in the catalogue's attributes (fileFields)")
-		}
-		for name := range b.Body.Attributes {
-			if !covered(b.Type, name) {
-				t.Errorf("the schedule file's %s.%s is not in the catalogue's attributes (fileFields)", b.Type, name)
+	var walk func(prefix string, blocks hclsyntax.Blocks)
+	walk = func(prefix string, blocks hclsyntax.Blocks) {
+		for _, b := range blocks {
+			kind := strings.TrimSpace(prefix + " " + b.Type)
+			if len(b.Labels) > 0 && !covered(kind+" label", "") {
+				t.Errorf("the name of the schedule file's %s blocks is not in the catalogue's attributes (fileFields)", kind)
 			}
+			for name := range b.Body.Attributes {
+				if !covered(kind, name) {
+					t.Errorf("the schedule file's %s.%s is not in the catalogue's attributes (fileFields)", kind, name)
+				}
+			}
+			walk(kind, b.Body.Blocks)
 		}
 	}
+	walk("", body.Blocks)
 }

@@ -76,6 +76,38 @@ func newLabCommand(g *globals) *cobra.Command {
 		},
 	})
 	cmd.AddCommand(newLabDemoCommand(g, dir))
+	cmd.AddCommand(newLabIsolateCommand(dir))
+	return cmd
+}
+
+// newLabIsolateCommand puts a node behind the bastion, or takes it out.
+func newLabIsolateCommand(dir func() string) *cobra.Command {
+	var reopen bool
+	cmd := &cobra.Command{
+		Use:   "isolate NODE",
+		Short: "Make a node reachable from this machine only through the bastion (or again directly, with --reopen)",
+		Example: `  glusterdr lab isolate tacc1
+  glusterdr lab isolate --reopen tacc1`,
+		Long: `Isolate cuts this machine, the controller of the lab's nightly runs, off from NODE: a
+prohibit route in the node's network namespace to this machine's address on the lab
+bridge. The bastion and the other nodes still reach it (p1's gsyncd and glusterd
+traffic to the site is untouched), so the engine reaches it through the bastion, as
+a schedule whose ssh block names the bastion as the node's jump host says. lab up
+does not isolate anything: the provider's and the collection's tests reach tacc1
+directly. lab down removes the route with the node.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := lab.Load(dir())
+			if err != nil {
+				return err
+			}
+			if reopen {
+				return lab.Reopen(c.Context(), d, args[0])
+			}
+			return lab.Isolate(c.Context(), d, args[0])
+		},
+	}
+	cmd.Flags().BoolVar(&reopen, "reopen", false, "let this machine reach the node directly again")
 	return cmd
 }
 
@@ -88,6 +120,9 @@ func printNodes(w io.Writer, d *lab.Description) {
 	tw.Flush()
 	fmt.Fprintf(w, "\nSSH key %s, known hosts %s\netcd %v\ndescription %s/lab.json\n",
 		d.SSH.PrivateKeyFile, d.SSH.KnownHostsFile, d.Etcd.Endpoints, d.Dir)
+	if len(d.Isolated) > 0 {
+		fmt.Fprintf(w, "reached only through the bastion: %v\n", d.Isolated)
+	}
 }
 
 func printChecks(w io.Writer, st lab.Status) {

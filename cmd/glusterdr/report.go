@@ -9,8 +9,6 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
-	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
-	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/report"
 )
 
@@ -22,21 +20,22 @@ func newReportCommand(g *globals) *cobra.Command {
 		Example: `  glusterdr report
   glusterdr report --schedule /etc/glusterdr/schedule.hcl --json`,
 		Long: `Report reads the journal, the drill log and, when the primary answers, the backup sets.
+On a controller without a journal it rebuilds the history from the sets' records, as status
+does, and says so.
 It counts the geographically separate verified copies (the primary plus each site whose
 newest set was verified) against the three that audited systems commonly require.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
-				st, err := drrun.LoadStatus(ctx, e.Schedule, time.Now())
-				if err != nil {
-					return err
-				}
-				entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, drrun.JournalPath(e.Schedule))
+				st, h, err := e.Status(ctx, time.Now())
 				if err != nil {
 					return err
 				}
 				var sets []backupset.Summary
-				listing, setsErr := e.Store().List(ctx)
+				listing, setsErr := backupset.Listing{Sets: h.Sets}, error(nil)
+				if h.Rebuilt == nil || h.Rebuilt.Failed != "" {
+					listing, setsErr = e.Store().List(ctx)
+				}
 				for _, m := range listing.Sets {
 					sets = append(sets, m.Summary())
 				}
@@ -46,7 +45,7 @@ newest set was verified) against the three that audited systems commonly require
 					// as one.
 					setsErr = fmt.Errorf("the report lacks the backup sets: %w", setsErr)
 				}
-				return printResult(g, c.OutOrStdout(), report.Build(st, entries, sets, setsErr), report.Render, setsErr)
+				return printResult(g, c.OutOrStdout(), report.Build(st, h.Entries, sets, setsErr), report.Render, setsErr)
 			})
 		},
 	}

@@ -29,7 +29,11 @@ func TestLabRetentionSixtyNights(t *testing.T) {
 	}
 	pool := remote.NewPool(slog.New(slog.DiscardHandler))
 	defer pool.Close()
-	e := &drrun.Engine{Schedule: s, Nodes: scheduleNodes(pool, s)}
+	nodes, err := scheduleNodes(&globals{logLevel: "error"}, pool, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &drrun.Engine{Schedule: s, Nodes: nodes}
 	ctx := context.Background()
 	store := e.Store()
 	first := time.Now().UTC().Truncate(24 * time.Hour).Add(-60*24*time.Hour + 2*time.Hour)

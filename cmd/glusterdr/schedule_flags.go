@@ -16,6 +16,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
+	"github.com/glusterdr/terraform-provider-gluster/internal/sshnodes"
 )
 
 // DefaultSchedulePath is where dr_schedule renders the schedule file on the
@@ -126,7 +127,11 @@ func withEngine(g *globals, cmd *cobra.Command, path string, fn func(context.Con
 	log := g.logger()
 	pool := remote.NewPool(log)
 	defer closePool(g, pool)
-	e := &drrun.Engine{Schedule: s, Nodes: scheduleNodes(pool, s), Log: log, Progress: progressPrinter(cmd)}
+	nodes, err := scheduleNodes(g, pool, s)
+	if err != nil {
+		return err
+	}
+	e := &drrun.Engine{Schedule: s, Nodes: nodes, Log: log, Progress: progressPrinter(cmd)}
 	return fn(cmd.Context(), e)
 }
 
@@ -137,10 +142,9 @@ func closePool(g *globals, pool *remote.Pool) {
 }
 
 // scheduleNodes reaches the schedule's nodes over pool, as its ssh block
-// says.
-func scheduleNodes(pool *remote.Pool, s *schedule.Schedule) remote.PoolNodes {
-	return remote.PoolNodes{Pool: pool, Base: remote.Config{Port: s.SSH.Port, User: s.SSH.User,
-		PrivateKeyFile: s.SSH.PrivateKeyFile, KnownHostsFile: s.SSH.KnownHostsFile}}
+// says: defaults, node blocks, jump hosts and the opted-in config_file.
+func scheduleNodes(g *globals, pool *remote.Pool, s *schedule.Schedule) (*sshnodes.Nodes, error) {
+	return sshnodes.New(pool, s, g.logger())
 }
 
 // progressPrinter prints the checkpoint wait to stderr when it changes, and

@@ -137,7 +137,11 @@ would change (Ansible's check mode). With --json the report is printed even on f
 			defer cancel()
 			pool := remote.NewPool(g.logger())
 			defer closePool(g, pool)
-			sc := &sessionCmd{session: georep.Session{Hosts: scheduleNodes(pool, s), Primary: s.Primary.Node, Ref: t.Session(), Log: g.logger()}}
+			nodes, err := scheduleNodes(g, pool, s)
+			if err != nil {
+				return err
+			}
+			sc := &sessionCmd{session: georep.Session{Hosts: nodes, Primary: s.Primary.Node, Ref: t.Session(), Log: g.logger()}}
 			res := &sessionResult{Target: t.Name, Session: t.Session().String(), PrimaryNode: s.Primary.Node, State: want.State,
 				Plan: plan, Changes: []sessionChange{}}
 			err = sc.run(ctx, s, want, res)

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -20,18 +22,22 @@ func newStatusCommand(g *globals) *cobra.Command {
 		Example: `  glusterdr status
   glusterdr status --schedule /etc/glusterdr/schedule.hcl --json`,
 		Long: `Status reads the schedule and the run journal on this machine (the controller),
-so it answers even when the primary is gone. It needs no SSH.`,
+so it answers even when the primary is gone, without SSH.
+
+On a controller whose state_dir has no journal (a new controller, or one whose state was
+lost), it rebuilds the history from the backup sets' records (record.json in each set
+folder, on the global volume) at the primary, or, when the primary cannot be read, from
+the sites' copies, each mounted read-only; it says so ("rebuilt" in the JSON) and changes
+nothing. The next run writes the rebuilt history back into the state_dir.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := loadSchedule(g, path)
-			if err != nil {
-				return err
-			}
-			st, err := drrun.LoadStatus(c.Context(), s, time.Now())
-			if err != nil {
-				return err
-			}
-			return printResult(g, c.OutOrStdout(), st, printStatus, nil)
+			return withEngine(g, c, path, func(ctx context.Context, e *drrun.Engine) error {
+				st, _, err := e.Status(ctx, time.Now())
+				if err != nil {
+					return err
+				}
+				return printResult(g, c.OutOrStdout(), st, printStatus, nil)
+			})
 		},
 	}
 	scheduleFlag(cmd, &path)
@@ -40,6 +46,7 @@ so it answers even when the primary is gone. It needs no SSH.`,
 
 func printStatus(w io.Writer, st drrun.Status) {
 	now := st.Updated
+	printRebuilt(w, st.Rebuilt)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tSECONDARY\tLAST VERIFIED SET\tCOPY OF\tRPO\tLAST RUN\tLAST DRILL")
 	for _, t := range st.Targets {
@@ -102,4 +109,28 @@ func printFailures(w io.Writer, st drrun.Status) {
 			fmt.Fprintf(w, "restore drill due at %s: the next run drills its newest point\n", t.Name)
 		}
 	}
+}
+
+// printRebuilt says, first, that the history shown was rebuilt from the
+// backup sets, from where, and what it lacks.
+func printRebuilt(w io.Writer, r *drrun.Rebuilt) {
+	if r == nil {
+		return
+	}
+	if r.Failed != "" {
+		fmt.Fprintf(w, "NO HISTORY: %s\n\n", r.Failed)
+		return
+	}
+	fmt.Fprintf(w, "HISTORY REBUILT from the backup sets: %s.\nRead from %s: %d set(s), %d with a record; %d run(s), %d drill(s).\n",
+		r.Why, strings.Join(r.From, "; "), r.Sets, r.Records, r.Entries, r.Drills)
+	if len(r.FromSetJSON) > 0 {
+		fmt.Fprintf(w, "from set.json, without a record: %s\n", strings.Join(r.FromSetJSON, ", "))
+	}
+	if len(r.Unrecorded) > 0 {
+		fmt.Fprintf(w, "not on record in this copy: %s\n", strings.Join(r.Unrecorded, ", "))
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintf(w, "not read: %s\n", p)
+	}
+	fmt.Fprintln(w)
 }

@@ -26,9 +26,12 @@ type Record struct {
 }
 
 // Append adds the drill's outcome to the drill log at path on this machine.
-func Append(path string, r *Report) error {
-	return journal.AppendJSON(path, Record{Time: r.Started, Site: r.Site, Set: r.Set, Passed: r.Passed, Problem: r.Problem,
-		DataAsOf: r.DataAsOf, RPOSeconds: r.RPOSeconds, RTOSeconds: r.RTOSeconds, Seconds: r.Seconds})
+func Append(path string, r *Report) error { return journal.AppendJSON(path, RecordOf(r)) }
+
+// RecordOf is the drill's outcome as the drill log keeps it.
+func RecordOf(r *Report) Record {
+	return Record{Time: r.Started, Site: r.Site, Set: r.Set, Passed: r.Passed, Problem: r.Problem,
+		DataAsOf: r.DataAsOf, RPOSeconds: r.RPOSeconds, RTOSeconds: r.RTOSeconds, Seconds: r.Seconds}
 }
 
 // Read reads the drill log; a missing log is empty.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
+	"github.com/glusterdr/terraform-provider-gluster/internal/history"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -53,6 +54,7 @@ func (e *Engine) Drills(ctx context.Context, targets []schedule.Target, o DrillO
 			if rerr := drill.Append(DrillsPath(e.Schedule), rep); rerr != nil {
 				err = errors.Join(err, rerr)
 			}
+			e.recordDrill(ctx, rep)
 			reports = append(reports, rep)
 		}
 		if err != nil {
@@ -204,4 +206,19 @@ func (e *Engine) DueDrills(ctx context.Context) (map[string]string, error) {
 		}
 	}
 	return due, nil
+}
+
+// recordDrill keeps the drill in its set's record.json on the global
+// volume too, where it outlives the controller. A set that is gone, or a
+// primary that cannot be reached, only loses that copy.
+func (e *Engine) recordDrill(ctx context.Context, rep *drill.Report) {
+	store := e.Store()
+	if _, err := store.Files.Stat(ctx, store.Path(rep.Set)); err != nil {
+		e.log().Warn("the drill is not kept in its set's record.json: the set cannot be reached", "set", rep.Set, "error", err)
+		return
+	}
+	if err := history.AddDrill(ctx, store.Files, store.Path(rep.Set), drill.RecordOf(rep)); err != nil {
+		e.log().Error("the set's record.json could not be written: the history on the global volume lacks this drill",
+			"set", rep.Set, "error", err)
+	}
 }

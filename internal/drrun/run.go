@@ -156,6 +156,7 @@ func (e *Engine) locked(ctx context.Context, o RunOptions, rep *Report) error {
 			e.log().Warn("releasing the run lock", "error", err)
 		}
 	}()
+	e.restoreState(ctx)
 	if o.step() == StepAll {
 		return e.runAll(ctx, o, rep)
 	}

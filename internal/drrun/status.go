@@ -10,6 +10,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/backupset"
 	"github.com/glusterdr/terraform-provider-gluster/internal/drill"
+	"github.com/glusterdr/terraform-provider-gluster/internal/history"
 	"github.com/glusterdr/terraform-provider-gluster/internal/journal"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
@@ -39,6 +40,9 @@ type Status struct {
 	RPOSeconds *float64 `json:"rpo_seconds"`
 	// Running names the run that holds the lock; `glusterdr status` only.
 	Running *runlock.Holder `json:"running,omitempty"`
+	// Rebuilt says that the controller had no journal and the history was
+	// read back from the backup sets; `glusterdr status` and `report` only.
+	Rebuilt *Rebuilt `json:"rebuilt,omitempty"`
 }
 
 // TargetStatus is one target site.
@@ -92,26 +96,24 @@ func markDrillsDue(st *Status, s *schedule.Schedule, now time.Time) {
 // DrillsPath is the restore drills' log on the controller.
 func DrillsPath(s *schedule.Schedule) string { return path.Join(s.StateDir, drill.FileName) }
 
-// load builds the status from the journal and the drill log on this
-// machine.
+// load builds the status from the journal, the drill log and points.json
+// on this machine.
 func load(ctx context.Context, s *schedule.Schedule, now time.Time) (Status, error) {
-	entries, err := journal.ReadFile(ctx, remote.LocalFiles{}, JournalPath(s))
+	h, err := localHistory(ctx, s)
 	if err != nil {
 		return Status{}, err
 	}
-	drills, err := drill.Read(ctx, remote.LocalFiles{}, DrillsPath(s))
-	if err != nil {
-		return Status{}, err
-	}
-	points, err := readPoints(ctx, s)
-	if err != nil {
-		return Status{}, err
-	}
-	st := BuildStatus(s, entries, now)
-	addDrills(&st, drills)
-	addPoints(&st, points)
+	return statusOf(s, h, now), nil
+}
+
+// statusOf sums up a history at now.
+func statusOf(s *schedule.Schedule, h History, now time.Time) Status {
+	st := BuildStatus(s, h.Entries, now)
+	addDrills(&st, h.Drills)
+	addPoints(&st, h.Points)
 	markDrillsDue(&st, s, now)
-	return st, nil
+	st.Rebuilt = h.Rebuilt
+	return st
 }
 
 // BuildStatus sums up a schedule's journal at now.
@@ -158,17 +160,42 @@ func LoadStatus(ctx context.Context, s *schedule.Schedule, now time.Time) (Statu
 	if err != nil {
 		return Status{}, err
 	}
+	addRunning(&st, s)
+	return st, nil
+}
+
+// Status is the status of the engine's History: the controller's own, or,
+// when its state_dir has no journal, the one rebuilt from the backup sets
+// (Status.Rebuilt says so). The history is returned too.
+func (e *Engine) Status(ctx context.Context, now time.Time) (Status, History, error) {
+	h, err := e.History(ctx)
+	if err != nil {
+		return Status{}, h, err
+	}
+	st := statusOf(e.Schedule, h, now)
+	addRunning(&st, e.Schedule)
+	return st, h, nil
+}
+
+func addRunning(st *Status, s *schedule.Schedule) {
 	if h, held, err := runlock.Inspect(s.LockFile); err == nil && held {
 		st.Running = &h
 	}
-	return st, nil
 }
 
 // record appends m to the journal, then rewrites status.json and the
 // metrics textfile from it.
 func (e *Engine) record(ctx context.Context, m *backupset.Meta) error {
-	if err := journal.Append(JournalPath(e.Schedule), journalEntry(m, e.now())); err != nil {
+	en := journalEntry(m, e.now())
+	if err := journal.Append(JournalPath(e.Schedule), en); err != nil {
 		return err
+	}
+	// The set's own copy of the entry, on the global volume: it reaches the
+	// sites with the next cycles and outlives the controller.
+	store := e.Store()
+	if err := history.AddRun(ctx, store.Files, store.Path(m.ID), en); err != nil {
+		e.log().Error("the set's record.json could not be written: the history on the global volume lacks this entry",
+			"set", m.ID, "error", err)
 	}
 	if err := e.refreshPoints(ctx); err != nil {
 		e.log().Warn("the restore points could not be read; status keeps the earlier account", "error", err)

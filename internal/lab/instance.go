@@ -70,12 +70,14 @@ func (i Instance) address(host int) string { return fmt.Sprintf("%s.%d", blocks[
 func (i Instance) BridgeAddress() string { return i.address(1) }
 
 // Nodes is the lab topology: a one-node primary, a two-node site "sdsc"
-// (a real trusted pool) and a one-node site "tacc".
+// (a real trusted pool), a one-node site "tacc", and the bastion in front
+// of tacc, which runs sshd only (see Isolate).
 func (i Instance) Nodes() []NodeSpec {
 	return []NodeSpec{
 		{Name: "p1", Site: "primary", Address: i.address(10)},
 		{Name: "sdsc1", Site: "sdsc", Address: i.address(21)},
 		{Name: "sdsc2", Site: "sdsc", Address: i.address(22)},
 		{Name: "tacc1", Site: "tacc", Address: i.address(31)},
+		{Name: Bastion, Site: BastionSite, Address: i.address(40)},
 	}
 }

@@ -111,6 +111,50 @@ func TestLab(t *testing.T) {
 		}
 	})
 
+	t.Run("tacc1 isolated behind the bastion", func(t *testing.T) {
+		tacc1, _ := d.Node("tacc1")
+		bastion, err := d.Node(lab.Bastion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lab.Isolate(ctx, d, "tacc1"); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if err := lab.Reopen(ctx, d, "tacc1"); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		if st := lab.Inspect(ctx, d); !st.Healthy() {
+			t.Errorf("isolated lab: %v", st.Problems())
+		}
+		direct := d.SSHConfig(tacc1)
+		direct.ConnectTimeout = 2 * time.Second
+		if c, err := remote.Dial(ctx, direct); err == nil {
+			c.Close()
+			t.Fatal("this host reached tacc1 directly")
+		}
+		jump := d.SSHConfig(bastion)
+		via := d.SSHConfig(tacc1)
+		via.JumpHost = &jump
+		c, err := remote.Dial(ctx, via)
+		if err != nil {
+			t.Fatalf("through the bastion: %v", err)
+		}
+		res, err := c.Run(ctx, remote.Command("hostname"))
+		c.Close()
+		if err != nil || strings.TrimSpace(string(res.Stdout)) != "tacc1" {
+			t.Errorf("hostname through the bastion: %q, %v", res.Stdout, err)
+		}
+		// p1 still reaches tacc1's sshd and glusterd: geo-replication works.
+		p1, _ := conn.Runner("p1")
+		for _, port := range []string{"22", "24007"} {
+			if _, err := p1.Run(ctx, remote.Command("timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/"+tacc1.Address+"/"+port)); err != nil {
+				t.Errorf("p1 cannot reach tacc1:%s: %v", port, err)
+			}
+		}
+	})
+
 	t.Run("orphans go to the lab's reaper, not to PID 1", func(t *testing.T) {
 		// A session that leaves a child behind orphans it, as glusterd's
 		// bricks and gsyncd's workers are orphaned all the time. PID 1 of
@@ -306,8 +350,12 @@ func labPIDs(t *testing.T, d *lab.Description) []string {
 		}
 		pids = append(pids, strings.Fields(string(out))...)
 	}
-	if len(pids) < 3*len(d.Nodes) {
-		t.Fatalf("only %d processes in the lab's namespaces; expected at least holder, sshd and glusterd per node", len(pids))
+	want := 0
+	for _, n := range d.Nodes {
+		want += 1 + len(n.PIDs) // the holder and the node's daemons
+	}
+	if len(pids) < want {
+		t.Fatalf("only %d processes in the lab's namespaces; expected at least the holder and the daemons of each node, %d", len(pids), want)
 	}
 	return pids
 }

@@ -55,8 +55,12 @@ func Inspect(ctx context.Context, d *Description) Status {
 		for daemon, pid := range n.PIDs {
 			add(n.Name, daemon+" process", alive(pid))
 		}
-		add(n.Name, "sshd answers", dialable(ctx, n.Address, 22))
-		if alive(n.HolderPID) != nil {
+		if d.isolated(n.Name) {
+			checkIsolated(ctx, d, n, add)
+		} else {
+			add(n.Name, "sshd answers", dialable(ctx, n.Address, 22))
+		}
+		if alive(n.HolderPID) != nil || n.Site == BastionSite {
 			continue
 		}
 		_, err := gluster.New(enter(n)).PoolList(ctx)

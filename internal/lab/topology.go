@@ -46,6 +46,9 @@ type Description struct {
 	Nodes    []Node   `json:"nodes"`
 	Sites    []Site   `json:"sites"`
 	Etcd     Etcd     `json:"etcd"`
+	// Isolated are the nodes that only the bastion and the other nodes
+	// reach, not this host (Isolate).
+	Isolated []string `json:"isolated,omitempty"`
 }
 
 // SSH is how the engine reaches every node.

@@ -47,11 +47,15 @@ func Up(ctx context.Context, opts Options) (*Description, error) {
 	log := opts.log()
 	if d, err := Load(opts.Instance.Dir()); err == nil {
 		st := Inspect(ctx, d)
-		if st.Healthy() {
+		switch {
+		case !sameTopology(d, opts.Instance):
+			log.Warn("the lab that is up has another topology (an older version's), rebuilding it")
+		case st.Healthy():
 			log.Info("lab already up", "dir", d.Dir)
 			return d, nil
+		default:
+			log.Warn("lab is not healthy, rebuilding it", "problems", st.Problems())
 		}
-		log.Warn("lab is not healthy, rebuilding it", "problems", st.Problems())
 	}
 	if err := Down(ctx, opts); err != nil {
 		return nil, fmt.Errorf("lab: clearing leftovers before up: %w", err)
@@ -63,6 +67,21 @@ func Up(ctx context.Context, opts Options) (*Description, error) {
 	}
 	log.Info("lab up", "dir", d.Dir, "took", time.Since(start).Round(time.Millisecond))
 	return d, nil
+}
+
+// sameTopology reports whether the lab described is made of the nodes
+// this version builds.
+func sameTopology(d *Description, inst Instance) bool {
+	want := inst.Nodes()
+	if len(d.Nodes) != len(want) {
+		return false
+	}
+	for i, n := range want {
+		if d.Nodes[i].Name != n.Name || d.Nodes[i].Address != n.Address || d.Nodes[i].Site != n.Site {
+			return false
+		}
+	}
+	return true
 }
 
 func checkHost() error {
@@ -171,13 +190,18 @@ func startNode(ctx context.Context, d *Description, all []NodeSpec, spec NodeSpe
 		[]string{"/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(nodeDir(dir, n.Name), "sshd_config")}); err != nil {
 		return n, err
 	}
-	if n.PIDs["glusterd"], err = startDaemon(dir, n, "glusterd", []string{"glusterd", "-N"}); err != nil {
-		return n, err
+	if spec.Site != BastionSite {
+		if n.PIDs["glusterd"], err = startDaemon(dir, n, "glusterd", []string{"glusterd", "-N"}); err != nil {
+			return n, err
+		}
 	}
 	if err := waitFor(ctx, "sshd on "+n.Name, 15*time.Second, func(ctx context.Context) error {
 		return dialable(ctx, n.Address, 22)
 	}); err != nil {
 		return n, err
+	}
+	if spec.Site == BastionSite {
+		return n, nil
 	}
 	return n, waitFor(ctx, "glusterd on "+n.Name, 60*time.Second, func(ctx context.Context) error {
 		_, err := gluster.New(enter(n)).PoolList(ctx)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -36,6 +37,9 @@ type Report struct {
 	// could not be read.
 	Sets        map[string]map[string]int `json:"sets"`
 	SetsProblem string                    `json:"sets_problem,omitempty"`
+	// HistoryRebuilt says that the controller had no journal and the
+	// history was read back from the backup sets (drrun.Rebuilt).
+	HistoryRebuilt *drrun.Rebuilt `json:"history_rebuilt,omitempty"`
 }
 
 // Site is one DR site's line.
@@ -65,7 +69,8 @@ type Runs struct {
 
 // Build makes the report from the status, the journal and the sets.
 func Build(st drrun.Status, entries []journal.Entry, sets []backupset.Summary, setsErr error) Report {
-	r := Report{At: st.Updated, Copies: 1 + st.VerifiedCopies, RequiredCopies: RequiredCopies, RPOSeconds: st.RPOSeconds}
+	r := Report{At: st.Updated, Copies: 1 + st.VerifiedCopies, RequiredCopies: RequiredCopies, RPOSeconds: st.RPOSeconds,
+		HistoryRebuilt: st.Rebuilt}
 	r.CopiesMet = r.Copies >= r.RequiredCopies
 	for _, t := range st.Targets {
 		s := Site{Name: t.Name, VerifiedCopy: t.LastVerified != nil, CopyTime: t.CopyTime, RPOSeconds: t.RPOSeconds, LastRunResult: "never",
@@ -118,6 +123,9 @@ func Render(w io.Writer, r Report) {
 		verdict = "NOT met"
 	}
 	fmt.Fprintf(w, "DR report at %s\n", r.At.UTC().Format(time.RFC3339))
+	if h := r.HistoryRebuilt; h != nil {
+		fmt.Fprintf(w, "history REBUILT from the backup sets (%s): %s\n", h.Why, strings.Join(h.From, "; "))
+	}
 	fmt.Fprintf(w, "copies: %d (the primary and %d site(s) with a verified copy); %d required: %s\n",
 		r.Copies, r.Copies-1, r.RequiredCopies, verdict)
 	if r.RPOSeconds != nil {

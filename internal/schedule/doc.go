@@ -47,11 +47,23 @@
 //	                                    # pool holding the store; never secondary_volume
 //	}
 //
-//	ssh {                               # optional: how the engine reaches the primary
-//	  user             = "root"         # [root]           node and the verify nodes
+//	ssh {                               # optional: how the engine reaches every node
+//	  user             = "root"         # [root]           (the defaults of every node)
 //	  port             = 22             # [22]
 //	  private_key_file = "/root/.ssh/id_ed25519"  # [that path] on the controller
 //	  known_hosts_file = "/root/.ssh/known_hosts"  # [that path]; host keys are always checked
+//	  jump_host        = "bastion-1"    # [none] reach every node through this host (ssh -J),
+//	                                    # except the jump host itself
+//	  config_file      = "/root/.ssh/config"  # [none] also read this OpenSSH client config
+//
+//	  node "dr-1.tacc" {                # zero or more, one per host (a node of the schedule,
+//	    address          = "10.9.0.31"  # a brick host or a jump host); each field [the ssh
+//	    port             = 22           # block's]. address: dialed instead of the name
+//	    user             = "root"
+//	    private_key_file = "/root/.ssh/id_tacc"
+//	    known_hosts_file = "/root/.ssh/known_hosts.tacc"
+//	    jump_host        = "login.tacc" # [ssh.jump_host] this host's own; "none": direct
+//	  }
 //	}
 //
 //	retention {                         # optional; per target, by the calendar (UTC)
@@ -95,6 +107,25 @@
 // all: 5h with the defaults. A written value must be at most 168h; one
 // shorter than checkpoint_timeout, or not shorter than the gap between two
 // runs of cron, warns.
+//
+// # Reaching the nodes
+//
+// A jump host is a host like any other: its user, port, key and known_hosts
+// come from its own node block, else the ssh block's, and it is reached
+// directly unless its node block names a jump host of its own (a chain, like
+// ProxyJump). A chain that comes back to a host on it is refused. The
+// engine keeps one connection per jump host and tunnels every node behind
+// it through that one.
+//
+// config_file opts in to an OpenSSH client configuration: for each host the
+// engine reaches by name, the Host sections that match that name give
+// HostName, User, Port, IdentityFile (the first one) and ProxyJump, which
+// override the ssh block's defaults; a node block overrides both. Nothing
+// else is taken from it: host keys are always checked strictly against the
+// known_hosts file, whatever StrictHostKeyChecking or UserKnownHostsFile
+// say, and ProxyCommand is not run. The file is read with
+// github.com/kevinburke/ssh_config: Include is followed, "Match host" and
+// "Match all" work, and "Match exec" is refused as an error.
 //
 // Durations are Go durations ("90s", "2h30m") and must be positive. Paths
 // must be absolute. Hosts, users and volume names are single words that

@@ -60,6 +60,19 @@ func Encode(s *Schedule) []byte {
 	setInt(ssh, "port", s.SSH.Port)
 	setString(ssh, "private_key_file", s.SSH.PrivateKeyFile)
 	setString(ssh, "known_hosts_file", s.SSH.KnownHostsFile)
+	setOptionalString(ssh, "jump_host", s.SSH.JumpHost)
+	setOptionalString(ssh, "config_file", s.SSH.ConfigFile)
+	for _, n := range s.SSH.Nodes {
+		node := appendBlock(ssh, "node", n.Name)
+		setOptionalString(node, "address", n.Address)
+		if n.Port != 0 {
+			setInt(node, "port", n.Port)
+		}
+		setOptionalString(node, "user", n.User)
+		setOptionalString(node, "private_key_file", n.PrivateKeyFile)
+		setOptionalString(node, "known_hosts_file", n.KnownHostsFile)
+		setOptionalString(node, "jump_host", n.JumpHost)
+	}
 
 	ret := appendBlock(root, "retention")
 	setInt(ret, "daily", s.Retention.Daily)

@@ -134,13 +134,6 @@ type rawTarget struct {
 	PointVolume     hcl.Expression `hcl:"restore_point_volume,optional"`
 }
 
-type rawSSH struct {
-	User           hcl.Expression `hcl:"user,optional"`
-	Port           hcl.Expression `hcl:"port,optional"`
-	PrivateKeyFile hcl.Expression `hcl:"private_key_file,optional"`
-	KnownHostsFile hcl.Expression `hcl:"known_hosts_file,optional"`
-}
-
 type rawRetention struct {
 	Daily     hcl.Expression `hcl:"daily,optional"`
 	Weekly    hcl.Expression `hcl:"weekly,optional"`
@@ -293,15 +286,6 @@ func (r *rawTarget) build(d *decoder, primaryVolume string) Target {
 	t.VerifyNode = attr(d, r.VerifyNode, name("verify_node"), t.SecondaryHost, validHost)
 	t.RestorePoints = r.buildPoints(d, t)
 	return t
-}
-
-func (r *rawSSH) build(d *decoder) SSH {
-	return SSH{
-		User:           attr(d, r.User, "ssh.user", DefaultNodeUser, validUser),
-		Port:           attr(d, r.Port, "ssh.port", DefaultNodePort, between(1, 65535)),
-		PrivateKeyFile: attr(d, r.PrivateKeyFile, "ssh.private_key_file", DefaultPrivateKeyFile, validPath),
-		KnownHostsFile: attr(d, r.KnownHostsFile, "ssh.known_hosts_file", DefaultKnownHostsFile, validPath),
-	}
 }
 
 func (r *rawRetention) build(d *decoder) retention.Policy {

@@ -89,16 +89,6 @@ const (
 // PointMethods lists the methods, for validators and descriptions.
 var PointMethods = []string{PointsNone, PointsLinkTree, PointsSnapshot}
 
-// SSH says how the engine, on the controller, reaches every node it drives:
-// the primary node and each target's verify node. Host keys are always
-// verified against KnownHostsFile.
-type SSH struct {
-	User           string
-	Port           int
-	PrivateKeyFile string // on the controller
-	KnownHostsFile string // on the controller
-}
-
 // Etcd says how to reach etcd for the snapshot.
 type Etcd struct {
 	Endpoints   []string

@@ -66,10 +66,20 @@ resource "dr_schedule" "nightly" {
     ansible_inventory_command = ["ansible-inventory", "-i", "/etc/ansible/inventory/hosts.yml", "--list"]
   }
 
-  # How the engine, on the controller, reaches the primary and the sites.
+  # How the engine, on the controller, reaches the primary and the sites:
+  # tacc's nodes only through its login host, which has a key of its own.
   ssh = {
     private_key_file = "/etc/glusterdr/id_ed25519"
     known_hosts_file = "/etc/glusterdr/known_hosts"
+    nodes = {
+      "login.tacc.example.org" = {
+        user             = "glusterdr"
+        private_key_file = "/etc/glusterdr/id_tacc_login"
+      }
+      "tacc1.example.org" = { # the tacc session's secondary node
+        jump_host = "login.tacc.example.org"
+      }
+    }
   }
 }
 

@@ -42,6 +42,24 @@ ssh {
   port             = 2200
   private_key_file = "/etc/glusterdr/id_ed25519"
   known_hosts_file = "/etc/glusterdr/known_hosts"
+  config_file      = "/etc/glusterdr/ssh_config"
+
+  node "login.tacc.example.org" { # the bastion in front of tacc
+    user             = "jump"
+    port             = 22
+    private_key_file = "/etc/glusterdr/id_tacc_bastion"
+    known_hosts_file = "/etc/glusterdr/known_hosts.tacc"
+  }
+
+  node "198.51.100.31" {
+    jump_host = "login.tacc.example.org"
+  }
+
+  node "198.51.100.32" {
+    address   = "dr-2.tacc.internal"
+    user      = "root"
+    jump_host = "login.tacc.example.org"
+  }
 }
 
 retention {
