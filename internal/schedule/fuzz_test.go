@@ -43,6 +43,8 @@ func FuzzParse(f *testing.F) {
 	longDir := strings.Repeat("/"+strings.Repeat("d", 254), 17)[:valid.MaxPathLen-4]
 	f.Add([]byte(strings.Replace(base, `cron = "0 2 * * *"`, `cron = "0 2 * * *"`+"\nstate_dir = \""+longDir+"\"", 1)))
 	f.Add([]byte(strings.Replace(base, "primary {", "primary {\n  mount = <<EOT\n/var/glfs/global\nEOT", 1)))
+	f.Add([]byte(base + "ssh {\n  jump_host = \"bastion\"\n  node \"bastion\" {\n    jump_host = \"none\"\n    port = 2222\n  }\n" +
+		"  node \"p1\" {\n    address = \"2001:db8::10\"\n    jump_host = \"p2\"\n  }\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, diags := Parse("fuzz.hcl", src)
 		if diags.HasErrors() {
@@ -94,6 +96,28 @@ func followsTheRules(s *Schedule) error {
 	check("primary.node", gluster.ValidHost(s.Primary.Node))
 	check("ssh.user", gluster.ValidUser(s.SSH.User))
 	count("ssh.port", s.SSH.Port, 1, 65535)
+	if s.SSH.JumpHost != "" {
+		check("ssh.jump_host", gluster.ValidHost(s.SSH.JumpHost))
+	}
+	check("ssh.config_file", optionalPath(s.SSH.ConfigFile))
+	for _, n := range s.SSH.Nodes {
+		check("ssh node", gluster.ValidHost(n.Name))
+		for what, h := range map[string]string{"address": n.Address, "jump_host": n.JumpHost} {
+			if h != "" && h != NoJumpHost {
+				check("ssh node "+what, gluster.ValidHost(h))
+			}
+		}
+		if n.Port != 0 {
+			count("ssh node port", n.Port, 1, 65535)
+		}
+		if n.User != "" {
+			check("ssh node user", gluster.ValidUser(n.User))
+		}
+		check("ssh node private_key_file", optionalPath(n.PrivateKeyFile))
+		check("ssh node known_hosts_file", optionalPath(n.KnownHostsFile))
+		_, err := s.SSH.Route(n.Name)
+		check("ssh node route", err)
+	}
 	if len(s.Targets) == 0 {
 		errs = append(errs, errors.New("no target"))
 	}
