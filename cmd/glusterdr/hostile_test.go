@@ -63,6 +63,7 @@ var cliFields = []cliField{
 	{flag: "schedule", kind: hostile.LocalPath},
 	{flag: "output", kind: hostile.LocalPath},
 	{flag: "DIR", kind: hostile.LocalPath},
+	{flag: "NODE", kind: hostile.Host},
 	{flag: "glusterdr", kind: hostile.Path},
 	{flag: "target", kind: hostile.TargetName},
 	{flag: "site", kind: hostile.TargetName},
@@ -90,12 +91,14 @@ var cliFields = []cliField{
 // cliFlagsWithoutInput are the flags that take no value a user could make
 // hostile: switches.
 var cliFlagsWithoutInput = []string{"help", "version", "json", "plan", "yes", "dry-run", "resume", "no-primary",
-	"apply", "primary-down", "reset-sync-time", "checksum", "due"}
+	"apply", "primary-down", "reset-sync-time", "checksum", "due", "reopen"}
 
 // cliValid are valid values of the flags a command requires (cobra refuses
-// a command line without them), given besides the flag under test.
+// a command line without them) and of its arguments, given besides the
+// flag under test.
 var cliValid = map[string]string{
 	"target": "sdsc", "site": "sdsc", "from": "sdsc", "set": "20261125T020000Z-sdsc",
+	"NODE": "tacc1", "DIR": "man",
 }
 
 // cliCase is one command line of the flags face.
@@ -103,6 +106,7 @@ type cliCase struct {
 	command  []string // the command's path, without "glusterdr"
 	flags    []string // every flag the command takes
 	required []string // the flags it requires
+	argNames []string // its arguments, as its Use names them: DIR, NODE
 	field    cliField
 }
 
@@ -156,8 +160,16 @@ func (f cliField) give(v string) string {
 // the command's required flags set to valid values.
 func (c cliCase) args(schedule, v string) []string {
 	args := slices.Clone(c.command)
-	if c.field.flag == "DIR" {
-		return append(args, "--", v)
+	positional := []string{"--"}
+	for _, name := range c.argNames {
+		if name == c.field.flag {
+			positional = append(positional, v)
+		} else {
+			positional = append(positional, cliValid[name])
+		}
+	}
+	if slices.Contains(c.argNames, c.field.flag) {
+		return append(args, positional...)
 	}
 	for _, flag := range c.required {
 		if flag != c.field.flag {
@@ -167,7 +179,7 @@ func (c cliCase) args(schedule, v string) []string {
 	if c.field.flag != "schedule" && c.has("schedule") {
 		args = append(args, "--schedule="+schedule)
 	}
-	return append(args, "--"+c.field.flag+"="+v)
+	return append(append(args, "--"+c.field.flag+"="+v), positional...)
 }
 
 func (c cliCase) has(flag string) bool { return slices.Contains(c.flags, flag) }
@@ -186,8 +198,13 @@ func cliCases(t *testing.T) []cliCase {
 			continue
 		}
 		path := strings.Fields(c.CommandPath())[1:]
-		if strings.HasPrefix(c.Use, "man DIR") {
-			cases = append(cases, cliCase{command: path, field: fieldsNamed("DIR")[0]})
+		argNames := useArguments(c.Use)
+		for _, name := range argNames {
+			if len(fieldsNamed(name)) == 0 {
+				t.Errorf("%s: the argument %s is not in the catalogue's flags (cliFields)", c.CommandPath(), name)
+				continue
+			}
+			cases = append(cases, cliCase{command: path, argNames: argNames, field: fieldsNamed(name)[0]})
 		}
 		var names, required []string
 		add := func(f *pflag.Flag) {
@@ -215,11 +232,24 @@ func cliCases(t *testing.T) []cliCase {
 				continue
 			}
 			for _, field := range fields {
-				cases = append(cases, cliCase{command: path, flags: names, required: required, field: field})
+				cases = append(cases, cliCase{command: path, flags: names, required: required, argNames: argNames, field: field})
 			}
 		}
 	}
 	return cases
+}
+
+// useArguments are the arguments a command's Use line names ("man DIR"),
+// not the values of the flags it shows ("restore --from SITE").
+func useArguments(use string) []string {
+	words := strings.Fields(use)[1:]
+	var out []string
+	for i, w := range words {
+		if !strings.HasPrefix(w, "-") && (i == 0 || !strings.HasPrefix(words[i-1], "-")) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func fieldsNamed(flag string) []cliField {
@@ -242,8 +272,8 @@ func refuseArgs(t *testing.T, bin, name string, args []string, f cliField) {
 		return
 	}
 	want := "--" + f.flag
-	if f.flag == "DIR" {
-		want = "DIR:"
+	if f.flag == strings.ToUpper(f.flag) {
+		want = f.flag + ":" // an argument
 	}
 	if code != exitUsage || !strings.HasPrefix(stderr, "Error: ") || !strings.Contains(firstLine(stderr), want) {
 		t.Errorf("%s: exit %d, want %d (usage) with an error naming %s; stderr:\n%.600s", name, code, exitUsage, want, stderr)

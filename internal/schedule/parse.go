@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -58,11 +59,12 @@ func nameSyntaxErrors(file *hcl.File, diags hcl.Diagnostics) hcl.Diagnostics {
 
 // attributeAt names the attribute or block label of body at pos, as the
 // checks do ("cron", "primary.node", `target "sdsc" secondary_host`,
-// "target name" for the label), or returns "".
-func attributeAt(body *hclsyntax.Body, pos hcl.Pos, prefix string) string {
+// `ssh node "p1" port`, "target name" for a label), or returns "". parent
+// names the blocks body is in.
+func attributeAt(body *hclsyntax.Body, pos hcl.Pos, parent string) string {
 	for name, a := range body.Attributes {
 		if inRange(a.SrcRange, pos) {
-			return prefix + name
+			return inBlock(parent, name)
 		}
 	}
 	for _, b := range body.Blocks {
@@ -74,13 +76,25 @@ func attributeAt(body *hclsyntax.Body, pos hcl.Pos, prefix string) string {
 		if !inRange(b.Range(), pos) {
 			continue
 		}
-		inner := b.Type + "."
+		name := strings.TrimSpace(parent + " " + b.Type)
 		if len(b.Labels) > 0 {
-			inner = fmt.Sprintf("%s %q ", b.Type, b.Labels[0])
+			name = fmt.Sprintf("%s %q", name, b.Labels[0])
 		}
-		return attributeAt(b.Body, pos, inner)
+		return attributeAt(b.Body, pos, name)
 	}
 	return ""
+}
+
+// inBlock names attribute attr of the block called parent: "primary.node",
+// or `target "sdsc" secondary_host` in a labelled block.
+func inBlock(parent, attr string) string {
+	switch {
+	case parent == "":
+		return attr
+	case strings.HasSuffix(parent, `"`):
+		return parent + " " + attr
+	}
+	return parent + "." + attr
 }
 
 func inRange(r hcl.Range, pos hcl.Pos) bool {
