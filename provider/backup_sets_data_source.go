@@ -138,6 +138,7 @@ func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", backupSetsReadTimeout),
 	}).(schema.SingleNestedAttribute)
 	ta.MarkdownDescription = "How long the read may take, SSH connections included."
+	ta.Attributes["read"] = boundedTimeout(ta.Attributes["read"])
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The backup sets in the backup folder on the primary node, oldest first, with their " +
 			"level, target, status, size and what verification at the target found: what `glusterdr sets` lists, read " +
@@ -150,7 +151,7 @@ func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "The node that mounts the global volume (`dr_schedule`'s `primary.node`)."},
 			"backup_dir": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{absolutePath()},
 				MarkdownDescription: fmt.Sprintf("The backup folder (`dr_schedule`'s `primary.backup_dir`). Default `%s`.", defaultBackupDir)},
-			"target": schema.StringAttribute{Optional: true, Validators: []validator.String{singleLine()},
+			"target": schema.StringAttribute{Optional: true, Validators: []validator.String{targetName()},
 				MarkdownDescription: "Only the sets of this target. Default: every target's."},
 			"sets": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The sets, oldest first.",

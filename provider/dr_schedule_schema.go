@@ -127,9 +127,11 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 				"last verified copy is oldest, so a site that failed is retried first) or `all`. Default `%s`.",
 				"`alternate`", schedule.DefaultRotation)),
 			"checkpoint_timeout": optional(fmt.Sprintf("How long a night waits for the geo-replication checkpoint, as a Go "+
-				"duration. Default `%s`.", schedule.FormatDuration(schedule.DefaultCheckpointTimeout))),
+				"duration, at most `%s`. Default `%s`.", schedule.FormatDuration(schedule.MaxRunTimeout),
+				schedule.FormatDuration(schedule.DefaultCheckpointTimeout))),
 			"checkpoint_stall_after": optional(fmt.Sprintf("A checkpoint wait in which nothing moves for this long stops and "+
-				"starts the session once, as a Go duration. Default `%s`.", schedule.FormatDuration(schedule.DefaultStallAfter))),
+				"starts the session once, as a Go duration, at most `%s`. Default `%s`.", schedule.FormatDuration(schedule.MaxRunTimeout),
+				schedule.FormatDuration(schedule.DefaultStallAfter))),
 			"run_timeout": optional(fmt.Sprintf("The deadline of one `glusterdr run` (each step of the playbook runner "+
 				"is a run of its own), as a Go duration, at most `%s`: the engine ends a run that reaches it, the step it was "+
 				"in stays pending for the next run to resume, a checkpoint cycle it cuts short stops its session, and the run "+
@@ -142,10 +144,11 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 				schedule.FormatDuration(trigger.KillAfter), schedule.FormatDuration(schedule.RunOverhead),
 				schedule.FormatDuration(schedule.DefaultRunTimeout(schedule.DefaultRotation, schedule.DefaultCheckpointTimeout, 1)))),
 			"sample_files": optionalInt(fmt.Sprintf("Volume files compared at the target on top of the manifest, per "+
-				"verification; 0 warns. Default `%d`.", schedule.DefaultSampleFiles)),
+				"verification, at most %d; 0 warns. Default `%d`.", schedule.MaxSampleFiles, schedule.DefaultSampleFiles)),
 			"drill_every": optional(fmt.Sprintf("How often each site that keeps restore points is restore-drilled: the "+
-				"nightly run drills a site's newest point when its last passed drill is older than this (a Go duration). "+
-				"A drill that fails fails the run. Default `%s`.", schedule.FormatDuration(schedule.DefaultDrillEvery))),
+				"nightly run drills a site's newest point when its last passed drill is older than this (a Go duration, at "+
+				"most `%s`). A drill that fails fails the run. Default `%s`.", schedule.FormatDuration(schedule.MaxRunTimeout),
+				schedule.FormatDuration(schedule.DefaultDrillEvery))),
 			"state_dir": optional(fmt.Sprintf("Folder on the controller for the journal (`journal.jsonl`, read for "+
 				"`last_run`) and `status.json`. Default `%s`.", schedule.DefaultStateDir)),
 			"lock_file": optional(fmt.Sprintf("The run lock on the controller. Default `<state_dir>/%s`.", schedule.DefaultLockFileName)),

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // Defaults of gluster_georep_session.
@@ -28,6 +29,12 @@ const (
 
 	defaultSecondaryUser = "root"
 	defaultSSHPortGsyncd = 22
+
+	// maxSyncJobs bounds sync_jobs: parallel copies per worker.
+	maxSyncJobs = 64
+	// maxTimeoutSeconds bounds the config values in seconds, as
+	// valid.MaxDuration bounds every duration.
+	maxTimeoutSeconds = int64(valid.MaxDuration / time.Second)
 )
 
 // desiredStates are the values of desired_state.
@@ -47,10 +54,10 @@ type sessionConfigAttr struct {
 	kind attrKind
 	// def is gluster's own default, as gsyncd prints it; setting the
 	// attribute back to it resets the key (config '!key').
-	def    string
-	desc   string
-	values []string // allowed values of a string attribute
-	min    int64    // smallest value of a number attribute
+	def      string
+	desc     string
+	values   []string // allowed values of a string attribute
+	min, max int64    // bounds of a number attribute
 }
 
 type attrKind int
@@ -69,7 +76,7 @@ var (
 			desc: "How gsyncd copies file data: " + quotedList(syncMethods) + ". " +
 				"**Use `tarssh` on Debian 12**: with its current rsync (3.5.0+ds1-0+deb12u1), `rsync` delivers files " +
 				"of 0 bytes at the secondary while reporting success, and the checkpoint still completes."},
-		{name: "sync_jobs", key: "sync_jobs", kind: kindInt, def: "3", min: 1,
+		{name: "sync_jobs", key: "sync_jobs", kind: kindInt, def: "3", min: 1, max: maxSyncJobs,
 			desc: "Number of parallel sync jobs per worker."},
 		{name: "ignore_deletes", key: "ignore_deletes", kind: kindBool, def: "false",
 			desc: "Keep at the secondary the files deleted at the primary."},
@@ -78,9 +85,9 @@ var (
 				"(`gluster_shared_storage`, which must exist and be mounted)."},
 		{name: "rsync_options", key: "rsync_options", kind: kindString, def: "",
 			desc: "Extra options for rsync, e.g. `--bwlimit=10000`."},
-		{name: "connection_timeout", key: "connection_timeout", kind: kindInt, def: "60", min: 1,
+		{name: "connection_timeout", key: "connection_timeout", kind: kindInt, def: "60", min: 1, max: maxTimeoutSeconds,
 			desc: "Seconds a worker waits for its connection to the secondary."},
-		{name: "secondary_timeout", key: "secondary_timeout", kind: kindInt, def: "120", min: 1,
+		{name: "secondary_timeout", key: "secondary_timeout", kind: kindInt, def: "120", min: 1, max: maxTimeoutSeconds,
 			desc: "Seconds of silence after which the secondary's gsyncd gives up on the primary."},
 	}
 )
@@ -202,10 +209,11 @@ func (a sessionConfigAttr) schemaAttribute() schema.Attribute {
 	case kindInt:
 		def, _ := strconv.ParseInt(a.def, 10, 64)
 		return schema.Int64Attribute{
-			MarkdownDescription: desc + fmt.Sprintf(" Default `%d`, gluster's own. gsyncd config `%s`.", def, a.key),
-			Optional:            true, Computed: true,
+			MarkdownDescription: desc + fmt.Sprintf(" From %d to %d. Default `%d`, gluster's own. gsyncd config `%s`.",
+				a.min, a.max, def, a.key),
+			Optional: true, Computed: true,
 			Default:    int64default.StaticInt64(def),
-			Validators: []validator.Int64{int64validator.AtLeast(a.min)},
+			Validators: []validator.Int64{int64validator.Between(a.min, a.max)},
 		}
 	case kindBool:
 		return schema.BoolAttribute{

@@ -66,6 +66,7 @@ func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.Schema
 		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", georepStatusReadTimeout),
 	}).(schema.SingleNestedAttribute)
 	ta.MarkdownDescription = "How long the read may take, SSH connections included."
+	ta.Attributes["read"] = boundedTimeout(ta.Attributes["read"])
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The live status of one geo-replication session, for outputs and checks " +
 			"(for example a `check` block that fails when the session is `faulty` or the secondary is too far behind). " +

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // peerClusterID is "<first node>/<volume>".
@@ -64,7 +65,7 @@ func parseScheduleID(id string) (node, p string, err error) {
 		return "", "", fmt.Errorf("id %q: controller node: %s", id, plainReason(err))
 	}
 	p = "/" + rest
-	if err := checkAbsolutePath(p); err != nil {
+	if err := valid.Path(p); err != nil {
 		return "", "", fmt.Errorf("id %q: path: %v", id, err)
 	}
 	return node, p, nil

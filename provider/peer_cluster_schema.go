@@ -164,6 +164,12 @@ func resourceTimeouts(ctx context.Context, create, read, update, del time.Durati
 		DeleteDescription: fmt.Sprintf("Time allowed for destroy. Default `%s`.", del),
 	}).(schema.SingleNestedAttribute)
 	a.MarkdownDescription = "How long each operation may take, SSH connections and gluster commands included."
+	for name, attr := range a.Attributes {
+		if sa, ok := attr.(schema.StringAttribute); ok {
+			sa.Validators = append(sa.Validators, duration())
+			a.Attributes[name] = sa
+		}
+	}
 	return a
 }
 
@@ -201,7 +207,11 @@ func validateVolumeLayout(cfg *peerClusterModel, diags *diagnostics) {
 	}
 	bricks := v.Bricks.Elements()
 	if typ == "replicate" && !v.ReplicaCount.IsNull() && !v.ReplicaCount.IsUnknown() {
-		if n := v.ReplicaCount.ValueInt64(); n > 0 && int64(len(bricks))%n != 0 {
+		if n := v.ReplicaCount.ValueInt64(); n > int64(len(bricks)) {
+			diags.AddAttributeError(replicaPath, "Replica Count Above The Bricks",
+				fmt.Sprintf("Attribute volume.replica_count %d is more than the %d bricks of volume.bricks: each replica set "+
+					"needs that many bricks.", n, len(bricks)))
+		} else if n > 0 && int64(len(bricks))%n != 0 {
 			diags.AddAttributeError(pathVolumeBricks, "Bricks Do Not Fill Replica Sets",
 				fmt.Sprintf("Attribute volume.bricks has %d bricks, which is not a multiple of volume.replica_count %d.", len(bricks), n))
 		}

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -66,6 +65,7 @@ func providerSchema() schema.Schema {
 			"private_key_file": schema.StringAttribute{
 				MarkdownDescription: "Path of a private key file on the machine that runs Terraform. No default.",
 				Optional:            true,
+				Validators:          []validator.String{localPath()},
 			},
 			"passphrase": schema.StringAttribute{
 				MarkdownDescription: "Passphrase of an encrypted `private_key` or `private_key_file`. Sensitive. No default.",
@@ -85,11 +85,13 @@ func providerSchema() schema.Schema {
 			"agent_socket": schema.StringAttribute{
 				MarkdownDescription: "Path of the ssh-agent's socket. Default `$SSH_AUTH_SOCK`.",
 				Optional:            true,
+				Validators:          []validator.String{localPath()},
 			},
 			"known_hosts_file": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("known_hosts file that host keys are verified against (after `host_keys`). "+
 					"Default `%s`.", defaultKnownHostsFile),
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{localPath()},
 			},
 			"host_keys": schema.ListAttribute{
 				MarkdownDescription: "Pinned host keys, as known_hosts lines: `host keytype base64`, e.g. " +
@@ -164,11 +166,12 @@ func providerSchema() schema.Schema {
 						"private_key_file": schema.StringAttribute{
 							MarkdownDescription: "Path of a private key file. Default: the provider's credentials.",
 							Optional:            true,
+							Validators:          []validator.String{localPath()},
 						},
 						"known_hosts_file": schema.StringAttribute{
 							MarkdownDescription: "known_hosts file for this node. Default: the provider's `known_hosts_file`.",
 							Optional:            true,
-							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+							Validators:          []validator.String{localPath()},
 						},
 					},
 				},

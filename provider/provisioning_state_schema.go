@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
@@ -47,7 +46,7 @@ const (
 var (
 	captureStatuses    = []string{captureCurrent, captureInventoryChanged, captureAltered}
 	defaultBackupDir   = path.Join(schedule.DefaultMount, schedule.DefaultBackupDirName)
-	captureNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	captureNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 )
 
 func (r *provisioningStateResource) schema(ctx context.Context) schema.Schema {
@@ -103,11 +102,11 @@ func (r *provisioningStateResource) schema(ctx context.Context) schema.Schema {
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The capture's folder under `<backup_dir>/%s/`: lower-case letters, digits, "+
-					"`_` and `-`. Default `%s`. Changing it replaces the resource.", provisioningFolder, defaultCaptureName),
+					"`_` and `-`, at most 64. Default `%s`. Changing it replaces the resource.", provisioningFolder, defaultCaptureName),
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(defaultCaptureName),
-				Validators:    []validator.String{stringvalidator.RegexMatches(captureNamePattern, "must be lower-case letters, digits, '_' and '-', starting with a letter or digit")},
+				Validators:    []validator.String{captureName()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"inventory": schema.ListAttribute{
@@ -133,7 +132,7 @@ func (r *provisioningStateResource) schema(ctx context.Context) schema.Schema {
 				Optional:    true,
 				Computed:    true,
 				Default:     listdefault.StaticValue(types.ListValueMust(stringType, commandElems)),
-				Validators:  []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Validators:  []validator.List{argv()},
 			},
 			"file":        computed("Path of the capture on the primary node: `<backup_dir>/" + provisioningFolder + "/<name>/" + provstate.FileName + "`."),
 			"digest":      computed("The capture's digest (sha256 of its content without the capture time), as stored."),

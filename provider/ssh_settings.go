@@ -15,7 +15,9 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // sshSettings turn the provider block into one remote.Config per node.
@@ -189,22 +191,42 @@ func (s *sshSettings) secrets() []string {
 // [comment]". Markers, hashed names and patterns are refused: a pin names
 // its hosts exactly.
 func parsePinnedKey(line string) (pinnedKey, error) {
-	if strings.ContainsAny(line, "\r\n") {
-		return pinnedKey{}, fmt.Errorf("%q spans more than one line; give one known_hosts line per list element", line)
+	if err := valid.Line(line); err != nil {
+		return pinnedKey{}, fmt.Errorf("%w; give one known_hosts line per list element", err)
 	}
 	marker, hosts, key, _, _, err := ssh.ParseKnownHosts([]byte(line))
 	switch {
 	case err != nil:
-		return pinnedKey{}, fmt.Errorf("%q is not a known_hosts line (host keytype base64): %v", line, err)
+		return pinnedKey{}, fmt.Errorf("%s is not a known_hosts line (host keytype base64): %v", valid.Quote(line), err)
 	case marker != "":
 		return pinnedKey{}, fmt.Errorf("%q carries the marker @%s, which pinned keys do not support", line, marker)
 	}
 	for _, h := range hosts {
 		if strings.HasPrefix(h, "|") || strings.ContainsAny(h, "*?!") {
-			return pinnedKey{}, fmt.Errorf("host %q in %q is hashed or a pattern; pin keys to exact host names or addresses", h, line)
+			return pinnedKey{}, fmt.Errorf("host %s in %s is hashed or a pattern; pin keys to exact host names or addresses", valid.Quote(h), valid.Quote(line))
+		}
+		if err := pinnedHost(h); err != nil {
+			return pinnedKey{}, fmt.Errorf("host %s in %s: %s", valid.Quote(h), valid.Quote(line), plainReason(err))
 		}
 	}
 	return pinnedKey{hosts: hosts, key: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))}, nil
+}
+
+// pinnedHost accepts a known_hosts host as a pin names it: a host or
+// address (gluster.ValidHost), or [host]:port for a port other than 22. A
+// bracketed host without a port would never match a connection.
+func pinnedHost(h string) error {
+	if !strings.HasPrefix(h, "[") {
+		return gluster.ValidHost(h)
+	}
+	host, port, err := net.SplitHostPort(h)
+	if err != nil || !strings.HasPrefix(h, "["+host+"]:") {
+		return fmt.Errorf("a bracketed host must be [host]:port")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %s is not between 1 and 65535", valid.Quote(port))
+	}
+	return gluster.ValidHost(host)
 }
 
 func anyNodeHasKey(nodes map[string]nodeModel) bool {

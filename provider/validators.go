@@ -2,15 +2,14 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"path"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // checkString is a plan-time string validator built from a check that the
@@ -51,15 +50,7 @@ func host() validator.String {
 // secondaryHost is a host that gluster's host::volume syntax can carry: no
 // IPv6 address.
 func secondaryHost() validator.String {
-	return checkString{what: "a host name or IPv4 address", check: func(s string) error {
-		if err := gluster.ValidHost(s); err != nil {
-			return err
-		}
-		if strings.Contains(s, ":") {
-			return errors.New("gluster's host::volume syntax cannot carry an IPv6 address; use a host name")
-		}
-		return nil
-	}}
+	return checkString{what: "a host name or IPv4 address", check: gluster.ValidSecondaryHost}
 }
 
 func volumeName() validator.String {
@@ -79,7 +70,7 @@ func brick() validator.String {
 func parseBrick(s string) (gluster.Brick, error) {
 	i := strings.LastIndex(s, ":/")
 	if i <= 0 {
-		return gluster.Brick{}, fmt.Errorf("%q is not host:/path", s)
+		return gluster.Brick{}, fmt.Errorf("%s is not host:/path", valid.Quote(s))
 	}
 	b := gluster.Brick{Host: s[:i], Path: s[i+1:]}
 	if err := gluster.ValidHost(b.Host); err != nil {
@@ -88,30 +79,18 @@ func parseBrick(s string) (gluster.Brick, error) {
 	return b, gluster.ValidBrickPath(b.Path)
 }
 
-// sshUser accepts a POSIX-portable user name: letters, digits, '.', '_'
-// and '-', not starting with '-', at most 32 characters.
+// sshUser accepts a POSIX-portable user name, by gluster's rule.
 func sshUser() validator.String {
-	return checkString{what: "a user name", check: func(s string) error {
-		if s == "" || len(s) > 32 || s[0] == '-' {
-			return fmt.Errorf("%q is empty, longer than 32 characters or starts with '-'", s)
-		}
-		for _, r := range s {
-			if !isAlnum(r) && !strings.ContainsRune("._-", r) {
-				return fmt.Errorf("%q contains %q; only letters, digits, '.', '_' and '-' are allowed", s, r)
-			}
-		}
-		return nil
-	}}
+	return checkString{what: "a user name", check: gluster.ValidUser}
 }
 
+// duration accepts a positive Go duration of at most valid.MaxDuration.
 func duration() validator.String {
-	return checkString{what: "a positive duration such as \"30s\" or \"2m\"", check: func(s string) error {
-		d, err := time.ParseDuration(s)
-		if err == nil && d <= 0 {
-			err = errors.New("it is not positive")
-		}
-		return err
-	}}
+	return checkString{what: fmt.Sprintf("a positive duration such as \"30s\" or \"2m\", at most %s", valid.MaxDuration),
+		check: func(s string) error {
+			_, err := valid.ParseDuration(s)
+			return err
+		}}
 }
 
 func knownHostsLine() validator.String {
@@ -121,72 +100,89 @@ func knownHostsLine() validator.String {
 	}}
 }
 
-// optionKey accepts gluster volume option names such as
-// "performance.quick-read": letters, digits, '.', '-' and '_', not
-// starting with '-'.
+// optionKey accepts gluster volume option names, by gluster's rule.
 func optionKey() validator.String {
-	return checkString{what: "a gluster option name", check: func(s string) error {
-		if s == "" || s[0] == '-' || len(s) > 256 {
-			return fmt.Errorf("%q is empty, too long or starts with '-'", s)
-		}
-		for _, r := range s {
-			if !isAlnum(r) && !strings.ContainsRune(".-_", r) {
-				return fmt.Errorf("%q contains %q", s, r)
-			}
-		}
-		return nil
-	}}
+	return checkString{what: "a gluster option name", check: gluster.ValidOptionKey}
 }
 
-// optionValue refuses what the gluster CLI cannot take as a value: an empty
-// value, one that spans lines, and one starting with "--", which the CLI
-// reads as an option of its own. Everything else, metacharacters included,
-// reaches gluster as one quoted argument.
+// optionValue refuses what the gluster CLI cannot take as a value, by
+// gluster's rule: an empty value, one that is not one line of text, and one
+// starting with "--", which the CLI reads as an option of its own.
+// Everything else, metacharacters included, reaches gluster as one quoted
+// argument.
 func optionValue() validator.String {
-	return checkString{what: "a single-line option value", check: func(s string) error {
-		switch {
-		case s == "":
-			return errors.New("it is empty; remove the option to reset it to gluster's default")
-		case strings.ContainsAny(s, "\r\n\x00"):
-			return fmt.Errorf("%q spans more than one line", s)
-		case strings.HasPrefix(s, "--"):
-			return fmt.Errorf("%q starts with \"--\", which the gluster CLI reads as an option of its own", s)
-		}
-		return nil
-	}}
+	return checkString{what: "a single-line option value", check: gluster.ValidOptionValue}
 }
 
-// singleLine refuses control characters, such as the newline that would end
-// a config value early.
+// singleLine accepts one line of text (valid.Line): no control or format
+// character, such as the newline that would end a config value early.
 func singleLine() validator.String {
-	return checkString{what: "a single line of text", check: func(s string) error {
-		for _, r := range s {
-			if r < 0x20 || r == 0x7f {
-				return fmt.Errorf("%q contains the control character %q", s, r)
-			}
-		}
-		return nil
-	}}
+	return checkString{what: "a single line of text", check: valid.Line}
 }
 
-func isAlnum(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+// targetName accepts a schedule target's name (valid.TargetName).
+func targetName() validator.String {
+	return checkString{what: "a target name", check: valid.TargetName}
 }
 
-// absolutePath accepts a clean absolute path without control characters:
-// paths that go into schedule files, trigger files and cron lines.
+// absolutePath accepts a path on a host (valid.Path): clean, absolute, of
+// text: paths that go into schedule files, trigger files and cron lines.
 func absolutePath() validator.String {
-	return checkString{what: "a clean absolute path", check: checkAbsolutePath}
+	return checkString{what: "a clean absolute path", check: valid.Path}
 }
 
-func checkAbsolutePath(p string) error {
-	switch {
-	case !strings.HasPrefix(p, "/"):
-		return fmt.Errorf("%q is not absolute", p)
-	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return fmt.Errorf("%q contains a control character", p)
-	case path.Clean(p) != p:
-		return fmt.Errorf("%q is not clean (write %q)", p, path.Clean(p))
+// localPath accepts a path on the machine that runs Terraform
+// (valid.LocalPath): relative, absolute or "~/", never starting with '-'.
+func localPath() validator.String {
+	return checkString{what: "a path on this machine", check: valid.LocalPath}
+}
+
+// checkList is a plan-time list-of-strings validator built from a check of
+// the whole list that the engine also applies.
+type checkList struct {
+	what  string
+	check func([]string) error
+}
+
+var _ validator.List = checkList{}
+
+func (v checkList) Description(context.Context) string { return "value must be " + v.what }
+
+func (v checkList) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v checkList) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
 	}
-	return nil
+	var elems []types.String
+	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &elems, false)...)
+	argv := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if e.IsUnknown() {
+			return
+		}
+		argv = append(argv, e.ValueString())
+	}
+	if err := v.check(argv); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s value must be %s: %s", req.Path, v.what, err))
+	}
+}
+
+// argv accepts an argument list run without a shell (valid.Argv).
+func argv() validator.List {
+	return checkList{what: "an argument list", check: valid.Argv}
+}
+
+// captureName accepts a gluster_provisioning_state name: a folder name of
+// lower-case letters, digits, '_' and '-', starting with a letter or digit,
+// at most 64 characters.
+func captureName() validator.String {
+	return checkString{what: "lower-case letters, digits, '_' and '-', starting with a letter or digit, at most 64 of them",
+		check: func(s string) error {
+			if !captureNamePattern.MatchString(s) {
+				return fmt.Errorf("%s is not", valid.Quote(s))
+			}
+			return nil
+		}}
 }

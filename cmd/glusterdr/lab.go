@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 )
 
@@ -97,6 +98,9 @@ does not isolate anything: the provider's and the collection's tests reach tacc1
 directly. lab down removes the route with the node.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := gluster.ValidHost(args[0]); err != nil {
+				return &usageError{fmt.Errorf("NODE: %s", plainInvalid(err))}
+			}
 			d, err := lab.Load(dir())
 			if err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 	"github.com/glusterdr/terraform-provider-gluster/internal/version"
 )
 
@@ -22,6 +23,9 @@ your own, write them where man looks. SOURCE_DATE_EPOCH sets their date.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
+			if err := valid.LocalPath(dir); err != nil {
+				return &usageError{fmt.Errorf("DIR: %w", err)}
+			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}

@@ -42,8 +42,11 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 verification failed (a copy is damaged),
 		Version:       version.Version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
-			return g.check()
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
+			if err := g.check(); err != nil {
+				return err
+			}
+			return checkFlags(c)
 		},
 	}
 	root.PersistentFlags().BoolVar(&g.json, "json", false, "print the result as JSON (for scripts and the Ansible collection)")

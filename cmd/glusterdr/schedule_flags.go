@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
@@ -39,12 +40,22 @@ func loadSchedule(g *globals, path string) (*schedule.Schedule, error) {
 	}
 	s, diags := schedule.Parse(path, src)
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("the schedule has errors:\n%s", diags.Error())
+		return nil, fmt.Errorf("the schedule has errors:\n%s", diagLines(diags))
 	}
 	for _, d := range diags {
 		g.logger().Warn(d.Summary, "detail", d.Detail, "at", d.Subject)
 	}
 	return s, nil
+}
+
+// diagLines is every error of diags, one a line (hcl's own Error() gives
+// the first and a count of the others).
+func diagLines(diags hcl.Diagnostics) string {
+	var lines []string
+	for _, d := range diags.Errs() {
+		lines = append(lines, "  "+d.Error())
+	}
+	return strings.Join(lines, "\n")
 }
 
 // scheduleTarget loads the schedule at path and finds its target name.
@@ -53,15 +64,39 @@ func scheduleTarget(g *globals, path, name string) (*schedule.Schedule, schedule
 	if err != nil {
 		return nil, schedule.Target{}, err
 	}
+	t, err := targetIn(s, path, "target", name)
+	if err != nil {
+		return nil, t, err
+	}
+	return s, t, nil
+}
+
+// targetIn finds the target that --flag names in schedule s (read from
+// path); one that the schedule lacks is a usage error.
+func targetIn(s *schedule.Schedule, path, flag, name string) (schedule.Target, error) {
 	t, ok := s.Target(name)
 	if !ok {
 		names := make([]string, 0, len(s.Targets))
 		for _, t := range s.Targets {
 			names = append(names, t.Name)
 		}
-		return nil, t, fmt.Errorf("target %q is not in the schedule %s (targets: %s)", name, path, strings.Join(names, ", "))
+		return t, &usageError{fmt.Errorf("--%s: target %q is not in the schedule %s (targets: %s)", flag, name, path,
+			strings.Join(names, ", "))}
 	}
-	return s, t, nil
+	return t, nil
+}
+
+// targetFlagsIn checks that the targets cmd's --target, --site and --from
+// name, when given, are in schedule s.
+func targetFlagsIn(cmd *cobra.Command, s *schedule.Schedule, path string) error {
+	for _, flag := range []string{"target", "site", "from"} {
+		if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
+			if _, err := targetIn(s, path, flag, f.Value.String()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // withGuard runs fn with e's schedule guarded for access (drrun.Guard);
@@ -86,6 +121,9 @@ func guard(ctx context.Context, s *schedule.Schedule, nodes drrun.Nodes, access 
 func withEngine(g *globals, cmd *cobra.Command, path string, fn func(context.Context, *drrun.Engine) error) error {
 	s, err := loadSchedule(g, path)
 	if err != nil {
+		return err
+	}
+	if err := targetFlagsIn(cmd, s, path); err != nil {
 		return err
 	}
 	log := g.logger()

@@ -127,7 +127,7 @@ would change (Ansible's check mode). With --json the report is printed even on f
 		RunE: func(c *cobra.Command, _ []string) error {
 			want, err := parseSessionWant(state, configs)
 			if err != nil {
-				return err
+				return &usageError{err}
 			}
 			s, t, err := scheduleTarget(g, path, target)
 			if err != nil {

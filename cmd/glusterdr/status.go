@@ -37,9 +37,8 @@ nothing. The next run writes the rebuilt history back into the state_dir.`,
 					return err
 				}
 				if st.Rebuilt != nil && st.Rebuilt.Failed != "" {
-					fmt.Fprintf(c.ErrOrStderr(), "warning: %s\nThis status knows no run, which is not the same as no copy: "+
-						"`glusterdr sets` lists the backup sets on the volume, and whether each is verified, once it can be reached.\n",
-						st.Rebuilt.Failed)
+					e.Log.Warn("this status knows no run, which is not the same as no copy: `glusterdr sets` lists the backup "+
+						"sets on the volume, and whether each is verified, once it can be reached", "why", st.Rebuilt.Failed)
 				}
 				return printResult(g, c.OutOrStdout(), st, printStatus, nil)
 			})

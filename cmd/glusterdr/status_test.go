@@ -92,26 +92,30 @@ func TestScheduleErrorsNameFileAndLine(t *testing.T) {
 	}
 }
 
+// TestRunRejectsAnUnknownStep: a step that does not exist is a usage
+// error naming --step, found before the schedule is read.
 func TestRunRejectsAnUnknownStep(t *testing.T) {
 	file, _ := writeSchedule(t)
-	out, _, err := execute(t, "run", "--schedule", file, "--step", "backup", "--json")
-	if err == nil || !strings.Contains(err.Error(), `unknown step "backup": want all or one of open, fill, replicate, verify, restore-point, retention, record`) {
-		t.Fatalf("error: %v", err)
-	}
-	var rep drrun.Report
-	if json.Unmarshal([]byte(out), &rep) != nil || rep.OK || rep.Error == "" {
-		t.Errorf("report: %s", out)
+	_, _, err := execute(t, "run", "--schedule", file, "--step", "backup", "--json")
+	if code, _ := classify(err); code != exitUsage || !strings.Contains(err.Error(),
+		`--step: "backup": want one of all, open, fill, replicate, verify, restore-point, retention, record`) {
+		t.Fatalf("exit %d, error: %v", code, err)
 	}
 }
 
 // TestStatusWithoutJournalSaysSo: a controller whose journal is gone must
-// not let "no run known" pass for "no copy": status names the missing
-// journal and where the sets are.
+// not let "no run known" pass for "no copy": with no copy of the backup
+// folder to rebuild the history from, status answers, and its document
+// says that the journal is missing and that nothing could be rebuilt.
 func TestStatusWithoutJournalSaysSo(t *testing.T) {
 	file, state := writeSchedule(t)
-	_, stderr, err := execute(t, "status", "--schedule", file, "--json")
+	out, _, err := execute(t, "status", "--schedule", file, "--json")
+	var st drrun.Status
+	if err != nil || json.Unmarshal([]byte(out), &st) != nil || st.Rebuilt == nil {
+		t.Fatalf("status without a journal: %v\n%s", err, out)
+	}
 	want := "the controller's journal " + filepath.Join(state, journal.FileName) + " is missing"
-	if err != nil || !strings.Contains(stderr, want) || !strings.Contains(stderr, "glusterdr sets") {
-		t.Errorf("status without a journal: %v; stderr does not say %q:\n%s", err, want, stderr)
+	if !strings.Contains(st.Rebuilt.Failed, want) || !strings.Contains(st.Rebuilt.Failed, "no copy of the backup folder could be read") {
+		t.Errorf("rebuilt.failed does not say %q and that no copy could be read: %q", want, st.Rebuilt.Failed)
 	}
 }

@@ -277,9 +277,9 @@ func TestDrillChecksTheSetBeforeMounting(t *testing.T) {
 	at := time.Now().Add(-time.Hour)
 	m := s.addSet(t, at, retention.Full, "", "")
 	for set, want := range map[string]string{
-		"../../etc":                "--set: \"../../etc\" is not a backup set folder",
+		"../../etc":                "--set: \"../../etc\" is not a backup set ID",
 		"20261125T020000Z-tacc":    "--set 20261125T020000Z-tacc is a set of target tacc, not of sdsc",
-		"20261125T020000Z-sdsc/..": "--set: \"20261125T020000Z-sdsc/..\" is not a backup set folder",
+		"20261125T020000Z-sdsc/..": "--set: \"20261125T020000Z-sdsc/..\" is not a backup set ID",
 		"":                         "the journal records no verified set at sdsc",
 	} {
 		opts := s.options(nil, time.Now())

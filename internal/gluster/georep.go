@@ -54,18 +54,15 @@ func (r SessionRef) Validate() error {
 	if err := ValidVolumeName(r.PrimaryVolume); err != nil {
 		return fmt.Errorf("primary volume: %w", err)
 	}
-	if err := ValidHost(r.SecondaryHost); err != nil {
+	if err := ValidSecondaryHost(r.SecondaryHost); err != nil {
 		return fmt.Errorf("secondary host: %w", err)
-	}
-	if strings.Contains(r.SecondaryHost, ":") {
-		return invalid("secondary host %q: gluster's host::volume syntax cannot carry an IPv6 address; use a host name", r.SecondaryHost)
 	}
 	if err := ValidVolumeName(r.SecondaryVolume); err != nil {
 		return fmt.Errorf("secondary volume: %w", err)
 	}
 	if r.SecondaryUser != "" {
-		if err := validUser(r.SecondaryUser); err != nil {
-			return err
+		if err := ValidUser(r.SecondaryUser); err != nil {
+			return fmt.Errorf("secondary user: %w", err)
 		}
 	}
 	return nil

@@ -58,7 +58,7 @@ func (c *Client) ConfigGet(ctx context.Context, ref SessionRef, key string) (str
 	if err := ref.Validate(); err != nil {
 		return "", err
 	}
-	if err := validConfigKey(key); err != nil {
+	if err := ValidConfigKey(key); err != nil {
 		return "", err
 	}
 	out, err := c.callPlain(ctx, fmt.Sprintf("read config %s of geo-replication session %s", key, ref), georepArgv(false, false, ref, "config", key))
@@ -80,11 +80,11 @@ func (c *Client) ConfigSet(ctx context.Context, ref SessionRef, key, value strin
 	if err := ref.Validate(); err != nil {
 		return err
 	}
-	if err := validConfigKey(key); err != nil {
+	if err := ValidConfigKey(key); err != nil {
 		return err
 	}
-	if value == "" || strings.ContainsAny(value, "\n\r\x00") {
-		return invalid("config %s: value %q is empty or spans lines; use ConfigReset to clear a value", key, value)
+	if err := ValidConfigValue(value); err != nil {
+		return fmt.Errorf("config %s: %w", key, err)
 	}
 	op := fmt.Sprintf("set config %s of geo-replication session %s", key, ref)
 	if strings.HasPrefix(value, "--") {
@@ -99,7 +99,7 @@ func (c *Client) ConfigReset(ctx context.Context, ref SessionRef, key string) er
 	if err := ref.Validate(); err != nil {
 		return err
 	}
-	if err := validConfigKey(key); err != nil {
+	if err := ValidConfigKey(key); err != nil {
 		return err
 	}
 	return c.callAction(ctx, fmt.Sprintf("reset config %s of geo-replication session %s", key, ref), georepArgv(false, true, ref, "config", "!"+key))
@@ -130,18 +130,4 @@ func (c *Client) Checkpoint(ctx context.Context, ref SessionRef) (time.Time, err
 		return time.Time{}, nil
 	}
 	return time.Unix(secs, 0).UTC(), nil
-}
-
-// validConfigKey accepts geo-replication config keys such as ssh_port or
-// sync-jobs: lower-case letters, digits, '_' and '-', starting with a letter.
-func validConfigKey(k string) error {
-	if k == "" || len(k) > 128 || !(k[0] >= 'a' && k[0] <= 'z' || k[0] >= 'A' && k[0] <= 'Z') {
-		return invalid("config key %q is not valid", k)
-	}
-	for _, r := range k {
-		if !isASCIIAlnum(r) && r != '_' && r != '-' {
-			return invalid("config key %q contains %q", k, r)
-		}
-	}
-	return nil
 }

@@ -95,7 +95,7 @@ func (c *Client) authorizedKeysPath(ctx context.Context, user string) (string, e
 	if user == "root" {
 		return "/root/.ssh/authorized_keys", nil
 	}
-	if err := validUser(user); err != nil {
+	if err := ValidUser(user); err != nil {
 		return "", err
 	}
 	out, err := c.callPlain(ctx, "look up user "+user, []string{"getent", "passwd", user})
@@ -160,8 +160,20 @@ func splitKeyLine(line string) []string {
 	return fields
 }
 
+// isKeyType reports an OpenSSH key type, e.g. ssh-ed25519,
+// ecdsa-sha2-nistp256 or sk-ssh-ed25519@openssh.com: a known prefix, then
+// letters, digits and "@._-" only (a quoted option of a key line is not
+// one, even when it starts like one).
 func isKeyType(s string) bool {
-	return strings.HasPrefix(s, "ssh-") || strings.HasPrefix(s, "ecdsa-sha2-") || strings.HasPrefix(s, "sk-")
+	if !strings.HasPrefix(s, "ssh-") && !strings.HasPrefix(s, "ecdsa-sha2-") && !strings.HasPrefix(s, "sk-") {
+		return false
+	}
+	for _, r := range s {
+		if !isASCIIAlnum(r) && !strings.ContainsRune("@._-", r) {
+			return false
+		}
+	}
+	return true
 }
 
 func isBase64(s string) bool {

@@ -132,13 +132,11 @@ func (c *Client) SetOptions(ctx context.Context, name string, opts map[string]st
 	}
 	keys := make([]string, 0, len(opts))
 	for k := range opts {
-		if err := validOptionKey(k); err != nil {
+		if err := ValidOptionKey(k); err != nil {
 			return err
 		}
-		if strings.HasPrefix(opts[k], "--") {
-			// The CLI takes any word starting with "--" for one of its own
-			// options (parse_cmdline in cli.c), wherever it stands.
-			return invalid("value %q of option %s starts with \"--\", which the gluster CLI would read as its own option", opts[k], k)
+		if err := ValidOptionValue(opts[k]); err != nil {
+			return fmt.Errorf("option %s: %w", k, err)
 		}
 		keys = append(keys, k)
 	}
@@ -168,7 +166,7 @@ func (c *Client) resetOption(ctx context.Context, name, key string, force bool) 
 	if err := ValidVolumeName(name); err != nil {
 		return err
 	}
-	if err := validOptionKey(key); err != nil {
+	if err := ValidOptionKey(key); err != nil {
 		return err
 	}
 	args := []string{"volume", "reset", name, key}
@@ -183,7 +181,7 @@ func (c *Client) GetOption(ctx context.Context, name, key string) (string, error
 	if err := ValidVolumeName(name); err != nil {
 		return "", err
 	}
-	if err := validOptionKey(key); err != nil {
+	if err := ValidOptionKey(key); err != nil {
 		return "", err
 	}
 	argv := glusterArgv(false, true, "volume", "get", name, key)
@@ -269,19 +267,4 @@ func (c *Client) VolumeStatus(ctx context.Context, name string) (*VolumeStatus, 
 func (c *Client) parseError(op string, argv []string, err error) error {
 	return &Error{Op: op, Host: c.Host(), Argv: argv, Kind: ErrUnexpectedOutput, Err: err,
 		Hint: defaultHint(ErrUnexpectedOutput, c.Host())}
-}
-
-// validOptionKey accepts gluster option keys such as "changelog.changelog"
-// or "cluster.min-free-disk": letters, digits, '.', '-' and '_', not
-// starting with '-'.
-func validOptionKey(k string) error {
-	if k == "" || k[0] == '-' || len(k) > 256 {
-		return invalid("option key %q is not valid", k)
-	}
-	for _, r := range k {
-		if !isASCIIAlnum(r) && !strings.ContainsRune(".-_", r) {
-			return invalid("option key %q contains %q", k, r)
-		}
-	}
-	return nil
 }

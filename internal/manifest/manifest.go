@@ -147,6 +147,9 @@ func Decode(data []byte) (*Manifest, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("manifest: decode: trailing data after the manifest")
 	}
+	if m.Entries == nil {
+		return nil, errors.New("manifest: decode: the entries list is missing")
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -166,6 +169,9 @@ func (m *Manifest) Validate() error {
 	}
 	if m.Set == "" {
 		return errors.New("manifest: the set name is empty")
+	}
+	if err := checkTime(m.Created); err != nil {
+		return fmt.Errorf("manifest: created: %w", err)
 	}
 	byPath := make(map[string]*Entry, len(m.Entries))
 	for i := range m.Entries {
@@ -217,6 +223,9 @@ func (e *Entry) validate() error {
 	if e.Owner != "" && !ownerRE.MatchString(e.Owner) {
 		return bad("owner %q is not uid:gid", e.Owner)
 	}
+	if err := checkTime(e.MTime); err != nil {
+		return bad("mtime: %v", err)
+	}
 	switch {
 	case e.Type == TypeFile && !hashRE.MatchString(e.SHA256):
 		return bad("sha256 %q is not 64 lowercase hex digits", e.SHA256)
@@ -238,6 +247,15 @@ func (e *Entry) validate() error {
 		if err := CheckPath(e.HardLink); err != nil {
 			return bad("hard_link: %v", err)
 		}
+	}
+	return nil
+}
+
+// checkTime refuses a time that manifest.json cannot carry: JSON holds
+// RFC 3339 times, whose year in UTC is 0 to 9999.
+func checkTime(t time.Time) error {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("%s is in the year %d (UTC), outside 0 to 9999", t.Format(time.RFC3339Nano), y)
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/runlock"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // Request says what to restore.
@@ -216,15 +217,17 @@ func (r Restorer) prepare(ctx context.Context, req Request, res *Result) (*work,
 	return w, nil
 }
 
-// cleanSubtree accepts a volume-relative path ("/home/x" or "home/x"),
-// outside the backup folder, which restores never touch.
+// cleanSubtree accepts a volume-relative path ("/home/x" or "home/x") by
+// the rule of subtrees (valid.Subtree: one that climbs out with ".." is
+// refused, not cut back to the root), outside the backup folder, which
+// restores never touch.
 func cleanSubtree(p, backupRel string) (string, error) {
-	p = strings.Trim(path.Clean("/"+p), "/")
+	if err := valid.Subtree(p); err != nil {
+		return "", fmt.Errorf("--path: %w", err)
+	}
+	p = strings.Trim(p, "/")
 	if p == "" {
 		return "", nil
-	}
-	if err := manifest.CheckPath(p); err != nil {
-		return "", fmt.Errorf("--path %q: %w", p, err)
 	}
 	if under(p, backupRel) {
 		return "", fmt.Errorf("--path %q is the backup folder, which a restore never touches", p)

@@ -3,22 +3,30 @@ package schedule
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
-// The checks below return an error phrased to follow "<attribute>: ".
+// The checks below return an error phrased to follow "<attribute>: ". They
+// are the rules of internal/valid and internal/gluster, which the provider
+// and the CLI apply too.
 
 func validCron(expr string) error {
+	if err := valid.Line(expr); err != nil {
+		return err
+	}
 	_, err := parseCron(expr)
 	return err
 }
 
 func validTimeZone(name string) error {
+	if err := valid.Line(name); err != nil {
+		return err
+	}
 	_, err := loadTimeZone(name)
 	return err
 }
@@ -26,7 +34,7 @@ func validTimeZone(name string) error {
 func oneOf(allowed []string) check[string] {
 	return func(v string) error {
 		if !slices.Contains(allowed, v) {
-			return fmt.Errorf("%q is not one of %s", v, quotedList(allowed))
+			return fmt.Errorf("%s is not one of %s", valid.Quote(v), quotedList(allowed))
 		}
 		return nil
 	}
@@ -59,24 +67,18 @@ func between(lo, hi int) check[int] {
 	}
 }
 
-// validPath accepts an absolute path without control characters.
-func validPath(p string) error {
-	switch {
-	case !strings.HasPrefix(p, "/"):
-		return fmt.Errorf("%q is not an absolute path", p)
-	case strings.ContainsFunc(p, isControl):
-		return fmt.Errorf("%q holds a control character", p)
-	}
-	return nil
-}
+// validPath accepts a path on a host (valid.Path): absolute, clean, of text
+// and of sane length, so that "inside" checks hold and the path can go into
+// a trigger file or a command line.
+func validPath(p string) error { return valid.Path(p) }
 
-// cleanPath refuses "..", ".", "//" and a trailing '/': a path that means
-// what it says, so that "inside" checks hold.
-func cleanPath(p string) error {
-	if c := path.Clean(p); c != p {
-		return fmt.Errorf("%q is not a clean path; write %q", p, c)
+// optionalPath is validPath, or empty for none: how Encode and dr_schedule
+// write a file that is not used (etcd's client certificate).
+func optionalPath(p string) error {
+	if p == "" {
+		return nil
 	}
-	return nil
+	return validPath(p)
 }
 
 // inside requires a path strictly inside dir. The backup folder must be on
@@ -110,15 +112,12 @@ func validHost(h string) error {
 // validSecondaryHost is validHost without IPv6 addresses: gluster names the
 // secondary as host::volume, which cannot carry one.
 func validSecondaryHost(h string) error {
-	if strings.Contains(h, ":") {
-		return fmt.Errorf("%q: gluster writes the secondary as host::volume, which cannot hold an IPv6 address; use a host name or an IPv4 address", h)
-	}
-	return validHost(h)
+	return plainInvalid(gluster.ValidSecondaryHost(h))
 }
 
-// validUser accepts a POSIX-portable user name.
+// validUser accepts a POSIX-portable user name, by gluster's rule.
 func validUser(u string) error {
-	return validWord(u, "user name", 32, ".-_")
+	return plainInvalid(gluster.ValidUser(u))
 }
 
 // validVolume accepts a gluster volume name, by gluster's own rule.
@@ -135,35 +134,9 @@ func plainInvalid(err error) error {
 	return errors.New(strings.TrimPrefix(err.Error(), gluster.ErrInvalid.Error()+": "))
 }
 
-func validWord(w, what string, maxLen int, punctuation string) error {
-	switch {
-	case w == "":
-		return fmt.Errorf("the %s is empty", what)
-	case len(w) > maxLen:
-		return fmt.Errorf("the %s %q is longer than %d characters", what, w, maxLen)
-	case strings.HasPrefix(w, "-"):
-		return fmt.Errorf("the %s %q starts with '-'", what, w)
-	}
-	for _, r := range w {
-		if !isAlnum(r) && !strings.ContainsRune(punctuation, r) {
-			return fmt.Errorf("the %s %q holds %q; allowed are letters, digits and %q", what, w, r, punctuation)
-		}
-	}
-	return nil
-}
-
-// validTargetName accepts [a-z0-9_-]+, the names that end backup set folders.
-func validTargetName(name string) error {
-	if name == "" {
-		return errors.New("the target name is empty")
-	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return fmt.Errorf("the target name %q holds %q; allowed are a-z, 0-9, '_' and '-'", name, r)
-		}
-	}
-	return nil
-}
+// validTargetName accepts the names that end backup set folders: the rule
+// of set IDs, valid.TargetName.
+func validTargetName(name string) error { return valid.TargetName(name) }
 
 // validEndpoints accepts one or more http(s) URLs with a host.
 func validEndpoints(endpoints []string) error {
@@ -171,29 +144,18 @@ func validEndpoints(endpoints []string) error {
 		return errors.New("at least one endpoint is needed")
 	}
 	for _, e := range endpoints {
-		u, err := url.Parse(e)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%q is not an http:// or https:// URL with a host", e)
+		if err := valid.Endpoint(e); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// validArgv accepts a non-empty argument vector whose program is named.
-func validArgv(argv []string) error {
-	switch {
-	case len(argv) == 0:
-		return errors.New("the command is empty")
-	case argv[0] == "":
-		return errors.New("the program name (the first element) is empty")
-	}
-	for _, arg := range argv {
-		if strings.ContainsRune(arg, 0) {
-			return fmt.Errorf("the argument %q holds a NUL byte", arg)
-		}
-	}
-	return nil
-}
+// validArgv accepts an argument list run without a shell (valid.Argv).
+func validArgv(argv []string) error { return valid.Argv(argv) }
+
+// validLine accepts one line of free text (valid.Line).
+func validLine(s string) error { return valid.Line(s) }
 
 // wholePlaceholder refuses DirPlaceholder inside a longer argument, where it
 // would silently not be replaced.
@@ -205,12 +167,6 @@ func wholePlaceholder(argv []string) error {
 	}
 	return nil
 }
-
-func isAlnum(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func quotedList(values []string) string {
 	quoted := make([]string, len(values))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 )
@@ -45,12 +47,12 @@ func attr[T any](d *decoder, expr hcl.Expression, name string, def T, checks ...
 		return def
 	}
 	if _, diags := expr.Value(nil); diags.HasErrors() {
-		d.diags = append(d.diags, diags...) // say why it cannot be evaluated, not that it is unknown
+		d.addNamed(name, diags) // say why it cannot be evaluated, not that it is unknown
 		return def
 	}
 	var v T
 	if diags := gohcl.DecodeExpression(expr, nil, &v); diags.HasErrors() {
-		d.diags = append(d.diags, diags...)
+		d.addNamed(name, diags)
 		return def
 	}
 	for _, c := range checks {
@@ -60,6 +62,16 @@ func attr[T any](d *decoder, expr hcl.Expression, name string, def T, checks ...
 		}
 	}
 	return v
+}
+
+// addNamed adds HCL's own diagnostics about attribute name ("Unsuitable
+// value type", "Variables not allowed"), which do not say which setting they
+// are about, with the name before their detail.
+func (d *decoder) addNamed(name string, diags hcl.Diagnostics) {
+	for _, diag := range diags {
+		diag.Detail = name + ": " + diag.Detail
+		d.diags = append(d.diags, diag)
+	}
 }
 
 // required decodes an attribute that must be written.
@@ -96,11 +108,27 @@ func duration(d *decoder, expr hcl.Expression, name string, def time.Duration) t
 	switch {
 	case err != nil:
 		d.errorAt(expr.Range(), "Invalid Schedule Setting",
-			fmt.Sprintf("%s: %q is not a duration; write it like \"2h\", \"90m\" or \"45s\".", name, text))
+			fmt.Sprintf("%s: %s is not a duration; write it like \"2h\", \"90m\" or \"45s\".", name, valid.Quote(text)))
 	case v <= 0:
 		d.errorAt(expr.Range(), "Invalid Schedule Setting", fmt.Sprintf("%s: %q must be positive.", name, text))
+	case v > valid.MaxDuration:
+		d.errorAt(expr.Range(), "Invalid Schedule Setting", fmt.Sprintf("%s: %s is longer than %s; no wait of a "+
+			"night's run may be that long.", name, formatDuration(v), formatDuration(valid.MaxDuration)))
 	}
 	return v
+}
+
+// derived checks the default of attribute name (unset), made from the
+// setting from, which was set: a valid from can still make an invalid
+// default, e.g. a state_dir so long that the lock file in it is too long.
+func (d *decoder) derived(expr, fromExpr hcl.Expression, from, fromValue, name, value string) {
+	if d.isSet(expr) || !d.isSet(fromExpr) || validPath(fromValue) != nil {
+		return
+	}
+	if err := validPath(value); err != nil {
+		d.errorAt(fromExpr.Range(), "Invalid Schedule Setting", fmt.Sprintf("%s: the default %s in it, %s: %v; set %s, "+
+			"or shorten %s.", from, name, valid.Quote(value), err, name, from))
+	}
 }
 
 // missingBlock reports a required block that is absent, at where.

@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,7 +21,7 @@ import (
 func Parse(filename string, src []byte) (*Schedule, hcl.Diagnostics) {
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, nameSyntaxErrors(file, diags)
 	}
 	var raw rawFile
 	diags = append(diags, gohcl.DecodeBody(file.Body, nil, &raw)...)
@@ -34,6 +35,70 @@ func Parse(filename string, src []byte) (*Schedule, hcl.Diagnostics) {
 		return nil, diags
 	}
 	return s, diags
+}
+
+// nameSyntaxErrors puts the attribute (or block label) that a syntax error
+// is in before its detail, as the checks of values name theirs: "Invalid
+// character encoding" alone does not say which setting holds the bad bytes.
+// The parser leaves a partial body with the attributes it could read.
+func nameSyntaxErrors(file *hcl.File, diags hcl.Diagnostics) hcl.Diagnostics {
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return diags
+	}
+	for _, d := range diags {
+		if d.Subject == nil {
+			continue
+		}
+		if name := attributeAt(body, d.Subject.Start, ""); name != "" {
+			d.Detail = name + ": " + d.Detail
+		}
+	}
+	return diags
+}
+
+// attributeAt names the attribute or block label of body at pos, as the
+// checks do ("cron", "primary.node", `target "sdsc" secondary_host`,
+// `ssh node "p1" port`, "target name" for a label), or returns "". parent
+// names the blocks body is in.
+func attributeAt(body *hclsyntax.Body, pos hcl.Pos, parent string) string {
+	for name, a := range body.Attributes {
+		if inRange(a.SrcRange, pos) {
+			return inBlock(parent, name)
+		}
+	}
+	for _, b := range body.Blocks {
+		for _, r := range b.LabelRanges {
+			if inRange(r, pos) {
+				return b.Type + " name"
+			}
+		}
+		if !inRange(b.Range(), pos) {
+			continue
+		}
+		name := strings.TrimSpace(parent + " " + b.Type)
+		if len(b.Labels) > 0 {
+			name = fmt.Sprintf("%s %q", name, b.Labels[0])
+		}
+		return attributeAt(b.Body, pos, name)
+	}
+	return ""
+}
+
+// inBlock names attribute attr of the block called parent: "primary.node",
+// or `target "sdsc" secondary_host` in a labelled block.
+func inBlock(parent, attr string) string {
+	switch {
+	case parent == "":
+		return attr
+	case strings.HasSuffix(parent, `"`):
+		return parent + " " + attr
+	}
+	return parent + "." + attr
+}
+
+func inRange(r hcl.Range, pos hcl.Pos) bool {
+	return pos.Byte >= r.Start.Byte && pos.Byte < r.End.Byte
 }
 
 // The raw types mirror the file. Attributes stay expressions until the
@@ -127,12 +192,13 @@ func (r *rawFile) build(d *decoder, endOfFile hcl.Range) *Schedule {
 		Rotation:             Rotation(attr(d, r.Rotation, "rotation", string(DefaultRotation), oneOf(Rotations))),
 		CheckpointTimeout:    duration(d, r.CheckpointTimeout, "checkpoint_timeout", DefaultCheckpointTimeout),
 		CheckpointStallAfter: duration(d, r.StallAfter, "checkpoint_stall_after", DefaultStallAfter),
-		SampleFiles:          attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0)),
+		SampleFiles:          attr(d, r.SampleFiles, "sample_files", DefaultSampleFiles, atLeast(0), atMost(MaxSampleFiles)),
 		DrillEvery:           duration(d, r.DrillEvery, "drill_every", DefaultDrillEvery),
 		StateDir:             attr(d, r.StateDir, "state_dir", DefaultStateDir, validPath),
 		MetricsFile:          attr(d, r.MetricsFile, "metrics_file", DefaultMetricsFile, validPath),
 	}
 	s.LockFile = attr(d, r.LockFile, "lock_file", path.Join(s.StateDir, DefaultLockFileName), validPath)
+	d.derived(r.LockFile, r.StateDir, "state_dir", s.StateDir, "lock_file", s.LockFile)
 	if s.SampleFiles == 0 {
 		d.warnAt(r.SampleFiles.Range(), "Verification Sampling Disabled",
 			"sample_files = 0: verification will compare the manifest only, not a sample of volume files.")
@@ -171,10 +237,7 @@ func (r *rawFile) runTimeout(d *decoder, s *Schedule) time.Duration {
 	v := duration(d, r.RunTimeout, "run_timeout", def)
 	where := r.RunTimeout.Range()
 	switch {
-	case v <= 0:
-	case v > MaxRunTimeout:
-		d.errorAt(where, "Invalid Schedule Setting", fmt.Sprintf("run_timeout: %s is longer than %s; a night's run "+
-			"must end long before that.", formatDuration(v), formatDuration(MaxRunTimeout)))
+	case v <= 0, v > MaxRunTimeout: // duration has said so
 	case v < s.CheckpointTimeout:
 		d.warnAt(where, "Run Deadline Shorter Than Checkpoint Wait", fmt.Sprintf("run_timeout = %s is shorter than "+
 			"checkpoint_timeout = %s: the run's deadline ends a slow checkpoint before its own timeout does, and the "+
@@ -192,11 +255,12 @@ func (r *rawFile) runTimeout(d *decoder, s *Schedule) time.Duration {
 func (r *rawPrimary) build(d *decoder) Primary {
 	p := Primary{
 		Volume: required(d, r.Volume, "primary.volume", validVolume),
-		Mount:  attr(d, r.Mount, "primary.mount", DefaultMount, validPath, cleanPath),
+		Mount:  attr(d, r.Mount, "primary.mount", DefaultMount, validPath),
 		Node:   required(d, r.Node, "primary.node", validHost),
 	}
 	p.BackupDir = attr(d, r.BackupDir, "primary.backup_dir", path.Join(p.Mount, DefaultBackupDirName),
-		validPath, cleanPath, inside(p.Mount))
+		validPath, inside(p.Mount))
+	d.derived(r.BackupDir, r.Mount, "primary.mount", p.Mount, "primary.backup_dir", p.BackupDir)
 	return p
 }
 
@@ -252,7 +316,7 @@ func (r *rawRetention) build(d *decoder) retention.Policy {
 		Daily:     attr(d, r.Daily, "retention.daily", DefaultDaily, atLeast(1), atMost(retention.MaxCount)),
 		Weekly:    attr(d, r.Weekly, "retention.weekly", DefaultWeekly, atLeast(0), atMost(retention.MaxCount)),
 		Monthly:   attr(d, r.Monthly, "retention.monthly", 0, atLeast(0), atMost(retention.MaxCount)),
-		FullEvery: attr(d, r.FullEvery, "retention.full_every", 0, atLeast(0)),
+		FullEvery: attr(d, r.FullEvery, "retention.full_every", 0, atLeast(0), atMost(retention.MaxCount)),
 	}
 	if p.Daily >= 1 && p.Daily < MinSafeDaily {
 		d.warnAt(r.Daily.Range(), "Short Daily Stack", fmt.Sprintf(
@@ -275,9 +339,9 @@ func (r *rawRetention) build(d *decoder) retention.Policy {
 func (r *rawEtcd) build(d *decoder) *Etcd {
 	e := &Etcd{
 		Endpoints:   required(d, r.Endpoints, "etcd.endpoints", validEndpoints),
-		CACert:      attr(d, r.CACert, "etcd.cacert", "", validPath),
-		Cert:        attr(d, r.Cert, "etcd.cert", "", validPath),
-		Key:         attr(d, r.Key, "etcd.key", "", validPath),
+		CACert:      attr(d, r.CACert, "etcd.cacert", "", optionalPath),
+		Cert:        attr(d, r.Cert, "etcd.cert", "", optionalPath),
+		Key:         attr(d, r.Key, "etcd.key", "", optionalPath),
 		DialTimeout: duration(d, r.DialTimeout, "etcd.dial_timeout", DefaultEtcdDialTimeout),
 	}
 	if (e.Cert == "") != (e.Key == "") {
@@ -290,7 +354,7 @@ func (r *rawEtcd) build(d *decoder) *Etcd {
 func (r *rawProvisioning) build(d *decoder) *Provisioning {
 	return &Provisioning{
 		Inventory: list(d, r.Inventory, "provisioning.inventory", nil, eachPath),
-		ImageRef:  attr(d, r.ImageRef, "provisioning.image_ref", ""),
+		ImageRef:  attr(d, r.ImageRef, "provisioning.image_ref", "", validLine),
 		AnsibleInventoryCommand: list(d, r.AnsibleInventoryCommand, "provisioning.ansible_inventory_command",
 			DefaultAnsibleInventoryCommand(), validArgv),
 	}

@@ -203,7 +203,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"host as an option", `"dr-1"`, `"-oProxyCommand=sh"`, hcl.DiagError, `target "sdsc" secondary_host: host "-oProxyCommand=sh" starts with '-'`, `"-o`},
 		{"host with a shell character", `"dr-1"`, `"dr-1;reboot"`, hcl.DiagError, `contains ';'`, `"dr-1;`},
 		{"host with an underscore, which gluster refuses", `"dr-1"`, `"dr_1.sdsc"`, hcl.DiagError, `target "sdsc" secondary_host: host name "dr_1.sdsc" contains '_'`, `"dr_1`},
-		{"secondary host as IPv6", `"dr-1"`, `"2001:db8::7"`, hcl.DiagError, "cannot hold an IPv6 address", `"2001`},
+		{"secondary host as IPv6", `"dr-1"`, `"2001:db8::7"`, hcl.DiagError, "gluster writes the secondary as host::volume, which cannot carry an IPv6 address", `"2001`},
 		{"backup_dir outside the mount", `  node   = "gluster-1"` + "\n", `  node   = "gluster-1"` + "\n  backup_dir = \"/srv/backup\"\n", hcl.DiagError,
 			`primary.backup_dir: "/srv/backup" is not inside primary.mount "/var/glfs/global"`, `"/srv/backup"`},
 		{"backup_dir climbing out of the mount", `  node   = "gluster-1"` + "\n", `  node   = "gluster-1"` + "\n  backup_dir = \"/var/glfs/global/../x\"\n", hcl.DiagError,

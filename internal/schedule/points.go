@@ -16,7 +16,7 @@ func (r *rawTarget) buildPoints(d *decoder, t Target) RestorePoints {
 	p := RestorePoints{
 		Method: attr(d, r.Points, name("restore_points"), DefaultPointMethod, oneOf(PointMethods)),
 		Node:   attr(d, r.PointNode, name("restore_point_node"), t.VerifyNode, validHost),
-		Store:  attr(d, r.PointStore, name("restore_point_store"), "", validPath),
+		Store:  attr(d, r.PointStore, name("restore_point_store"), "", storePath),
 		Volume: attr(d, r.PointVolume, name("restore_point_volume"), "", validVolume),
 	}
 	switch p.Method {
@@ -66,4 +66,13 @@ func (p RestorePoints) withDefaults(t Target) RestorePoints {
 		p.Node = t.VerifyNode
 	}
 	return p
+}
+
+// storePath is validPath, or "/": the root of restore_point_volume
+// (checkLinkTree refuses it without one).
+func storePath(p string) error {
+	if p == "/" {
+		return nil
+	}
+	return validPath(p)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
+	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
 // Schedule is a parsed schedule file with every default filled in.
@@ -149,9 +150,12 @@ const (
 	// RunOverhead is what DefaultRunTimeout allows a set for its steps
 	// other than the checkpoint waits.
 	RunOverhead = time.Hour
-	// MaxRunTimeout bounds run_timeout.
-	MaxRunTimeout          = 7 * 24 * time.Hour
-	DefaultSampleFiles     = 20
+	// MaxRunTimeout bounds run_timeout, as valid.MaxDuration bounds every
+	// duration.
+	MaxRunTimeout      = valid.MaxDuration
+	DefaultSampleFiles = 20
+	// MaxSampleFiles bounds sample_files: each is read at the target.
+	MaxSampleFiles         = 100000
 	DefaultDrillEvery      = 7 * 24 * time.Hour
 	DefaultPointMethod     = PointsNone
 	DefaultStateDir        = "/var/lib/glusterdr"

@@ -128,11 +128,13 @@ def test_check_mode_keeps_a_real_refusal(cli):
 
 
 def test_failure_names_the_error(cli):
-    cli.on(['run'], load('run-open-badtarget.json'), rc=1, stderr='Error: target "nosuch" is not in the schedule\n')
+    # A target the schedule lacks is a usage error: the document holds the error alone.
+    cli.on(['run'], load('run-open-badtarget.json'), rc=2,
+           stderr='Error: --target: target "nosuch" is not in the schedule /etc/glusterdr/schedule.hcl (targets: sdsc, tacc)\n')
     kind, res = run_module(backup_set.main, dict(state='opened', target='nosuch'))
     assert kind == 'fail'
-    assert res['msg'] == 'target "nosuch" is not in the schedule (targets: sdsc, tacc)'
-    assert res['report']['ok'] is False
+    assert res['msg'] == '--target: target "nosuch" is not in the schedule /etc/glusterdr/schedule.hcl (targets: sdsc, tacc)'
+    assert res['report']['error']['kind'] == 'usage'
 
 
 def test_recheck_changes_nothing(cli):
