@@ -18,11 +18,12 @@ import (
 var cpFixture = utc("2026-11-25 17:13:34")
 
 var (
-	cycStop   = g("--mode=script", "--xml", "volume", "geo-replication", "gv0", "vm::gv1", "stop")
-	cycCPNow  = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint", "now")
-	cycCPGet  = g("volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint")
-	cycStart  = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "start")
-	cycStatus = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "status", "detail")
+	cycStop     = g("--mode=script", "--xml", "volume", "geo-replication", "gv0", "vm::gv1", "stop")
+	cycCPNow    = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint", "now")
+	cycCPGet    = g("volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint")
+	cycStart    = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "start")
+	cycStatus   = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "status", "detail")
+	cycRollover = g("--xml", "volume", "get", "gv0", "changelog.rollover-time")
 )
 
 // wk is one worker of a synthetic `status detail` answer, written in the
@@ -108,7 +109,8 @@ func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *
 		on(g("volume", "geo-replication", "gv0", "vm::gv1", "status"), fixture(t, "err-georep-status-missing-session")).
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok(strconv.FormatInt(cp.Unix(), 10)+"\n")).
-		on(cycStart, fixture(t, "georep-start"))
+		on(cycStart, fixture(t, "georep-start")).
+		on(cycRollover, fixture(t, "volume-get-rollover-time"))
 	r.f.handle(cycStatus, func() reply {
 		r.mu.Lock()
 		poll := r.polls
@@ -126,6 +128,9 @@ func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *
 }
 
 func (r *rig) opts(o CycleOptions) CycleOptions {
+	if o.Rollover == 0 {
+		o.Rollover = -1 // no wait: the rollover has tests of its own
+	}
 	o.Marker = func(context.Context) error {
 		cmds := r.f.commands()
 		r.events = append(r.events, "marker after "+cmds[len(cmds)-1])
