@@ -316,7 +316,15 @@ func (w *cycleWatch) observe(st *SessionStatus, now time.Time) (changed, stalled
 		return true, false
 	}
 	idle := now.Sub(w.lastChange)
-	return false, idle >= w.o.StallAfter || idleInLiveCrawl(st) && idle >= w.o.LiveGrace
+	switch {
+	case idleInLiveCrawl(st):
+		return false, idle >= w.o.LiveGrace
+	case st.Pending().Total() > 0:
+		// A batch in flight shows the same counts until it is done: one
+		// tar or rsync of a large batch may take minutes.
+		return false, idle >= busyStallFactor*w.o.StallAfter
+	}
+	return false, idle >= w.o.StallAfter
 }
 
 // settled reports whether a completed checkpoint may be followed by the

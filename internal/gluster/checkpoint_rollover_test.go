@@ -119,6 +119,24 @@ func TestCycleBatchInFlightWaitIsBounded(t *testing.T) {
 	}
 }
 
+func TestCycleBusyWorkerIsGivenLonger(t *testing.T) {
+	// One sync job carrying a large batch: the counts stay put until it is
+	// done, two StallAfters later.
+	r := newRig(t, cpFixture, func(poll, _ int) reply {
+		if poll < 40 { // about 80 s of the fake clock
+			return detailXML(pendingW(1140, "2026-11-25 17:10:00"))
+		}
+		return detailXML(doneW("2026-11-25 17:26:10"))
+	})
+	res, err := r.run(CycleOptions{StallAfter: 30 * time.Second, PollMax: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stalls != 0 || res.Restarts != 0 {
+		t.Errorf("a busy worker was restarted: stalls %d, restarts %d", res.Stalls, res.Restarts)
+	}
+}
+
 func TestRollover(t *testing.T) {
 	for name, want := range map[string]time.Duration{"volume-get-rollover-time": time.Second,
 		"volume-get-rollover-time-default": 15 * time.Second} {

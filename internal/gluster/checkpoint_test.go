@@ -256,10 +256,11 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 	if last := r.progress[len(r.progress)-1]; !last.Restarted || r.progress[0].Restarted {
 		t.Errorf("Restarted flags: first %v last %v", r.progress[0].Restarted, last.Restarted)
 	}
-	// The restart came once the counts had not moved for StallAfter.
+	// The restart came once the counts had not moved for StallAfter,
+	// stretched while work is pending (data 3).
 	stalledFor := r.progress[len(r.progress)-2].Elapsed - r.progress[0].Elapsed
-	if stalledFor < DefaultStallAfter || stalledFor > DefaultStallAfter+10*time.Second {
-		t.Errorf("restarted after %v without change, want about %v", stalledFor, DefaultStallAfter)
+	if want := busyStallFactor * DefaultStallAfter; stalledFor < want || stalledFor > want+10*time.Second {
+		t.Errorf("restarted after %v without change, want about %v", stalledFor, want)
 	}
 	if r.lastCommand() != key(cycStop) {
 		t.Error("session not stopped at the end")
@@ -269,9 +270,9 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 // TestCycleStallsTwiceRestartsOnlyOnce: after the one restart, each further
 // stall writes the marker again, without another stop/start.
 func TestCycleStallsTwiceRestartsOnlyOnce(t *testing.T) {
-	r := newRig(t, cpFixture, func(_, _ int) reply {
-		return detailXML(pendingW(3, "2026-11-25 17:23:45"))
-	})
+	idle := pendingW(0, "2026-11-25 17:23:45")
+	idle.crawl = "History Crawl"
+	r := newRig(t, cpFixture, func(_, _ int) reply { return detailXML(idle) })
 	res, err := r.run(CycleOptions{Timeout: 15 * time.Minute})
 	if !errors.Is(err, ErrCheckpointTimeout) {
 		t.Fatalf("want timeout, got %v", err)
