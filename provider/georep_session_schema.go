@@ -148,13 +148,14 @@ func (r *georepSessionResource) schema(ctx context.Context) schema.Schema {
 		},
 		"changelog_rollover_time": schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("Seconds between the changelogs of the primary volume's bricks "+
-				"(the volume option `%s`, 1-%d; gluster's own default is 15). A checkpoint cycle waits this long after "+
-				"its marker before it starts the session, so it sets the cycle's floor; each rollover adds about 90 bytes "+
-				"to a brick's changelog index (8 MB a day at 1 s). It belongs to the primary volume: give every session "+
-				"from one volume the same value. Default `%d`.", gluster.RolloverOption, georep.MaxRolloverSeconds, georep.DefaultRolloverSeconds),
+				"(the volume option `%s`, %d-%d; gluster's own default is 15). A checkpoint cycle waits this long after "+
+				"its marker before it starts the session, so it is part of the cycle's floor; each rollover adds about 90 "+
+				"bytes to a brick's changelog index. Below 3 s GlusterFS 10.3 was seen to lose changelogs. It belongs to "+
+				"the primary volume: give every session from one volume the same value. Default `%d`.",
+				gluster.RolloverOption, georep.MinRolloverSeconds, georep.MaxRolloverSeconds, georep.DefaultRolloverSeconds),
 			Optional: true, Computed: true,
 			Default:    int64default.StaticInt64(georep.DefaultRolloverSeconds),
-			Validators: []validator.Int64{int64validator.Between(1, georep.MaxRolloverSeconds)},
+			Validators: []validator.Int64{int64validator.Between(georep.MinRolloverSeconds, georep.MaxRolloverSeconds)},
 		},
 		"desired_state": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("State to enforce: %s. **Unset by default, which means report, don't enforce**: "+

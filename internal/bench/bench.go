@@ -33,7 +33,7 @@ type Result struct {
 	// Dir is the tree on the primary's mount.
 	Dir   string `json:"dir"`
 	Files int    `json:"files"`
-	Bytes   int64  `json:"bytes"`
+	Bytes int64  `json:"bytes"`
 	// WriteSeconds is the time to write the tree on the primary mount.
 	WriteSeconds float64 `json:"write_seconds"`
 	// EmptyCycleSeconds is a cycle with only the marker: the fixed cost.

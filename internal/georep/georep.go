@@ -60,8 +60,8 @@ func (s Spec) Validate() error {
 	if s.SSHPort < 0 || s.SSHPort > 65535 {
 		return fmt.Errorf("ssh port %d is out of range 1-65535", s.SSHPort)
 	}
-	if s.RolloverSeconds < 0 || s.RolloverSeconds > MaxRolloverSeconds {
-		return fmt.Errorf("changelog rollover time %d s is out of range 1-%d", s.RolloverSeconds, MaxRolloverSeconds)
+	if s.RolloverSeconds != 0 && (s.RolloverSeconds < MinRolloverSeconds || s.RolloverSeconds > MaxRolloverSeconds) {
+		return fmt.Errorf("changelog rollover time %d s is out of range %d-%d", s.RolloverSeconds, MinRolloverSeconds, MaxRolloverSeconds)
 	}
 	for _, k := range managedKeys {
 		_, set := s.Config[k]

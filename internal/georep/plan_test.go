@@ -144,7 +144,7 @@ func TestPlanRollover(t *testing.T) {
 	if v := Predict(have, Spec{RolloverSeconds: 5}, Plan(have, Spec{RolloverSeconds: 5})); v.RolloverSeconds != 5 {
 		t.Errorf("predicted rollover %d, want 5", v.RolloverSeconds)
 	}
-	for _, bad := range []int{-1, MaxRolloverSeconds + 1} {
+	for _, bad := range []int{-1, 1, MinRolloverSeconds - 1, MaxRolloverSeconds + 1} {
 		if err := (Spec{RolloverSeconds: bad}).Validate(); err == nil {
 			t.Errorf("rollover %d accepted", bad)
 		}

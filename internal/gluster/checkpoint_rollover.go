@@ -26,11 +26,10 @@ const rolloverSlack = 500 * time.Millisecond
 const liveGraceBase = 10 * time.Second
 
 // busyStallFactor stretches StallAfter while a worker has work pending:
-// gsyncd hands a whole batch to one sync job, and its pending counts do not
-// move until the job is done. In the lab a 30 s StallAfter restarted a
-// worker 50 s into a 100 MB batch of 1140 files, and the restarted worker
-// then retried the batch ten times (its entry stime was ahead of its data
-// stime).
+// gsyncd hands a whole batch to its sync jobs, its pending counts do not
+// move until the batch is done, and it retries a failed batch (up to
+// max_rsync_retries) with the same counts. In the lab a 30 s StallAfter
+// restarted a worker 50 s into a 100 MB batch of 1140 files.
 const busyStallFactor = 4
 
 // drainMax bounds the wait, after the checkpoint completed, for the batch
