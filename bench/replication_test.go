@@ -162,3 +162,15 @@ func outFile(b *testing.B) string {
 	}
 	return filepath.Join(dir, "replication-"+time.Now().UTC().Format("2006-01-02")+".jsonl")
 }
+
+func BenchmarkReplicationStalls(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.Stalls(ctx, envInt(b, "GLUSTERDR_BENCH_CYCLES", 30))
+	})
+}
+
+func BenchmarkCheckpointAgainstScheduleGeorep(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.AgainstUpstream(ctx, "one checkpoint cycle, 200 files of 100 kB, primary to sdsc", 200, 100_000)
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,4 +135,91 @@ func LoadAverage() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// Stalls runs n checkpoint cycles in a row, each carrying a different mix
+// of new files (none, small ones, a few large ones), and counts the stalls.
+func (r *Replication) Stalls(ctx context.Context, n int) (Row, error) {
+	opts := r.Cycle
+	opts.Marker = r.Mount.Marker
+	dir := path.Join(r.Mount.Path, ".glusterdr-bench", "stalls-"+time.Now().UTC().Format("20060102T150405Z"))
+	var secs []float64
+	stalls, restarts := 0, 0
+	for i := range n {
+		files, size := mixedLoad(i)
+		if files > 0 {
+			sub := path.Join(dir, fmt.Sprintf("c%02d", i))
+			if err := bench.WriteTree(ctx, r.Mount.Runner, sub, files, size, 1000); err != nil {
+				return Row{}, err
+			}
+		}
+		res, err := r.Primary.RunCheckpointCycle(ctx, r.Ref, opts)
+		if err != nil {
+			return Row{}, fmt.Errorf("cycle %d of %d: %w", i+1, n, err)
+		}
+		secs = append(secs, res.Duration.Seconds())
+		stalls, restarts = stalls+res.Stalls, restarts+res.Restarts
+	}
+	if err := r.remove(ctx, dir); err != nil {
+		return Row{}, err
+	}
+	row := NewRow(fmt.Sprintf("%d consecutive checkpoint cycles of mixed sizes, primary to sdsc: stalls", n), Cost, secs, nil)
+	row.ReferenceCommand = "none: the goal is 0 stalls"
+	row.Notes = fmt.Sprintf("stalls %d, restarts %d in %d cycles; ours_seconds is the median cycle, slowest %.1f s; session %s; load %s",
+		stalls, restarts, n, slices.Max(secs), r.Setup, LoadAverage())
+	return row, nil
+}
+
+// mixedLoad is cycle i's new files: every fifth carries nothing, the others
+// 1 to 200 small files or 1 to 3 files of 16 MB.
+func mixedLoad(i int) (files int, size int64) {
+	switch i % 5 {
+	case 0:
+		return 0, 0
+	case 1, 3:
+		return 1 + i*7%200, 50_000
+	case 2:
+		return 1 + i%3, 16 << 20
+	}
+	return 1 + i*13%100, 200_000
+}
+
+// ScheduleGeorep is upstream's scheduler as the glusterfs package ships it.
+const ScheduleGeorep = "/usr/lib/x86_64-linux-gnu/glusterfs/scripts/schedule_georep.py"
+
+// AgainstUpstream carries files of size bytes with one glusterdr cycle, and
+// as many new files with upstream's schedule_georep.py on the same session,
+// in turn.
+func (r *Replication) AgainstUpstream(ctx context.Context, name string, files int, size int64) (Row, error) {
+	opts := r.Cycle
+	opts.Marker = r.Mount.Marker
+	dir := path.Join(r.Mount.Path, ".glusterdr-bench", "upstream-"+time.Now().UTC().Format("20060102T150405Z"))
+	var ours, ref []float64
+	for i := range max(r.Repeats, 1) {
+		if err := bench.WriteTree(ctx, r.Mount.Runner, path.Join(dir, fmt.Sprintf("ours%d", i)), files, size, 1000); err != nil {
+			return Row{}, err
+		}
+		res, err := r.Primary.RunCheckpointCycle(ctx, r.Ref, opts)
+		if err != nil {
+			return Row{}, err
+		}
+		ours = append(ours, res.Duration.Seconds())
+		if err := bench.WriteTree(ctx, r.Mount.Runner, path.Join(dir, fmt.Sprintf("upstream%d", i)), files, size, 1000); err != nil {
+			return Row{}, err
+		}
+		start := time.Now()
+		argv := []string{"python3", ScheduleGeorep, r.Ref.PrimaryVolume, r.Ref.SecondaryHost, r.Ref.SecondaryVolume, "--timeout", "20"}
+		if _, err := r.Mount.Runner.Run(ctx, remote.Command(argv...)); err != nil {
+			return Row{}, fmt.Errorf("upstream %s: %w", ScheduleGeorep, err)
+		}
+		ref = append(ref, time.Since(start).Seconds())
+	}
+	if err := r.remove(ctx, dir); err != nil {
+		return Row{}, err
+	}
+	row := NewRow(name, Speed, ours, ref)
+	row.Bytes = int64(files) * size
+	row.ReferenceCommand = "python3 " + ScheduleGeorep + " global SITE global-dr (upstream: stop force, checkpoint, start, sleep 60 s, touch, poll every 10 s)"
+	row.Notes = fmt.Sprintf("ratio = reference seconds / ours; each side carries its own %d new files; session %s; load %s", files, r.Setup, LoadAverage())
+	return row, nil
 }

@@ -28,8 +28,8 @@ func TestCycleReadsRolloverAndWaitsAfterMarker(t *testing.T) {
 		t.Fatalf("the rollover was not read before the start:\n%s", strings.Join(cmds, "\n"))
 	}
 	// The fixture's volume rolls over every second: 1 s plus the slack.
-	if len(sleeps) == 0 || sleeps[0] != 1500*time.Millisecond {
-		t.Errorf("first sleep %v, want 1.5s between the marker and the start", sleeps)
+	if len(sleeps) == 0 || sleeps[0] != time.Second+rolloverSlack {
+		t.Errorf("first sleep %v, want %v between the marker and the start", sleeps, time.Second+rolloverSlack)
 	}
 	if len(r.events) != 1 || !strings.Contains(r.events[0], "checkpoint") {
 		t.Errorf("the marker must follow the checkpoint and precede the wait: %v", r.events)
@@ -41,8 +41,8 @@ func TestCycleGivenRolloverIsNotRead(t *testing.T) {
 	if r.f.count(cycRollover) != 0 {
 		t.Error("a given Rollover must not be read from the volume")
 	}
-	if len(sleeps) == 0 || sleeps[0] != 3500*time.Millisecond {
-		t.Errorf("first sleep %v, want 3.5s", sleeps)
+	if len(sleeps) == 0 || sleeps[0] != 3*time.Second+rolloverSlack {
+		t.Errorf("first sleep %v, want %v", sleeps, 3*time.Second+rolloverSlack)
 	}
 }
 
