@@ -139,8 +139,7 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 }
 
 // StallAfter is how long a checkpoint cycle in the lab may make no progress
-// before its one stop/start. A lab cycle takes 10-30 s, and about a third of
-// them stall in the live changelog crawl until restarted
-// (docs/gluster-facts.md), so the production default of 3 minutes would
-// only make the lab slow.
+// before its one stop/start. A lab cycle takes 15-60 s; the production
+// default of 3 minutes would only make a lab stall slow to answer
+// (docs/gluster-facts.md, "Why a cycle stalled").
 const StallAfter = 30 * time.Second
