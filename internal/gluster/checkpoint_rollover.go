@@ -21,6 +21,13 @@ const CrawlChangelog = "Changelog Crawl"
 // them 4 to 7 s apart).
 const rolloverSlack = 2 * time.Second
 
+// startLead is the part of the wait for the marker's changelog that the
+// session's own start covers: a worker's history crawl began 4.6 s or more
+// after `start` in every lab log (SSH to the secondary 1.5-2.7 s, the mount
+// 1.0-1.4 s, 2 s to register with the brick's changelog). Should a worker
+// ever be faster and miss the marker, LiveGrace restarts it.
+const startLead = 3 * time.Second
+
 // liveGraceBase is the part of the default LiveGrace that does not depend
 // on the rollover interval: gsyncd's change_interval (5 s by default) and a
 // few status polls.
@@ -71,7 +78,7 @@ func (c *Client) waitRollover(ctx context.Context, markedAt time.Time, rollover 
 	if rollover <= 0 {
 		return nil
 	}
-	wait := markedAt.Add(rollover + rolloverSlack).Sub(c.clock.Now())
+	wait := markedAt.Add(rollover + rolloverSlack - startLead).Sub(c.clock.Now())
 	if wait <= 0 {
 		return nil
 	}
