@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/glusterdr/terraform-provider-gluster/internal/bench"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
@@ -18,7 +20,6 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/sitemount"
-	"golang.org/x/crypto/ssh"
 )
 
 // TestLabTunedSessionDeliversBytes: a session with glusterdr's tuning
