@@ -74,6 +74,51 @@ func TestLabTunedSessionDeliversBytes(t *testing.T) {
 	}
 }
 
+// TestLabNewSessionFirstCycleDeliversBytes: the short file seen twice in an
+// earlier round came in a new session's first cycle with three sync jobs.
+// Here a session is deleted with its sync time and made anew, files are
+// written before its first cycle (as the demo does), and that first cycle,
+// gsyncd's hybrid crawl over the whole volume, must deliver them byte for
+// byte.
+func TestLabNewSessionFirstCycleDeliversBytes(t *testing.T) {
+	conn := labtest.Conn(t)
+	ctx := context.Background()
+	const site = "sdsc"
+	primary, _ := conn.Gluster("p1")
+	ref, err := conn.D.SessionRef(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := georep.Delete(ctx, georep.Session{Hosts: labHosts{conn}, Primary: "p1", Ref: ref}, true); err != nil {
+		t.Fatal(err)
+	}
+	p1, _ := conn.Runner("p1")
+	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
+	t.Cleanup(func() {
+		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
+	})
+	if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "small"), 300, 50_000, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "large"), 1, 64<<20, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.SetUpReplication(ctx, conn, site, nil); err != nil {
+		t.Fatal(err)
+	}
+	p1files, _ := conn.Files("p1")
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "TestLabNewSessionFirstCycleDeliversBytes"}
+	res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 15 * time.Minute,
+		StallAfter: lab.StallAfter, Marker: marker.Write})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := compareAtSite(ctx, t, conn, site, dir); len(bad) > 0 {
+		t.Fatalf("the first cycle left %d files differing at %s:\n%s", len(bad), site, manifest.Report(bad))
+	}
+	t.Logf("first cycle %s, %d stalls", res.Duration.Round(time.Millisecond), res.Stalls)
+}
+
 // tunedSession makes sure the session to site exists and has glusterdr's
 // tuning, through georep's own Observe, Plan and Apply.
 func tunedSession(ctx context.Context, t *testing.T, conn lab.Conn, site string) gluster.SessionRef {
