@@ -37,8 +37,12 @@ const liveGraceBase = 10 * time.Second
 // gsyncd hands a whole batch to its sync jobs, its pending counts do not
 // move until the batch is done, and it retries a failed batch (up to
 // max_rsync_retries) with the same counts. In the lab a 30 s StallAfter
-// restarted a worker 50 s into a 100 MB batch of 1140 files.
-const busyStallFactor = 4
+// restarted a worker 50 s into a 100 MB batch of 1140 files, and four
+// times that killed a 1 GiB file's copy after 134 s (its three jobs were
+// sending it together, once per changelog that recorded a write to it).
+// With the default StallAfter a busy worker is left alone for 30 minutes,
+// the default cycle timeout: a restart throws away the batch's work.
+const busyStallFactor = 10
 
 // drainMax bounds the wait, after the checkpoint completed, for the batch
 // gsyncd may still have in flight.

@@ -242,7 +242,7 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 		}
 		return fixture(t, "georep-status-detail-checkpoint-completed-big1G.xml")
 	})
-	res, err := r.run(CycleOptions{})
+	res, err := r.run(CycleOptions{Timeout: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,8 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 		t.Errorf("Restarted flags: first %v last %v", r.progress[0].Restarted, last.Restarted)
 	}
 	// The restart came once the counts had not moved for StallAfter,
-	// stretched while work is pending (data 3).
+	// stretched while work is pending (data 3); the timeout is raised so
+	// that the restart comes first.
 	stalledFor := r.progress[len(r.progress)-2].Elapsed - r.progress[0].Elapsed
 	if want := busyStallFactor * DefaultStallAfter; stalledFor < want || stalledFor > want+10*time.Second {
 		t.Errorf("restarted after %v without change, want about %v", stalledFor, want)
