@@ -23,7 +23,8 @@ import (
 // with 30 gluster_georep_status data sources against the same with 2, in
 // turn, with the provider in bin/ (make build terraformrc). The sessions
 // are the lab's two, to sdsc and tacc, each read by half of the data
-// sources.
+// sources. GLUSTERDR_BENCH_TERRAFORMRC names another CLI configuration (to
+// time another build of the provider, named by GLUSTERDR_BENCH_PROVIDER).
 func BenchmarkPlanStatusDataSources(b *testing.B) {
 	conn := labtest.Conn(b)
 	ctx := context.Background()
@@ -49,7 +50,11 @@ func BenchmarkPlanStatusDataSources(b *testing.B) {
 			ours = append(ours, d.Seconds())
 			logins = append(logins, fmt.Sprint(n))
 		}
-		row := benchrepl.NewRow("terraform plan, 30 gluster_georep_status data sources against 2", benchrepl.Cost, ours, ref)
+		name := "terraform plan, 30 gluster_georep_status data sources against 2"
+		if p := os.Getenv("GLUSTERDR_BENCH_PROVIDER"); p != "" {
+			name += " (provider " + p + ")"
+		}
+		row := benchrepl.NewRow(name, benchrepl.Cost, ours, ref)
 		row.ReferenceCommand = "terraform plan of the same configuration with 2 gluster_georep_status data sources"
 		row.Notes = fmt.Sprintf("ratio = ours / reference; goal at most 1.5; the lab has one primary node (p1), so the 30 read "+
 			"2 sessions there; SSH logins on p1 per 30-source plan: %s; load %s", strings.Join(logins, ", "), benchrepl.LoadAverage())
@@ -100,6 +105,9 @@ func timePlan(b *testing.B, conn lab.Conn, dir string) (time.Duration, int) {
 	rc, err := filepath.Abs("../.terraformrc")
 	if err != nil {
 		b.Fatal(err)
+	}
+	if p := os.Getenv("GLUSTERDR_BENCH_TERRAFORMRC"); p != "" {
+		rc = p
 	}
 	before := logins(b, conn)
 	cmd := exec.Command(terraform(), "-chdir="+dir, "plan", "-input=false", "-lock=false")
