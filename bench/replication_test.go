@@ -1,56 +1,176 @@
 //go:build lab
 
-// Package bench holds the replication baselines, measured against the lab:
+// Package bench holds the replication comparisons, measured against the lab
+// beside their reference commands in the same run:
 //
-//	GLUSTERDR_LAB_INSTANCE=0 go test -tags lab -run '^$' -bench . -benchtime 1x ./bench/
+//	GLUSTERDR_LAB_INSTANCE=1 go test -tags lab -run '^$' -bench Replication -benchtime 1x -timeout 60m ./bench/
 //
-// Each benchmark is one measurement (a cycle takes tens of seconds), and
-// reports MB/s over the whole cycle and net of a cycle's fixed cost.
+// Each benchmark prints its rows and appends them, one JSON object a line,
+// to bench/results/replication-<date>.jsonl (GLUSTERDR_BENCH_OUT names
+// another file). The session's settings can be varied to compare them:
+// GLUSTERDR_BENCH_SESSION ("sync_jobs=3,sync_method=rsync"),
+// GLUSTERDR_BENCH_ROLLOVER (the primary volume's changelog.rollover-time
+// in seconds) and GLUSTERDR_BENCH_REPEATS (3 by default).
 package bench
 
 import (
 	"context"
 	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/bench"
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchrepl"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab/labtest"
 )
 
-func BenchmarkReplication100MBOf50KBFiles(b *testing.B) { measure(b, 2000, 50_000) }
+func BenchmarkReplication100MBOf50KBFiles(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.Copy(ctx, "replication, 100 MB in 2000 files of 50 kB, primary to sdsc", 2000, 50_000)
+	})
+}
 
-func BenchmarkReplication1GiBOneFile(b *testing.B) { measure(b, 1, 1<<30) }
+func BenchmarkReplication1GiBOneFile(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.Copy(ctx, "replication, 1 GiB in one file, primary to sdsc", 1, 1<<30)
+	})
+}
 
-func measure(b *testing.B, files int, size int64) {
+func BenchmarkReplicationEmptyCycle(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) { return r.EmptyCycle(ctx) })
+}
+
+func run(b *testing.B, measure func(context.Context, *benchrepl.Replication) (benchrepl.Row, error)) {
 	conn := labtest.Conn(b)
 	ctx := context.Background()
-	const site = "sdsc"
-	primary, _ := conn.Gluster("p1")
-	ref, _ := conn.D.SessionRef(site)
-	if _, err := primary.Status(ctx, ref); errors.Is(err, gluster.ErrNoSession) {
-		if _, err := lab.SetUpReplication(ctx, conn, site, map[string]string{"sync_method": "tarssh"}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	p1, _ := conn.Runner("p1")
-	p1files, _ := conn.Files("p1")
-	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "BenchmarkReplication"}
-	mount := bench.Mount{Runner: p1, Path: lab.MountPath, Marker: marker.Write}
+	r, cleanup := setUp(ctx, b, conn)
+	defer cleanup()
 	for b.Loop() {
-		res, err := bench.Run(ctx, primary, ref, mount, bench.Options{Files: files, FileSize: size,
-			Cycle: gluster.CycleOptions{Timeout: 20 * time.Minute, StallAfter: lab.StallAfter}})
+		row, err := measure(ctx, r)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(res.MBPerSecond, "MB/s")
-		b.ReportMetric(res.NetMBPerSecond, "net-MB/s")
-		b.ReportMetric(res.FilesPerSecond, "files/s")
-		b.ReportMetric(res.CycleSeconds, "cycle-s")
-		b.ReportMetric(res.EmptyCycleSeconds, "empty-cycle-s")
-		b.ReportMetric(res.NoticedAfterSec, "noticed-after-s")
-		b.ReportMetric(res.DeleteCycleSeconds, "delete-cycle-s")
+		benchrepl.Print(os.Stdout, []benchrepl.Row{row})
+		if err := benchrepl.WriteJSON(outFile(b), []benchrepl.Row{row}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(row.OursSeconds, "ours-s")
+		b.ReportMetric(row.ReferenceSeconds, "reference-s")
+		b.ReportMetric(row.Ratio, "ratio")
 	}
+}
+
+// setUp brings the session to sdsc to the settings asked for (creating it
+// when missing), the primary volume's rollover time too, and the scratch
+// volume at sdsc1 that the reference writes into.
+func setUp(ctx context.Context, b *testing.B, conn lab.Conn) (*benchrepl.Replication, func()) {
+	const site = "sdsc"
+	primary, _ := conn.Gluster("p1")
+	ref, _ := conn.D.SessionRef(site)
+	config := georep.DefaultTuning()
+	maps.Copy(config, sessionConfig(b))
+	if _, err := primary.Status(ctx, ref); errors.Is(err, gluster.ErrNoSession) {
+		if _, err := lab.SetUpReplication(ctx, conn, site, config); err != nil {
+			b.Fatal(err)
+		}
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	if err := primary.Stop(ctx, ref, false); err != nil {
+		b.Fatal(err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(config)) {
+		if err := primary.ConfigSet(ctx, ref, k, config[k]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rollover := envInt(b, "GLUSTERDR_BENCH_ROLLOVER", georep.DefaultRolloverSeconds)
+	if err := primary.SetOptions(ctx, ref.PrimaryVolume, map[string]string{gluster.RolloverOption: strconv.Itoa(rollover)}); err != nil {
+		b.Fatal(err)
+	}
+	scratch, err := benchrepl.NewScratch(ctx, conn, "sdsc1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p1, _ := conn.Runner("p1")
+	p1files, _ := conn.Files("p1")
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "bench"}
+	r := &benchrepl.Replication{Primary: primary, Ref: ref,
+		Mount:   bench.Mount{Runner: p1, Path: lab.MountPath, Marker: marker.Write},
+		Cycle:   gluster.CycleOptions{Timeout: 20 * time.Minute, StallAfter: lab.StallAfter},
+		Wire:    benchrepl.Wire{From: p1, To: scratch, SSH: conn.D.SSH, Timeout: 20 * time.Minute},
+		Repeats: envInt(b, "GLUSTERDR_BENCH_REPEATS", 3),
+		Setup:   describe(config, rollover)}
+	return r, func() {
+		if err := scratch.Close(context.Background()); err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+func sessionConfig(b *testing.B) map[string]string {
+	out := map[string]string{}
+	for kv := range strings.SplitSeq(os.Getenv("GLUSTERDR_BENCH_SESSION"), ",") {
+		if kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			b.Fatalf("GLUSTERDR_BENCH_SESSION: %q is not key=value", kv)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func describe(config map[string]string, rollover int) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(config)) {
+		parts = append(parts, k+"="+config[k])
+	}
+	return strings.Join(parts, " ") + " changelog.rollover-time=" + strconv.Itoa(rollover)
+}
+
+func envInt(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q is not a positive number", name, v)
+	}
+	return n
+}
+
+func outFile(b *testing.B) string {
+	if p := os.Getenv("GLUSTERDR_BENCH_OUT"); p != "" {
+		return p
+	}
+	dir := "results"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return filepath.Join(dir, "replication-"+time.Now().UTC().Format("2006-01-02")+".jsonl")
+}
+
+func BenchmarkReplicationStalls(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.Stalls(ctx, envInt(b, "GLUSTERDR_BENCH_CYCLES", 30))
+	})
+}
+
+func BenchmarkCheckpointAgainstScheduleGeorep(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.AgainstUpstream(ctx, "one checkpoint cycle, 200 files of 100 kB, primary to sdsc", 200, 100_000)
+	})
 }

@@ -25,6 +25,10 @@ type georepSessionModel struct {
 	RsyncOptions               types.String   `tfsdk:"rsync_options"`
 	ConnectionTimeout          types.Int64    `tfsdk:"connection_timeout"`
 	SecondaryTimeout           types.Int64    `tfsdk:"secondary_timeout"`
+	SyncXattrs                 types.Bool     `tfsdk:"sync_xattrs"`
+	SyncAcls                   types.Bool     `tfsdk:"sync_acls"`
+	ChangelogBatchSize         types.Int64    `tfsdk:"changelog_batch_size"`
+	ChangelogRolloverTime      types.Int64    `tfsdk:"changelog_rollover_time"`
 	DesiredState               types.String   `tfsdk:"desired_state"`
 	InsecureSkipHostKeyPinning types.Bool     `tfsdk:"insecure_skip_host_key_pinning"`
 	ResetSyncTimeOnDelete      types.Bool     `tfsdk:"reset_sync_time_on_delete"`
@@ -72,13 +76,16 @@ type configField struct {
 
 func (m *georepSessionModel) configFields() []configField {
 	fields := map[string]configField{
-		"sync_method":        {str: &m.SyncMethod},
-		"sync_jobs":          {num: &m.SyncJobs},
-		"ignore_deletes":     {flag: &m.IgnoreDeletes},
-		"use_meta_volume":    {flag: &m.UseMetaVolume},
-		"rsync_options":      {str: &m.RsyncOptions},
-		"connection_timeout": {num: &m.ConnectionTimeout},
-		"secondary_timeout":  {num: &m.SecondaryTimeout},
+		"sync_method":          {str: &m.SyncMethod},
+		"sync_jobs":            {num: &m.SyncJobs},
+		"ignore_deletes":       {flag: &m.IgnoreDeletes},
+		"use_meta_volume":      {flag: &m.UseMetaVolume},
+		"rsync_options":        {str: &m.RsyncOptions},
+		"connection_timeout":   {num: &m.ConnectionTimeout},
+		"secondary_timeout":    {num: &m.SecondaryTimeout},
+		"sync_xattrs":          {flag: &m.SyncXattrs},
+		"sync_acls":            {flag: &m.SyncAcls},
+		"changelog_batch_size": {num: &m.ChangelogBatchSize},
 	}
 	out := make([]configField, 0, len(sessionConfigAttrs))
 	for _, a := range sessionConfigAttrs {
@@ -134,7 +141,8 @@ func (f configField) set(live map[string]string) error {
 // given the others.
 func (m *georepSessionModel) spec() georep.Spec {
 	s := georep.Spec{SSHPort: m.sshPort(), Config: map[string]string{}, Reset: map[string]string{},
-		InsecureSkipHostKeyPinning: m.InsecureSkipHostKeyPinning.ValueBool()}
+		InsecureSkipHostKeyPinning: m.InsecureSkipHostKeyPinning.ValueBool(),
+		RolloverSeconds:            int(int64Or(m.ChangelogRolloverTime, georep.DefaultRolloverSeconds))}
 	if !m.DesiredState.IsNull() && !m.DesiredState.IsUnknown() {
 		s.State = georep.State(m.DesiredState.ValueString())
 	}
@@ -154,7 +162,8 @@ func (m *georepSessionModel) spec() georep.Spec {
 // for the engine to plan the update from without reading it again.
 func (m *georepSessionModel) view() georep.View {
 	v := georep.View{Exists: true, State: georep.StateOf(gluster.Rollup(m.Status.ValueString())),
-		Config: map[string]string{"ssh_port": strconv.Itoa(m.sshPort())}}
+		Config:          map[string]string{"ssh_port": strconv.Itoa(m.sshPort())},
+		RolloverSeconds: int(m.ChangelogRolloverTime.ValueInt64())}
 	for _, f := range m.configFields() {
 		if t, ok := f.text(); ok {
 			v.Config[f.key] = t
@@ -172,6 +181,7 @@ func (m *georepSessionModel) observe(v georep.View) error {
 	if err := m.observeConfig(v.Config); err != nil {
 		return err
 	}
+	m.ChangelogRolloverTime = types.Int64Value(int64(v.RolloverSeconds))
 	m.observeStatus(v.Status)
 	m.PinnedHostKeys = stringList(v.PinnedKeys)
 	switch {

@@ -21,6 +21,7 @@ func defaultsModel(t *testing.T) *georepSessionModel {
 	if err := m.observeConfig(map[string]string{}); err != nil {
 		t.Fatal(err)
 	}
+	m.ChangelogRolloverTime = types.Int64Value(georep.DefaultRolloverSeconds) // the schema's default
 	return m
 }
 
@@ -49,7 +50,8 @@ func TestSessionConfigDefaultsAreGlustersOwn(t *testing.T) {
 func TestSessionConfigChanges(t *testing.T) {
 	live := map[string]string{"sync_method": "tarssh", "rsync_options": "--bwlimit=100", "sync_jobs": "3",
 		"ignore_deletes": "false", "ssh_port": "22"}
-	have := georep.View{Exists: true, State: georep.Stopped, Config: live, PinsInUse: true, Pinned: true}
+	have := georep.View{Exists: true, State: georep.Stopped, Config: live, PinsInUse: true, Pinned: true,
+		RolloverSeconds: georep.DefaultRolloverSeconds}
 	want := defaultsModel(t)
 	want.SyncJobs = types.Int64Value(5)
 	want.IgnoreDeletes = types.BoolValue(true)
@@ -179,5 +181,30 @@ func TestSessionUpdatePlansFromState(t *testing.T) {
 	}
 	if got := georep.Plan(state.view(), state.spec()); len(got) != 0 {
 		t.Errorf("state planned against itself: %+v; want no change", got)
+	}
+}
+
+// TestSessionTunedDefaults: the attributes whose default is glusterdr's
+// rather than gluster's set it, and the rollover time reaches the spec.
+func TestSessionTunedDefaults(t *testing.T) {
+	var method sessionConfigAttr
+	for _, a := range sessionConfigAttrs {
+		if a.name == "sync_method" {
+			method = a
+		}
+	}
+	if method.defaultValue() != "tarssh" || method.def != "rsync" {
+		t.Fatalf("sync_method default %q over gluster's %q, want tarssh over rsync", method.defaultValue(), method.def)
+	}
+	m := defaultsModel(t)
+	m.SyncMethod = types.StringValue(method.defaultValue())
+	m.ChangelogRolloverTime = types.Int64Value(5)
+	s := m.spec()
+	if s.Config["sync_method"] != "tarssh" || s.RolloverSeconds != 5 {
+		t.Errorf("spec config %v rollover %d, want sync_method tarssh and 5", s.Config, s.RolloverSeconds)
+	}
+	m.SyncMethod = types.StringValue("rsync")
+	if s := m.spec(); s.Reset["sync_method"] != "rsync" {
+		t.Errorf("rsync is gluster's own default and must reset the key: %v", s.Reset)
 	}
 }

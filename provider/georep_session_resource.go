@@ -47,6 +47,7 @@ func (r *georepSessionResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	id := sessionID(plan.PrimaryNode.ValueString(), plan.ref())
+	defer r.data.changed(plan.PrimaryNode.ValueString())
 	if err := r.create(ctx, &plan); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not create geo-replication session %s. If the session was "+
 			"created before the failure, import it: terraform import <address> %s", plan.ref(), id), timeoutHint(err, "create"))
@@ -86,6 +87,7 @@ func (r *georepSessionResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	want := plan.spec()
+	defer r.data.changed(plan.PrimaryNode.ValueString())
 	if err := georep.Apply(ctx, r.session(&plan), want, georep.Plan(state.view(), want)); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not update geo-replication session %s", plan.ref()), timeoutHint(err, "update"))
 		return
@@ -101,6 +103,7 @@ func (r *georepSessionResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	defer r.data.changed(state.PrimaryNode.ValueString())
 	if err := georep.Delete(ctx, r.session(&state), state.ResetSyncTimeOnDelete.ValueBool()); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not destroy geo-replication session %s", state.ref()), timeoutHint(err, "delete"))
 	}

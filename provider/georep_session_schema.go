@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/valid"
 )
 
@@ -54,10 +55,13 @@ type sessionConfigAttr struct {
 	kind attrKind
 	// def is gluster's own default, as gsyncd prints it; setting the
 	// attribute back to it resets the key (config '!key').
-	def      string
-	desc     string
-	values   []string // allowed values of a string attribute
-	min, max int64    // bounds of a number attribute
+	def string
+	// ours is glusterdr's default where it differs from gluster's.
+	ours   string
+	desc   string
+	values []string // allowed values of a string attribute
+	min    int64    // smallest value of a number attribute
+	max    int64    // largest value of a number attribute; 0: none
 }
 
 type attrKind int
@@ -72,12 +76,18 @@ var (
 	syncMethods = []string{"rsync", "tarssh"}
 
 	sessionConfigAttrs = []sessionConfigAttr{
-		{name: "sync_method", key: "sync_method", kind: kindString, def: "rsync", values: syncMethods,
+		{name: "sync_method", key: "sync_method", kind: kindString, def: "rsync", ours: "tarssh", values: syncMethods,
 			desc: "How gsyncd copies file data: " + quotedList(syncMethods) + ". " +
-				"**Use `tarssh` on Debian 12**: with its current rsync (3.5.0+ds1-0+deb12u1), `rsync` delivers files " +
+				"`tarssh` by default: with Debian 12's current rsync (3.5.0+ds1-0+deb12u1), `rsync` delivers files " +
 				"of 0 bytes at the secondary while reporting success, and the checkpoint still completes."},
 		{name: "sync_jobs", key: "sync_jobs", kind: kindInt, def: "3", min: 1, max: maxSyncJobs,
-			desc: "Number of parallel sync jobs per worker."},
+			desc: "Number of parallel sync jobs (tar or rsync processes) per worker."},
+		{name: "sync_xattrs", key: "sync_xattrs", kind: kindBool, def: "true",
+			desc: "Copy extended attributes (rsync only: tarssh never copies them)."},
+		{name: "sync_acls", key: "sync_acls", kind: kindBool, def: "true",
+			desc: "Copy POSIX ACLs (rsync only: tarssh never copies them)."},
+		{name: "changelog_batch_size", key: "changelog_batch_size", kind: kindInt, def: "727040", min: 1,
+			desc: "Bytes of changelogs gsyncd processes in one batch; a batch is synced before its stime is saved."},
 		{name: "ignore_deletes", key: "ignore_deletes", kind: kindBool, def: "false",
 			desc: "Keep at the secondary the files deleted at the primary."},
 		{name: "use_meta_volume", key: "use_meta_volume", kind: kindBool, def: "false",
@@ -142,6 +152,17 @@ func (r *georepSessionResource) schema(ctx context.Context) schema.Schema {
 			Computed:   true,
 			Default:    int64default.StaticInt64(defaultSSHPortGsyncd),
 			Validators: []validator.Int64{int64validator.Between(1, 65535)},
+		},
+		"changelog_rollover_time": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Seconds between the changelogs of the primary volume's bricks "+
+				"(the volume option `%s`, %d-%d; gluster's own default is 15). A checkpoint cycle waits this long after "+
+				"its marker before it starts the session, so it is part of the cycle's floor; each rollover adds about 90 "+
+				"bytes to a brick's changelog index. Below 3 s GlusterFS 10.3 was seen to lose changelogs. It belongs to "+
+				"the primary volume: give every session from one volume the same value. Default `%d`.",
+				gluster.RolloverOption, georep.MinRolloverSeconds, georep.MaxRolloverSeconds, georep.DefaultRolloverSeconds),
+			Optional: true, Computed: true,
+			Default:    int64default.StaticInt64(georep.DefaultRolloverSeconds),
+			Validators: []validator.Int64{int64validator.Between(georep.MinRolloverSeconds, georep.MaxRolloverSeconds)},
 		},
 		"desired_state": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("State to enforce: %s. **Unset by default, which means report, don't enforce**: "+
@@ -208,12 +229,17 @@ func (a sessionConfigAttr) schemaAttribute() schema.Attribute {
 	switch a.kind {
 	case kindInt:
 		def, _ := strconv.ParseInt(a.def, 10, 64)
+		var v validator.Int64 = int64validator.AtLeast(a.min)
+		bounds := fmt.Sprintf(" At least %d.", a.min)
+		if a.max > 0 {
+			v = int64validator.Between(a.min, a.max)
+			bounds = fmt.Sprintf(" From %d to %d.", a.min, a.max)
+		}
 		return schema.Int64Attribute{
-			MarkdownDescription: desc + fmt.Sprintf(" From %d to %d. Default `%d`, gluster's own. gsyncd config `%s`.",
-				a.min, a.max, def, a.key),
-			Optional: true, Computed: true,
+			MarkdownDescription: desc + bounds + fmt.Sprintf(" Default `%d`, gluster's own. gsyncd config `%s`.", def, a.key),
+			Optional:            true, Computed: true,
 			Default:    int64default.StaticInt64(def),
-			Validators: []validator.Int64{int64validator.Between(a.min, a.max)},
+			Validators: []validator.Int64{v},
 		}
 	case kindBool:
 		return schema.BoolAttribute{
@@ -226,16 +252,27 @@ func (a sessionConfigAttr) schemaAttribute() schema.Attribute {
 	if len(a.values) > 0 {
 		validators = append(validators, stringvalidator.OneOf(a.values...))
 	}
-	defDesc := "`" + a.def + "`"
-	if a.def == "" {
-		defDesc = "empty"
+	defDesc := "`" + a.def + "`, gluster's own"
+	switch {
+	case a.ours != "":
+		defDesc = fmt.Sprintf("`%s` (gluster's own is `%s`)", a.ours, a.def)
+	case a.def == "":
+		defDesc = "empty, gluster's own"
 	}
 	return schema.StringAttribute{
-		MarkdownDescription: desc + fmt.Sprintf(" Default %s, gluster's own. gsyncd config `%s`.", defDesc, a.key),
+		MarkdownDescription: desc + fmt.Sprintf(" Default %s. gsyncd config `%s`.", defDesc, a.key),
 		Optional:            true, Computed: true,
-		Default:    stringdefault.StaticString(a.def),
+		Default:    stringdefault.StaticString(a.defaultValue()),
 		Validators: validators,
 	}
+}
+
+// defaultValue is the attribute's default: glusterdr's, else gluster's.
+func (a sessionConfigAttr) defaultValue() string {
+	if a.ours != "" {
+		return a.ours
+	}
+	return a.def
 }
 
 // workersAttribute is the computed per-worker status of a session.

@@ -120,15 +120,15 @@ func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	ref := m.ref()
-	c := d.data.gluster(m.PrimaryNode.ValueString())
-	st, err := c.Status(ctx, ref)
+	ref, node := m.ref(), m.PrimaryNode.ValueString()
+	c := d.data.gluster(node)
+	st, err := d.data.statuses.status(ctx, node, c, ref)
 	if err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not read the status of geo-replication session %s on %s", ref, m.PrimaryNode.ValueString()),
 			timeoutHint(err, "read"))
 		return
 	}
-	cp, err := c.Checkpoint(ctx, ref)
+	cp, err := d.data.statuses.checkpoint(ctx, node, c, ref)
 	if err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not read the checkpoint of geo-replication session %s", ref), timeoutHint(err, "read"))
 		return

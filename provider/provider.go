@@ -107,7 +107,7 @@ func (p *glusterProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	log := slog.New(newTflogHandler(ctx))
 	p.pool = remote.NewPool(log)
-	data := &providerData{pool: p.pool, ssh: settings, log: log}
+	data := &providerData{pool: p.pool, ssh: settings, log: log, statuses: &statusCache{}}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	tflog.Debug(ctx, "gluster provider configured", map[string]any{

@@ -21,6 +21,15 @@ type providerData struct {
 	ssh  *sshSettings
 	// log carries the engine's slog records into Terraform's log.
 	log *slog.Logger
+	// statuses are the sessions' statuses read during this process.
+	statuses *statusCache
+}
+
+// changed forgets what is known of node's sessions, after one was changed.
+func (d *providerData) changed(node string) {
+	if d.statuses != nil {
+		d.statuses.forget(node)
+	}
 }
 
 // runner runs commands on node over its pooled connection.

@@ -112,6 +112,7 @@ resource "gluster_peer_cluster" "ok" {
 		{session(`  sync_method = "scp"`), `Attribute sync_method value must be one of: ["rsync" "tarssh"], got: "scp"`},
 		{session(`  desired_state = "running"`), `Attribute desired_state value must be one of: ["started" "stopped" "paused"], got: "running"`},
 		{session(`  sync_jobs = 0`), `Attribute sync_jobs value must be between 1 and 64, got: 0`},
+		{session(`  changelog_rollover_time = 1`), `Attribute changelog_rollover_time value must be between 3 and 600, got: 1`},
 		{session(`  rsync_options = "--bwlimit=1\n--rsh=evil"`), `Attribute rsync_options value must be a single line of text`},
 		{session(`  secondary_user = "root;id"`), `Attribute secondary_user value must be a user name`},
 		{strings.Replace(session(""), `secondary_node   = "203.0.113.21"`, `secondary_node   = "$(reboot)"`, 1),

@@ -40,6 +40,8 @@ func cycleNode(t *testing.T, statusFixture string) *fakeNode {
 		case strings.HasSuffix(argv, "gv0 vm::gv1 start"):
 			started = true
 			return xmlOK, 0
+		case strings.HasSuffix(argv, "volume get gv0 changelog.rollover-time"):
+			return fixtureText(t, "volume-get-rollover-time.out"), 0
 		case strings.HasSuffix(argv, "gv0 vm::gv1 status detail"):
 			if started {
 				return fixtureText(t, statusFixture), 0

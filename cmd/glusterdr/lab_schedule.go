@@ -27,10 +27,8 @@ func labSchedule(d *lab.Description, stateDir, backupDir string) (*schedule.Sche
 	}
 	s := &schedule.Schedule{
 		Cron: "0 2 * * *", TimeZone: "UTC", Rotation: schedule.RotationAlternate, CheckpointTimeout: 10 * time.Minute,
-		// In the lab a cycle takes 10-30 s. When the marker's changelog rolls
-		// over after the workers registered, the history crawl misses it and
-		// the live changelog crawl was seen to wait forever; the one stop/start
-		// then completes it (docs/gluster-facts.md). Do that after 30 s, not 3 minutes.
+		// In the lab a cycle takes 15-60 s: answer a stall (docs/gluster-facts.md,
+		// "Why a cycle stalled") after 30 s, not 3 minutes.
 		CheckpointStallAfter: 30 * time.Second,
 		SampleFiles:          20, DrillEvery: schedule.DefaultDrillEvery, StateDir: stateDir, LockFile: path.Join(stateDir, "run.lock"),
 		MetricsFile: path.Join(stateDir, "metrics", "glusterdr.prom"),

@@ -222,6 +222,8 @@ func fixtureSession(t *testing.T, syncMethod string, pinned bool) *fakeNode {
 			return fixtureText(t, "georep-status-detail-stopped.xml.out"), 0
 		case strings.HasSuffix(argv, "gv0 vm::gv1 config"):
 			return config, 0
+		case strings.HasSuffix(argv, "volume get gv0 changelog.rollover-time"):
+			return fixtureText(t, "volume-get-rollover-time.out"), 0
 		case strings.HasSuffix(argv, "volume info gv1"), strings.HasSuffix(argv, "volume info gv0"):
 			return fixtureText(t, "volume-info.xml.out"), 0
 		case strings.HasSuffix(argv, "gv0 vm::gv1 start"):
@@ -244,12 +246,12 @@ func testSchedule(t *testing.T) *schedule.Schedule {
 	return &schedule.Schedule{LockFile: filepath.Join(t.TempDir(), "run.lock"), Primary: schedule.Primary{Node: "vm", BackupDir: "/var/glfs/global/backup"}}
 }
 
-// mutating reports the commands that would change the session (taking the
-// lease is not one).
+// mutating reports the commands that would change the session (reading a
+// volume option and taking the lease are not).
 func mutating(cmds []string) []string {
 	var out []string
 	for _, c := range cmds {
-		if !strings.HasSuffix(c, " status detail") && !strings.HasSuffix(c, " config") && !strings.Contains(c, " volume info ") &&
+		if !strings.HasSuffix(c, " status detail") && !strings.HasSuffix(c, " config") && !strings.Contains(c, " volume info ") && !strings.Contains(c, " volume get ") &&
 			!strings.HasPrefix(c, "mkdir -- ") {
 			out = append(out, c)
 		}

@@ -129,6 +129,9 @@ type Replication struct {
 	// checkpoint to noticing it completed.
 	SyncSeconds float64 `json:"sync_seconds"`
 	Restarts    int     `json:"restarts"`
+	// Stalls counts the times the cycle made no progress and was restarted
+	// or nudged (docs/gluster-facts.md, "Why a cycle stalled").
+	Stalls int `json:"stalls,omitempty"`
 	// Nudges counts markers written again after the restart.
 	Nudges int `json:"nudges,omitempty"`
 	Polls  int `json:"polls"`

@@ -30,8 +30,10 @@ type Options struct {
 // Result is one measurement.
 type Result struct {
 	Session string `json:"session"`
-	Files   int    `json:"files"`
-	Bytes   int64  `json:"bytes"`
+	// Dir is the tree on the primary's mount.
+	Dir   string `json:"dir"`
+	Files int    `json:"files"`
+	Bytes int64  `json:"bytes"`
 	// WriteSeconds is the time to write the tree on the primary mount.
 	WriteSeconds float64 `json:"write_seconds"`
 	// EmptyCycleSeconds is a cycle with only the marker: the fixed cost.
@@ -67,6 +69,16 @@ while [ "$i" -lt "$n" ]; do
   i=$((i + 1))
 done`
 
+// WriteTree writes n files of size bytes of random data under dir on the
+// runner's host, at most perDir to a folder.
+func WriteTree(ctx context.Context, r remote.Runner, dir string, n int, size int64, perDir int) error {
+	argv := []string{"sh", "-c", writeTree, "sh", dir, strconv.Itoa(n), strconv.FormatInt(size, 10), strconv.Itoa(perDir)}
+	if _, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout}); err != nil {
+		return fmt.Errorf("bench: writing the tree on %s: %w", r.Host(), err)
+	}
+	return nil
+}
+
 // Run measures one session's throughput.
 func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount, opts Options) (*Result, error) {
 	if opts.Files < 1 || opts.FileSize < 1 {
@@ -85,11 +97,10 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 	}
 	res.EmptyCycleSeconds = empty.Duration.Seconds()
 
-	dir := path.Join(m.Path, ".glusterdr-bench", time.Now().UTC().Format("20060102T150405Z"))
+	res.Dir = path.Join(m.Path, ".glusterdr-bench", time.Now().UTC().Format("20060102T150405.000Z"))
 	start := time.Now()
-	argv := []string{"sh", "-c", writeTree, "sh", dir, strconv.Itoa(opts.Files), strconv.FormatInt(opts.FileSize, 10), strconv.Itoa(opts.PerDir)}
-	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout}); err != nil {
-		return nil, fmt.Errorf("bench: writing the tree on %s: %w", m.Runner.Host(), err)
+	if err := WriteTree(ctx, m.Runner, res.Dir, opts.Files, opts.FileSize, opts.PerDir); err != nil {
+		return nil, err
 	}
 	res.WriteSeconds = time.Since(start).Seconds()
 
@@ -110,8 +121,8 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 	}
 	// Replicate the removal too, so that the next measurement's empty
 	// cycle is really empty.
-	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: []string{"rm", "-rf", "--", dir}, Timeout: remote.NoTimeout}); err != nil {
-		return res, fmt.Errorf("bench: removing %s: %w", dir, err)
+	if _, err := m.Runner.Run(ctx, remote.Cmd{Argv: []string{"rm", "-rf", "--", res.Dir}, Timeout: remote.NoTimeout}); err != nil {
+		return res, fmt.Errorf("bench: removing %s: %w", res.Dir, err)
 	}
 	del, err := c.RunCheckpointCycle(ctx, ref, cycle)
 	if err != nil {

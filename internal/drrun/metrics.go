@@ -79,6 +79,8 @@ func RenderMetrics(st Status) []byte {
 		lastRun(func(e *journal.Entry) float64 { return e.SyncSeconds }))
 	family("glusterdr_last_run_overhead_seconds", "Of that, everything else: glusterdr's own overhead.",
 		lastRun(func(e *journal.Entry) float64 { return e.OverheadSeconds }))
+	family("glusterdr_checkpoint_stalls", "Checkpoint cycles of the target that stalled and were restarted or nudged, over its journal.",
+		perTarget(func(t TargetStatus) (float64, bool) { return float64(t.Stalls), true }))
 	family("glusterdr_last_run_bytes", "Bytes in the target's most recent backup set.",
 		lastRun(func(e *journal.Entry) float64 { return float64(e.Bytes) }))
 	family("glusterdr_restore_drill_last_success_timestamp_seconds", "When a restore drill at the target last passed.",

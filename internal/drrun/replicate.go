@@ -48,7 +48,7 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 	res, err := e.replicator()(ctx, pr, ref, opts)
 	if res != nil {
 		m.Replication = &backupset.Replication{Session: ref.String(), CheckpointTime: res.CheckpointTime.UTC(),
-			CompletedAt: res.CompletedAt.UTC(), SyncSeconds: res.Duration.Seconds(), Restarts: res.Restarts, Nudges: res.Nudges,
+			CompletedAt: res.CompletedAt.UTC(), SyncSeconds: res.Duration.Seconds(), Restarts: res.Restarts, Stalls: res.Stalls, Nudges: res.Nudges,
 			Polls: res.Polls}
 	}
 	if err != nil {
@@ -59,6 +59,6 @@ func (e *Engine) replicate(ctx context.Context, m *backupset.Meta) error {
 		return err
 	}
 	e.log().Info("replicated", "set", m.ID, "session", ref.String(), "checkpoint", res.CheckpointTime,
-		"sync", res.Duration.Round(time.Millisecond), "restarts", res.Restarts)
+		"sync", res.Duration.Round(time.Millisecond), "restarts", res.Restarts, "stalls", res.Stalls)
 	return nil
 }

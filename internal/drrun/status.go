@@ -57,6 +57,8 @@ type TargetStatus struct {
 	RPOSeconds *float64   `json:"rpo_seconds"`
 	// LastRun is the target's most recent set, verified or not.
 	LastRun *journal.Entry `json:"last_run"`
+	// Stalls sums the checkpoint cycles' stalls over the target's journal.
+	Stalls int `json:"stalls"`
 	// LastDrill is the newest restore drill at the target, passed or not;
 	// LastPassedDrill the newest that passed.
 	LastDrill       *drill.Record `json:"last_drill"`
@@ -145,7 +147,11 @@ func BuildStatus(s *schedule.Schedule, entries []journal.Entry, now time.Time) S
 			}
 		}
 		for _, e := range entries {
-			if e.Target == t.Name && (ts.LastRun == nil || !e.Time.Before(ts.LastRun.Time)) {
+			if e.Target != t.Name {
+				continue
+			}
+			ts.Stalls += e.Stalls
+			if ts.LastRun == nil || !e.Time.Before(ts.LastRun.Time) {
 				ts.LastRun = &e
 			}
 		}
@@ -249,7 +255,7 @@ func journalEntry(m *backupset.Meta, now time.Time) journal.Entry {
 		en.Error = m.Step(m.FailedStep).Error
 	}
 	if m.Replication != nil {
-		en.CheckpointTime = m.Replication.CheckpointTime
+		en.CheckpointTime, en.Stalls = m.Replication.CheckpointTime, m.Replication.Stalls
 	}
 	for _, s := range m.Steps {
 		en.Resumed = en.Resumed || s.Attempts > 1

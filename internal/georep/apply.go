@@ -43,6 +43,8 @@ func (a *applier) apply(ctx context.Context, ch Change) error {
 		return a.c.ConfigSet(ctx, ref, ch.Key, ch.To)
 	case ChangeReset:
 		return a.c.ConfigReset(ctx, ref, ch.Key)
+	case ChangeRollover:
+		return setRollover(ctx, a.c, ref, a.want.RolloverSeconds)
 	case ChangeState:
 		return SetState(ctx, a.c, ref, State(ch.To))
 	case ChangeDelete:

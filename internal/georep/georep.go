@@ -43,6 +43,10 @@ type Spec struct {
 	// ResetSyncTime, with Absent: delete with reset-sync-time, so that a
 	// new session starts with a full crawl.
 	ResetSyncTime bool
+	// RolloverSeconds is the primary volume's changelog.rollover-time to
+	// set (gluster.RolloverOption); zero leaves the volume as it is. It is
+	// the volume's, shared by every session from it.
+	RolloverSeconds int
 }
 
 // managedKeys are the config keys Create and Pin own.
@@ -55,6 +59,9 @@ func (s Spec) Validate() error {
 	}
 	if s.SSHPort < 0 || s.SSHPort > 65535 {
 		return fmt.Errorf("ssh port %d is out of range 1-65535", s.SSHPort)
+	}
+	if s.RolloverSeconds != 0 && (s.RolloverSeconds < MinRolloverSeconds || s.RolloverSeconds > MaxRolloverSeconds) {
+		return fmt.Errorf("changelog rollover time %d s is out of range %d-%d", s.RolloverSeconds, MinRolloverSeconds, MaxRolloverSeconds)
 	}
 	for _, k := range managedKeys {
 		_, set := s.Config[k]
@@ -99,7 +106,19 @@ func Create(ctx context.Context, n Nodes, ref gluster.SessionRef, s Spec) error 
 	if err := n.Primary.WaitForKeys(ctx, ref, n.Secondary); err != nil {
 		return err
 	}
-	return configure(ctx, n, ref, s)
+	if err := configure(ctx, n, ref, s); err != nil {
+		return err
+	}
+	return setRollover(ctx, n.Primary, ref, s.RolloverSeconds)
+}
+
+// setRollover sets the primary volume's changelog rollover time; zero
+// leaves it.
+func setRollover(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, seconds int) error {
+	if seconds == 0 {
+		return nil
+	}
+	return c.SetOptions(ctx, ref.PrimaryVolume, map[string]string{gluster.RolloverOption: strconv.Itoa(seconds)})
 }
 
 func checkCreate(ref gluster.SessionRef, s Spec) error {

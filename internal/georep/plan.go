@@ -22,8 +22,10 @@ const (
 	ChangeUnpin  = "unpin_host_keys"
 	ChangeConfig = "config"
 	ChangeReset  = "config_reset"
-	ChangeState  = "state"
-	ChangeDelete = "delete"
+	// ChangeRollover sets the primary volume's changelog rollover time.
+	ChangeRollover = "changelog_rollover_time"
+	ChangeState    = "state"
+	ChangeDelete   = "delete"
 )
 
 // Plan lists the changes that bring have to want, in the order Apply makes
@@ -79,6 +81,10 @@ func configChanges(have View, want Spec) []Change {
 			changes = append(changes, Change{What: ChangeReset, Key: k, From: live, To: want.Reset[k]})
 		}
 	}
+	if want.RolloverSeconds != 0 && want.RolloverSeconds != have.RolloverSeconds {
+		changes = append(changes, Change{What: ChangeRollover, Key: gluster.RolloverOption,
+			From: strconv.Itoa(have.RolloverSeconds), To: strconv.Itoa(want.RolloverSeconds)})
+	}
 	return changes
 }
 
@@ -97,8 +103,11 @@ func Predict(have View, want Spec, changes []Change) View {
 			v = View{Exists: true, State: Stopped, Status: &gluster.SessionStatus{Rollup: gluster.RollupCreated},
 				Config: map[string]string{"ssh_port": strconv.Itoa(want.port())}, PinsInUse: pinned, Pinned: pinned}
 			maps.Copy(v.Config, want.Config)
+			v.RolloverSeconds = want.RolloverSeconds
 		case ChangePort, ChangeConfig, ChangeReset:
 			v.Config[ch.Key] = ch.To
+		case ChangeRollover:
+			v.RolloverSeconds = want.RolloverSeconds
 		case ChangePin:
 			v.PinsInUse, v.Pinned, v.PinErr = true, true, nil
 		case ChangeUnpin:

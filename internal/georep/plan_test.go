@@ -125,3 +125,28 @@ func TestSpecValidate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestPlanRollover(t *testing.T) {
+	have := live(Stopped, true)
+	have.RolloverSeconds = 15
+	got := Plan(have, Spec{RolloverSeconds: 1})
+	want := []Change{{What: ChangeRollover, Key: gluster.RolloverOption, From: "15", To: "1"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("plan %+v, want %+v", got, want)
+	}
+	if got := Plan(have, Spec{}); len(got) != 0 {
+		t.Errorf("no rollover declared must leave the volume alone, got %+v", got)
+	}
+	have.RolloverSeconds = 1
+	if got := Plan(have, Spec{RolloverSeconds: 1}); len(got) != 0 {
+		t.Errorf("rollover already set, got %+v", got)
+	}
+	if v := Predict(have, Spec{RolloverSeconds: 5}, Plan(have, Spec{RolloverSeconds: 5})); v.RolloverSeconds != 5 {
+		t.Errorf("predicted rollover %d, want 5", v.RolloverSeconds)
+	}
+	for _, bad := range []int{-1, 1, MinRolloverSeconds - 1, MaxRolloverSeconds + 1} {
+		if err := (Spec{RolloverSeconds: bad}).Validate(); err == nil {
+			t.Errorf("rollover %d accepted", bad)
+		}
+	}
+}

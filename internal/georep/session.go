@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
@@ -51,6 +52,8 @@ type View struct {
 	// worker holds exactly the keys the caller's own SSH verifies for the
 	// secondary nodes now, at the session's ssh_port.
 	Pinned bool
+	// RolloverSeconds is the primary volume's changelog rollover time.
+	RolloverSeconds int
 	// PinErr says why the pinned keys could not be compared with the
 	// secondary nodes' keys (e.g. a secondary node did not answer). Pinned
 	// is then false, which is not the same as the pinning being wrong: Plan
@@ -74,6 +77,11 @@ func Observe(ctx context.Context, s Session) (View, error) {
 	if v.Config, err = c.Config(ctx, s.Ref); err != nil {
 		return v, err
 	}
+	rollover, err := c.Rollover(ctx, s.Ref.PrimaryVolume)
+	if err != nil {
+		return v, err
+	}
+	v.RolloverSeconds = int(rollover / time.Second)
 	if v.PinsInUse = Pinned(s.Ref, v.Config); v.PinsInUse {
 		err = observePins(ctx, s, c, &v)
 	}

@@ -67,7 +67,8 @@ func (c *cluster) mutating() []string {
 	defer c.mu.Unlock()
 	var out []string
 	for _, a := range c.calls {
-		if !strings.HasSuffix(a, " status detail") && !strings.HasSuffix(a, " config") && !strings.Contains(a, " volume info ") {
+		if !strings.HasSuffix(a, " status detail") && !strings.HasSuffix(a, " config") && !strings.Contains(a, " volume info ") &&
+			!strings.Contains(a, " volume get ") {
 			out = append(out, a)
 		}
 	}
@@ -94,6 +95,8 @@ func (r fakeRunner) Run(_ context.Context, cmd remote.Cmd) (remote.Result, error
 		out = r.c.config
 	case strings.HasSuffix(argv, "volume info gv0"), strings.HasSuffix(argv, "volume info gv1"):
 		out = r.c.volInfo
+	case strings.HasSuffix(argv, "volume get gv0 changelog.rollover-time"):
+		out = fixture(r.c.t, "volume-get-rollover-time-default.out")
 	case strings.Contains(argv, "gv0 vm::gv1 config "), strings.HasSuffix(argv, "gv0 vm::gv1 stop"),
 		strings.HasSuffix(argv, "gv0 vm::gv1 delete reset-sync-time"):
 	default:

@@ -53,6 +53,15 @@ type CycleOptions struct {
 	// StartGrace is how long every worker may stay Created after start;
 	// longer means the workers cannot reach the secondary (keys).
 	StartGrace time.Duration
+	// Rollover is the primary volume's changelog rollover interval: the
+	// session is started only once the changelog that recorded the marker
+	// has been closed. Zero reads it from the volume (RolloverOption);
+	// negative starts at once.
+	Rollover time.Duration
+	// LiveGrace: Active workers idle in the live changelog crawl with the
+	// checkpoint not reached for this long count as a stall (their history
+	// crawl missed the marker). Default 10 s plus the rollover interval.
+	LiveGrace time.Duration
 	// PollMin and PollMax bound the adaptive pause between status polls.
 	PollMin, PollMax time.Duration
 	// SSHHint, if set, says what to do about gsyncd's failing ssh to a
@@ -94,6 +103,10 @@ type CycleResult struct {
 	NoticedAt time.Time
 	// Duration runs from the start of the cycle to NoticedAt.
 	Duration time.Duration
+	// Stalls counts the times the cycle saw no progress (StallAfter, or
+	// LiveGrace in the live crawl); each was answered by a restart or a
+	// nudge.
+	Stalls int
 	// Restarts counts stop/start rounds after a stall (0 or 1).
 	Restarts int
 	// Nudges counts markers written again after later stalls.
@@ -134,6 +147,13 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 	if err := c.Stop(ctx, ref, false); err != nil {
 		return nil, err
 	}
+	rollover, err := c.rollover(ctx, ref, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.LiveGrace <= 0 {
+		o.LiveGrace = liveGraceBase + rollover
+	}
 	cp, err := c.SetCheckpoint(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -148,13 +168,16 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 		if err := o.Marker(ctx); err != nil {
 			return res, fmt.Errorf("write the checkpoint marker for geo-replication session %s: %w", ref, err)
 		}
+		if err := c.waitRollover(ctx, c.clock.Now(), rollover); err != nil {
+			return res, err
+		}
 	}
 	if err := c.Start(ctx, ref, false); err != nil {
 		return res, c.abort(ctx, ref, err)
 	}
 	log.Info("session started")
 	w := &cycleWatch{c: c, ref: ref, o: o, log: log, cp: cp, start: start, startedAt: c.clock.Now(), res: res,
-		faultySince: map[string]time.Time{}}
+		faultySince: map[string]time.Time{}, rollover: rollover}
 	return w.run(ctx)
 }
 
@@ -177,6 +200,8 @@ type cycleWatch struct {
 	prevPending Pending
 	interval    time.Duration
 	failures    int // status polls failed in a row
+	rollover    time.Duration
+	doneAt      time.Time // when the checkpoint was first seen completed
 }
 
 // run waits for the checkpoint, and stops the session however the wait
@@ -237,7 +262,7 @@ func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 		done, completedAt := st.CheckpointReached(w.cp)
 		faulty := faultyWorkers(st)
 		w.report(st, now)
-		if done && len(faulty) == 0 {
+		if done && len(faulty) == 0 && w.settled(st, now) {
 			w.res.CompletedAt, w.res.NoticedAt, w.res.Duration = completedAt, now, now.Sub(w.start)
 			w.log.Info("checkpoint completed", "completed_at", completedAt, "duration", w.res.Duration,
 				"polls", w.res.Polls, "restarts", w.res.Restarts)
@@ -247,6 +272,10 @@ func (w *cycleWatch) wait(ctx context.Context, deadline time.Time) error {
 			return cerr
 		}
 		changed, stalled := w.observe(st, now)
+		if done {
+			// Completed, and a batch still in flight: poll it out.
+			changed, stalled = true, false
+		}
 		if stalled {
 			if err := w.unstall(ctx); err != nil {
 				return w.cut(ctx, "the restart of the stalled session", err)
@@ -340,12 +369,35 @@ func (w *cycleWatch) observe(st *SessionStatus, now time.Time) (changed, stalled
 		w.lastSig, w.lastChange = sig, now
 		return true, false
 	}
-	return false, now.Sub(w.lastChange) >= w.o.StallAfter
+	idle := now.Sub(w.lastChange)
+	switch {
+	case idleInLiveCrawl(st):
+		return false, idle >= w.o.LiveGrace
+	case st.Pending().Total() > 0:
+		// A batch in flight shows the same counts until it is done: one
+		// tar or rsync of a large batch may take minutes.
+		return false, idle >= busyStallFactor*w.o.StallAfter
+	}
+	return false, idle >= w.o.StallAfter
+}
+
+// settled reports whether a completed checkpoint may be followed by the
+// stop: no worker has a batch in flight, or drainMax has passed.
+func (w *cycleWatch) settled(st *SessionStatus, now time.Time) bool {
+	if w.doneAt.IsZero() {
+		w.doneAt = now
+	}
+	if draining(st, w.doneAt, now) {
+		w.log.Info("checkpoint completed; waiting for the batch in flight before the stop", "pending", st.Pending().Total())
+		return false
+	}
+	return true
 }
 
 // unstall restarts the session around a new marker after the first stall,
 // and writes only the marker after any later one.
 func (w *cycleWatch) unstall(ctx context.Context) error {
+	w.res.Stalls++
 	if w.res.Restarts > 0 {
 		if err := w.marker(ctx); err != nil {
 			return err
@@ -447,7 +499,7 @@ func faultyWorkers(st *SessionStatus) []Worker {
 func progressSignature(st *SessionStatus) string {
 	var b strings.Builder
 	for _, w := range st.Workers {
-		fmt.Fprintf(&b, "%s|%s|%d|%d|%d|%d|%t;", w.Brick(), w.Status, w.Entry, w.Data, w.Meta,
+		fmt.Fprintf(&b, "%s|%s|%s|%d|%d|%d|%d|%t;", w.Brick(), w.Status, w.CrawlStatus, w.Entry, w.Data, w.Meta,
 			w.LastSynced.Unix(), w.CheckpointCompleted)
 	}
 	return b.String()

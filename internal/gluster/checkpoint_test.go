@@ -18,12 +18,13 @@ import (
 var cpFixture = utc("2026-11-25 17:13:34")
 
 var (
-	cycStop   = g("--mode=script", "--xml", "volume", "geo-replication", "gv0", "vm::gv1", "stop")
-	cycCPNow  = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint", "now")
-	cycCPGet  = g("volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint")
-	cycStart  = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "start")
-	cycStatus = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "status", "detail")
-	cycLog    = []string{"tail", "-c", "262144", "/var/log/glusterfs/geo-replication/gv0_vm_gv1/gsyncd.log"}
+	cycStop     = g("--mode=script", "--xml", "volume", "geo-replication", "gv0", "vm::gv1", "stop")
+	cycCPNow    = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint", "now")
+	cycCPGet    = g("volume", "geo-replication", "gv0", "vm::gv1", "config", "checkpoint")
+	cycStart    = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "start")
+	cycStatus   = g("--xml", "volume", "geo-replication", "gv0", "vm::gv1", "status", "detail")
+	cycRollover = g("--xml", "volume", "get", "gv0", "changelog.rollover-time")
+	cycLog      = []string{"tail", "-c", "262144", "/var/log/glusterfs/geo-replication/gv0_vm_gv1/gsyncd.log"}
 )
 
 // wk is one worker of a synthetic `status detail` answer, written in the
@@ -110,7 +111,8 @@ func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok(strconv.FormatInt(cp.Unix(), 10)+"\n")).
 		on(cycStart, fixture(t, "georep-start")).
-		on(cycLog, ok(""))
+		on(cycLog, ok("")).
+		on(cycRollover, fixture(t, "volume-get-rollover-time"))
 	r.f.handle(cycStatus, func() reply {
 		r.mu.Lock()
 		poll := r.polls
@@ -128,6 +130,9 @@ func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *
 }
 
 func (r *rig) opts(o CycleOptions) CycleOptions {
+	if o.Rollover == 0 {
+		o.Rollover = -1 // no wait: the rollover has tests of its own
+	}
 	o.Marker = func(context.Context) error {
 		cmds := r.f.commands()
 		r.events = append(r.events, "marker after "+cmds[len(cmds)-1])
@@ -239,7 +244,7 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 		}
 		return fixture(t, "georep-status-detail-checkpoint-completed-big1G.xml")
 	})
-	res, err := r.run(CycleOptions{})
+	res, err := r.run(CycleOptions{Timeout: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,10 +258,12 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 	if last := r.progress[len(r.progress)-1]; !last.Restarted || r.progress[0].Restarted {
 		t.Errorf("Restarted flags: first %v last %v", r.progress[0].Restarted, last.Restarted)
 	}
-	// The restart came once the counts had not moved for StallAfter.
+	// The restart came once the counts had not moved for StallAfter,
+	// stretched while work is pending (data 3); the timeout is raised so
+	// that the restart comes first.
 	stalledFor := r.progress[len(r.progress)-2].Elapsed - r.progress[0].Elapsed
-	if stalledFor < DefaultStallAfter || stalledFor > DefaultStallAfter+10*time.Second {
-		t.Errorf("restarted after %v without change, want about %v", stalledFor, DefaultStallAfter)
+	if want := busyStallFactor * DefaultStallAfter; stalledFor < want || stalledFor > want+10*time.Second {
+		t.Errorf("restarted after %v without change, want about %v", stalledFor, want)
 	}
 	if r.lastCommand() != key(cycStop) {
 		t.Error("session not stopped at the end")
@@ -266,9 +273,9 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 // TestCycleStallsTwiceRestartsOnlyOnce: after the one restart, each further
 // stall writes the marker again, without another stop/start.
 func TestCycleStallsTwiceRestartsOnlyOnce(t *testing.T) {
-	r := newRig(t, cpFixture, func(_, _ int) reply {
-		return detailXML(pendingW(3, "2026-11-25 17:23:45"))
-	})
+	idle := pendingW(0, "2026-11-25 17:23:45")
+	idle.crawl = "History Crawl"
+	r := newRig(t, cpFixture, func(_, _ int) reply { return detailXML(idle) })
 	res, err := r.run(CycleOptions{Timeout: 15 * time.Minute})
 	if !errors.Is(err, ErrCheckpointTimeout) {
 		t.Fatalf("want timeout, got %v", err)

@@ -31,7 +31,8 @@ func TestCycleDeadlineCutsAHungStatusCall(t *testing.T) {
 	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok("1796417215\n")).
-		on(cycStart, fixture(t, "georep-start"))
+		on(cycStart, fixture(t, "georep-start")).
+		on(cycRollover, fixture(t, "volume-get-rollover-time"))
 	c := New(hangingStatus{f})
 	done := make(chan error, 1)
 	start := time.Now()
@@ -82,6 +83,7 @@ func TestCycleDeadlineDuringAPause(t *testing.T) {
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok("1796417215\n")).
 		on(cycStart, fixture(t, "georep-start")).
+		on(cycRollover, fixture(t, "volume-get-rollover-time")).
 		on(cycStatus, detailXML(pendingW(1000, "2026-11-25 17:20:00")))
 	_, err := New(f).RunCheckpointCycle(context.Background(), refVM, CycleOptions{Timeout: 700 * time.Millisecond, PollMin: time.Second})
 	if !errors.Is(err, ErrCheckpointTimeout) || !strings.Contains(err.Error(), "checkpoint not completed after 700ms\n") {
@@ -98,6 +100,7 @@ func TestCycleDoesNotRetryAHungStatusCall(t *testing.T) {
 		on(cycCPNow, ok(okXML)).
 		on(cycCPGet, ok("1796417215\n")).
 		on(cycStart, fixture(t, "georep-start")).
+		on(cycRollover, fixture(t, "volume-get-rollover-time")).
 		on(cycStatus, reply{err: &remote.TimeoutError{Host: "vm", Argv: cycStatus, Timeout: 5 * time.Minute}})
 	_, err := New(f, WithClock(newClock())).RunCheckpointCycle(context.Background(), refVM, CycleOptions{})
 	var te *remote.TimeoutError

@@ -348,12 +348,8 @@ func (c *Client) Status(ctx context.Context, ref SessionRef) (*SessionStatus, er
 	if err != nil {
 		return nil, c.parseError(op, argv, err)
 	}
-	for i := range all {
-		r := all[i].Ref
-		if r.PrimaryVolume == ref.PrimaryVolume && r.SecondaryHost == ref.SecondaryHost && r.SecondaryVolume == ref.SecondaryVolume {
-			all[i].Ref = ref
-			return &all[i], nil
-		}
+	if st, ok := FindSession(all, ref); ok {
+		return st, nil
 	}
 	return nil, &Error{Op: op, Host: c.Host(), Argv: argv, Kind: ErrNoSession,
 		Err: errors.New("session missing from the status answer"), Hint: defaultHint(ErrNoSession, c.Host())}
@@ -386,8 +382,33 @@ func (c *Client) sessionMissing(ctx context.Context, ref SessionRef) (missing bo
 // StatusAll reads `volume geo-replication status`: every session whose
 // primary is on this cluster. No sessions at all is an empty list.
 func (c *Client) StatusAll(ctx context.Context) ([]SessionStatus, error) {
+	return c.statusAll(ctx, "status")
+}
+
+// StatusDetailAll reads `volume geo-replication status detail`: every
+// session of this cluster with its workers' pending counts and checkpoint,
+// in one gluster call, as Status gives one session.
+func (c *Client) StatusDetailAll(ctx context.Context) ([]SessionStatus, error) {
+	return c.statusAll(ctx, "status", "detail")
+}
+
+// FindSession picks ref's session out of a StatusAll or StatusDetailAll
+// answer, with ref's own user.
+func FindSession(all []SessionStatus, ref SessionRef) (*SessionStatus, bool) {
+	for i := range all {
+		r := all[i].Ref
+		if r.PrimaryVolume == ref.PrimaryVolume && r.SecondaryHost == ref.SecondaryHost && r.SecondaryVolume == ref.SecondaryVolume {
+			st := all[i]
+			st.Ref = ref
+			return &st, true
+		}
+	}
+	return nil, false
+}
+
+func (c *Client) statusAll(ctx context.Context, args ...string) ([]SessionStatus, error) {
 	op := "read status of all geo-replication sessions"
-	argv := glusterArgv(false, true, "volume", "geo-replication", "status")
+	argv := glusterArgv(false, true, append([]string{"volume", "geo-replication"}, args...)...)
 	env, err := c.callXML(ctx, op, argv)
 	if err != nil {
 		var e *Error

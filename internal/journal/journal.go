@@ -56,6 +56,8 @@ type Entry struct {
 	Bytes           int64   `json:"bytes"`
 	// CheckpointTime is the point in time the target's copy reflects.
 	CheckpointTime time.Time `json:"checkpoint_time,omitzero"`
+	// Stalls counts the checkpoint cycle's stalls (restarts and nudges).
+	Stalls int `json:"stalls,omitempty"`
 	// Resumed is true when a step of the set ran more than once.
 	Resumed bool `json:"resumed,omitempty"`
 }

@@ -103,19 +103,12 @@ func (d *Description) HostKeys(site string) ([]string, error) {
 }
 
 // SetUpReplication builds a site's pool and volume and the session to it
-// from the primary, with host keys pinned for gsyncd. The session is left
-// stopped. config is passed to gsyncd (e.g. sync_method); sync_jobs is 1
-// unless config says otherwise: twice in the lab a file arrived short in the
-// first cycle of a new session with gsyncd's default of 3 parallel jobs
-// (tarssh, checkpoint completed), which one job is meant to rule out.
+// from the primary, with host keys pinned for gsyncd and the primary
+// volume's changelog rollover time set. The session is left stopped. It
+// gets georep.DefaultTuning, with config on top (e.g. sync_method).
 func SetUpReplication(ctx context.Context, c Conn, site string, config map[string]string) (gluster.SessionRef, error) {
-	config = maps.Clone(config)
-	if config == nil {
-		config = map[string]string{}
-	}
-	if _, ok := config["sync_jobs"]; !ok {
-		config["sync_jobs"] = "1"
-	}
+	tuned := georep.DefaultTuning()
+	maps.Copy(tuned, config)
 	spec, err := c.D.SiteSpec(site)
 	if err != nil {
 		return gluster.SessionRef{}, err
@@ -142,12 +135,11 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 		return ref, err
 	}
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: []remote.Files{files}, Secondary: secondary}
-	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: config, HostKeys: keys})
+	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: tuned, HostKeys: keys, RolloverSeconds: georep.DefaultRolloverSeconds})
 }
 
 // StallAfter is how long a checkpoint cycle in the lab may make no progress
-// before its one stop/start. A lab cycle takes 10-30 s, and about a third of
-// them stall in the live changelog crawl until restarted
-// (docs/gluster-facts.md), so the production default of 3 minutes would
-// only make the lab slow.
+// before its one stop/start. A lab cycle takes 15-60 s; the production
+// default of 3 minutes would only make a lab stall slow to answer
+// (docs/gluster-facts.md, "Why a cycle stalled").
 const StallAfter = 30 * time.Second

@@ -1,0 +1,202 @@
+//go:build lab
+
+package georep_test
+
+import (
+	"context"
+	"errors"
+	"path"
+	"strconv"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/bench"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lab/labtest"
+	"github.com/glusterdr/terraform-provider-gluster/internal/manifest"
+	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
+	"github.com/glusterdr/terraform-provider-gluster/internal/sitemount"
+)
+
+// TestLabTunedSessionDeliversBytes: a session with glusterdr's tuning
+// (tarssh, three sync jobs, the primary volume's rollover time) carries a
+// tree of small files and one large one to sdsc, byte for byte, in one
+// checkpoint cycle each time, without a stall: once as new files, once
+// rewritten in place.
+func TestLabTunedSessionDeliversBytes(t *testing.T) {
+	conn := labtest.Conn(t)
+	ctx := context.Background()
+	const site = "sdsc"
+	primary, err := conn.Gluster("p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := tunedSession(ctx, t, conn, site)
+	p1, _ := conn.Runner("p1")
+	p1files, _ := conn.Files("p1")
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "TestLabTunedSessionDeliversBytes"}
+	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
+	t.Cleanup(func() {
+		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
+	})
+	for round := range 2 {
+		// Round 0 creates the files; round 1 writes them again in place.
+		if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "small"), 300, 50_000, 100); err != nil {
+			t.Fatal(err)
+		}
+		if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "large"), 1, 64<<20, 1); err != nil {
+			t.Fatal(err)
+		}
+		res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 10 * time.Minute,
+			StallAfter: lab.StallAfter, Marker: marker.Write})
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if res.Stalls != 0 {
+			t.Errorf("round %d: %d stalls (restarts %d, nudges %d); the cycle waits for the marker's changelog, so none is expected",
+				round, res.Stalls, res.Restarts, res.Nudges)
+		}
+		if bad := compareAtSite(ctx, t, conn, site, dir); len(bad) > 0 {
+			t.Fatalf("round %d: %d files differ at %s:\n%s", round, len(bad), site, manifest.Report(bad))
+		}
+		t.Logf("round %d: cycle %s, %d polls", round, res.Duration.Round(time.Millisecond), res.Polls)
+	}
+	st, err := primary.Status(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rollup != gluster.RollupStopped {
+		t.Errorf("the cycle must leave the session stopped for the restore point; it is %s", st.Rollup)
+	}
+}
+
+// TestLabNewSessionFirstCycleDeliversBytes: the short file seen twice in an
+// earlier round came in a new session's first cycle with three sync jobs.
+// Here a session is deleted with its sync time and made anew, files are
+// written before its first cycle (as the demo does), and that first cycle,
+// gsyncd's hybrid crawl over the whole volume, must deliver them byte for
+// byte.
+func TestLabNewSessionFirstCycleDeliversBytes(t *testing.T) {
+	conn := labtest.Conn(t)
+	ctx := context.Background()
+	const site = "sdsc"
+	primary, _ := conn.Gluster("p1")
+	ref, err := conn.D.SessionRef(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := georep.Delete(ctx, georep.Session{Hosts: labHosts{conn}, Primary: "p1", Ref: ref}, true); err != nil {
+		t.Fatal(err)
+	}
+	p1, _ := conn.Runner("p1")
+	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
+	t.Cleanup(func() {
+		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
+	})
+	if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "small"), 300, 50_000, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "large"), 1, 64<<20, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.SetUpReplication(ctx, conn, site, nil); err != nil {
+		t.Fatal(err)
+	}
+	p1files, _ := conn.Files("p1")
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "TestLabNewSessionFirstCycleDeliversBytes"}
+	res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 15 * time.Minute,
+		StallAfter: lab.StallAfter, Marker: marker.Write})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := compareAtSite(ctx, t, conn, site, dir); len(bad) > 0 {
+		t.Fatalf("the first cycle left %d files differing at %s:\n%s", len(bad), site, manifest.Report(bad))
+	}
+	t.Logf("first cycle %s, %d stalls", res.Duration.Round(time.Millisecond), res.Stalls)
+}
+
+// tunedSession makes sure the session to site exists and has glusterdr's
+// tuning, through georep's own Observe, Plan and Apply.
+func tunedSession(ctx context.Context, t *testing.T, conn lab.Conn, site string) gluster.SessionRef {
+	t.Helper()
+	primary, _ := conn.Gluster("p1")
+	ref, err := conn.D.SessionRef(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := primary.Status(ctx, ref); errors.Is(err, gluster.ErrNoSession) {
+		if _, err := lab.SetUpReplication(ctx, conn, site, nil); err != nil {
+			t.Fatal(err)
+		}
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	s := georep.Session{Hosts: labHosts{conn}, Primary: "p1", Ref: ref}
+	want := georep.Spec{State: georep.Stopped, Config: georep.DefaultTuning(), RolloverSeconds: georep.DefaultRolloverSeconds}
+	keys, err := conn.D.HostKeys(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.HostKeys = keys
+	have, err := georep.Observe(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := georep.Apply(ctx, s, want, georep.Plan(have, want)); err != nil {
+		t.Fatal(err)
+	}
+	have, err = georep.Observe(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if have.RolloverSeconds != georep.DefaultRolloverSeconds || have.Config["sync_method"] != "tarssh" {
+		t.Fatalf("after Apply: rollover %d s, sync_method %q", have.RolloverSeconds, have.Config["sync_method"])
+	}
+	return ref
+}
+
+// compareAtSite reads dir back at the site's first node, through a
+// read-only mount of its volume, against the primary's copy.
+func compareAtSite(ctx context.Context, t *testing.T, conn lab.Conn, site, dir string) []manifest.Mismatch {
+	t.Helper()
+	p1, _ := conn.Runner("p1")
+	want, err := manifest.Scan(ctx, p1, path.Join(lab.MountPath, dir), manifest.ScanOptions{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := conn.D.Site(site)
+	node, _ := conn.D.Node(s.Nodes[0])
+	r, _ := conn.Runner(node.Name)
+	m, err := sitemount.ReadOnly(ctx, r, node.Address, s.Volume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, obsErr := manifest.Observe(ctx, r, path.Join(m.Path, dir), want)
+	if err := errors.Join(obsErr, m.Unmount(ctx)); err != nil {
+		t.Fatal(err)
+	}
+	return manifest.Compare(want, got)
+}
+
+// labHosts reaches the lab's nodes by name or address.
+type labHosts struct{ conn lab.Conn }
+
+func (h labHosts) config(host string) remote.Config {
+	for _, n := range h.conn.D.Nodes {
+		if n.Name == host || n.Address == host {
+			return h.conn.D.SSHConfig(n)
+		}
+	}
+	return remote.Config{Host: host, Port: h.conn.D.SSH.Port, User: h.conn.D.SSH.User,
+		PrivateKeyFile: h.conn.D.SSH.PrivateKeyFile, KnownHostsFile: h.conn.D.SSH.KnownHostsFile}
+}
+
+func (h labHosts) Runner(host string) remote.Runner { return h.conn.Pool.Runner(h.config(host)) }
+func (h labHosts) Files(host string) remote.Files   { return h.conn.Pool.Files(h.config(host)) }
+func (h labHosts) HostKey(ctx context.Context, host string) (ssh.PublicKey, error) {
+	return h.conn.Pool.HostKey(ctx, h.config(host))
+}
