@@ -27,11 +27,12 @@ type ScanOptions struct {
 var cLocale = []string{"env", "LC_ALL=C"}
 
 // Scan lists everything under root on r's host (root itself excluded), with
-// metadata from one find and, with opts.Hash, content hashes from a second
-// find that batches sha256sum by itself. Hard link groups are worked out
-// within the scan; links from outside root are not seen. Entries come back
-// sorted by path. A file deleted during the scan is left out; any other
-// file that find or sha256sum cannot read fails the scan.
+// metadata from one find and, with opts.Hash, content hashes of the files
+// it listed from sha256sum batches run side by side (HashFiles). Hard link
+// groups are worked out within the scan; links from outside root are not
+// seen. Entries come back sorted by path. A file deleted before find lists
+// it is left out; a file deleted after, or that find or sha256sum cannot
+// read, fails the scan.
 func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) ([]Entry, error) {
 	root, err := cleanRoot(root)
 	if err != nil {
@@ -71,7 +72,7 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	}
 	markHardLinks(entries)
 	if opts.Hash {
-		if err := fillHashes(ctx, r, root, excludes, entries); err != nil {
+		if err := fillHashes(ctx, r, root, entries); err != nil {
 			return nil, err
 		}
 	}
