@@ -1,0 +1,51 @@
+package benchtable
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+)
+
+// Print writes the table as text: one line per figure, with the medians,
+// their ratio and the goal.
+func (t *Table) Print(w io.Writer) error {
+	fmt.Fprintf(w, "glusterdr against its references, %s on %s (%d CPUs), lab instance %d; medians of %d runs after %d warm-up\n",
+		t.Date.UTC().Format(time.RFC3339), t.Host, t.CPUs, t.LabInstance, t.Repeats, t.Warmup)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPARISON\tFIGURE\tGLUSTERDR\tREFERENCE\tRATIO\tGOAL")
+	for _, r := range t.Rows {
+		fmt.Fprintf(tw, "%s\t\t%s\t%s\t\t\n", r.Name, r.Ours, r.Reference)
+		if r.Status != StatusMeasured {
+			fmt.Fprintf(tw, "\t%s: %s\t\t\t\t\n", r.Status, r.Note)
+			continue
+		}
+		for _, m := range r.Metrics {
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%.2fx\t%s\n", m.Name, figure(m.Ours, m.Unit), figure(m.Reference, m.Unit), m.Ratio, GoalText(m))
+		}
+	}
+	return tw.Flush()
+}
+
+// GoalText is the goal and whether it was met, or "" without a goal.
+func GoalText(m Metric) string {
+	if m.Goal == nil {
+		return ""
+	}
+	verdict := "met"
+	if m.Met != nil && !*m.Met {
+		verdict = "NOT met"
+	}
+	return m.Goal.String() + ": " + verdict
+}
+
+func figure(v float64, unit string) string {
+	switch {
+	case unit == "":
+		return fmt.Sprintf("%.3g", v)
+	case v >= 100:
+		return fmt.Sprintf("%.0f %s", v, unit)
+	default:
+		return fmt.Sprintf("%.3g %s", v, unit)
+	}
+}
