@@ -21,7 +21,7 @@ func (t *Table) Print(w io.Writer) error {
 			continue
 		}
 		for _, m := range r.Metrics {
-			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%.2fx\t%s\n", m.Name, figure(m.Ours, m.Unit), figure(m.Reference, m.Unit), m.Ratio, GoalText(m))
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%.2fx\t%s\n", m.Name, Figure(m.Ours, m.Unit), Figure(m.Reference, m.Unit), m.Ratio, GoalText(m))
 		}
 	}
 	return tw.Flush()
@@ -39,7 +39,8 @@ func GoalText(m Metric) string {
 	return m.Goal.String() + ": " + verdict
 }
 
-func figure(v float64, unit string) string {
+// Figure is a value with its unit, as the table prints it.
+func Figure(v float64, unit string) string {
 	switch {
 	case unit == "":
 		return fmt.Sprintf("%.3g", v)
