@@ -63,6 +63,7 @@ func runEtcdSave(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
 	sizes := slices.Sorted(slices.Values(env.EtcdMB))
 	var metrics []benchtable.Metric
 	var rss [][2][]float64 // per size: ours, reference
+	var labels []string
 	for i, mb := range sizes {
 		o, r, db, err := measureEtcdSave(ctx, env, mb)
 		if err != nil {
@@ -77,6 +78,7 @@ func runEtcdSave(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
 			benchtable.NewMetric("wall time, "+label, "s", seconds(o), seconds(r), goal),
 			benchtable.NewMetric("peak RSS, "+label, "MiB", mib(o), mib(r), nil))
 		rss = append(rss, [2][]float64{mib(o), mib(r)})
+		labels = append(labels, fmt.Sprint(db/1e6))
 	}
 	if len(sizes) > 1 {
 		first, last := rss[0], rss[len(rss)-1]
@@ -84,7 +86,7 @@ func runEtcdSave(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
 			return []float64{benchtable.Median(last[side]) / benchtable.Median(first[side])}
 		}
 		metrics = append(metrics, benchtable.NewMetric(
-			fmt.Sprintf("peak RSS at %d MB over %d MB", sizes[len(sizes)-1], sizes[0]), "",
+			fmt.Sprintf("peak RSS, %s MB database over %s MB", labels[len(labels)-1], labels[0]), "",
 			growth(0), growth(1), benchtable.OursAtMost(1.1)))
 	}
 	return metrics, nil

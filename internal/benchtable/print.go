@@ -7,24 +7,28 @@ import (
 	"time"
 )
 
-// Print writes the table as text: one line per figure, with the medians,
-// their ratio and the goal.
+// Print writes the table as text: a line per comparison saying what runs
+// on each side, then a line per figure with the medians, their ratio and
+// the goal.
 func (t *Table) Print(w io.Writer) error {
 	fmt.Fprintf(w, "glusterdr against its references, %s on %s (%d CPUs), lab instance %d; medians of %d runs after %d warm-up\n",
 		t.Date.UTC().Format(time.RFC3339), t.Host, t.CPUs, t.LabInstance, t.Repeats, t.Warmup)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMPARISON\tFIGURE\tGLUSTERDR\tREFERENCE\tRATIO\tGOAL")
 	for _, r := range t.Rows {
-		fmt.Fprintf(tw, "%s\t\t%s\t%s\t\t\n", r.Name, r.Ours, r.Reference)
+		fmt.Fprintf(w, "\n%s\n  glusterdr: %s\n  reference: %s\n", r.Name, r.Ours, r.Reference)
 		if r.Status != StatusMeasured {
-			fmt.Fprintf(tw, "\t%s: %s\t\t\t\t\n", r.Status, r.Note)
+			fmt.Fprintf(w, "  %s: %s\n", r.Status, r.Note)
 			continue
 		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  FIGURE\tGLUSTERDR\tREFERENCE\tRATIO\t  GOAL")
 		for _, m := range r.Metrics {
-			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%.2fx\t%s\n", m.Name, Figure(m.Ours, m.Unit), Figure(m.Reference, m.Unit), m.Ratio, GoalText(m))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%.2fx\t  %s\n", m.Name, Figure(m.Ours, m.Unit), Figure(m.Reference, m.Unit), m.Ratio, GoalText(m))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
 		}
 	}
-	return tw.Flush()
+	return nil
 }
 
 // GoalText is the goal and whether it was met, or "" without a goal.
