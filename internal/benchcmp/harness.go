@@ -91,7 +91,7 @@ func Run(ctx context.Context, env *Env, comps []Comparison) *benchtable.Table {
 	t := &benchtable.Table{Date: time.Now().UTC(), Host: host, CPUs: runtime.NumCPU(),
 		LabInstance: int(env.Instance), Repeats: env.Repeats, Warmup: env.Warmup}
 	for _, c := range comps {
-		row := benchtable.Row{Name: c.Name, Ours: c.Ours, Reference: c.Reference}
+		row := benchtable.Row{Name: c.Name, Ours: c.Ours, Reference: c.Reference, Metrics: []benchtable.Metric{}}
 		switch {
 		case c.Pending != "":
 			row.Status, row.Note = benchtable.StatusPending, c.Pending
