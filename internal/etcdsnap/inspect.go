@@ -161,7 +161,7 @@ func (ks *keyspace) readKeys(bucket *bolt.Bucket, mapped *mappedFile) error {
 			byName[string(kv.key)] = struct{}{}
 		case rev <= ks.compacted && !tombstone:
 			live++
-		case rev <= ks.compacted:
+		case rev <= ks.compacted: // the tombstone written at exactly C
 		case tombstone:
 			live--
 		case kv.version == 1:
