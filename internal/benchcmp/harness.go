@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
@@ -89,7 +90,8 @@ func (e *Env) logf(format string, args ...any) {
 func Run(ctx context.Context, env *Env, comps []Comparison) *benchtable.Table {
 	host, _ := os.Hostname()
 	t := &benchtable.Table{Date: time.Now().UTC(), Host: host, CPUs: runtime.NumCPU(),
-		LabInstance: int(env.Instance), Repeats: env.Repeats, Warmup: env.Warmup}
+		LabInstance: int(env.Instance), Repeats: env.Repeats, Warmup: env.Warmup, LoadBefore: loadAverage()}
+	defer func() { t.LoadAfter = loadAverage() }()
 	for _, c := range comps {
 		row := benchtable.Row{Name: c.Name, Ours: c.Ours, Reference: c.Reference, Metrics: []benchtable.Metric{}}
 		switch {
@@ -110,4 +112,17 @@ func Run(ctx context.Context, env *Env, comps []Comparison) *benchtable.Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// loadAverage is the 1, 5 and 15 minute load averages, or "" off Linux.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }

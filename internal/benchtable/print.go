@@ -13,6 +13,9 @@ import (
 func (t *Table) Print(w io.Writer) error {
 	fmt.Fprintf(w, "glusterdr against its references, %s on %s (%d CPUs), lab instance %d; medians of %d runs after %d warm-up\n",
 		t.Date.UTC().Format(time.RFC3339), t.Host, t.CPUs, t.LabInstance, t.Repeats, t.Warmup)
+	if t.LoadBefore != "" {
+		fmt.Fprintf(w, "load average %s before, %s after\n", t.LoadBefore, t.LoadAfter)
+	}
 	for _, r := range t.Rows {
 		fmt.Fprintf(w, "\n%s\n  glusterdr: %s\n  reference: %s\n", r.Name, r.Ours, r.Reference)
 		if r.Status != StatusMeasured {

@@ -32,9 +32,13 @@ type Table struct {
 	LabInstance int       `json:"lab_instance"`
 	// Repeats is how many times each side ran (after Warmup runs that do not
 	// count); figures are medians.
-	Repeats int   `json:"repeats"`
-	Warmup  int   `json:"warmup"`
-	Rows    []Row `json:"rows"`
+	Repeats int `json:"repeats"`
+	Warmup  int `json:"warmup"`
+	// LoadBefore and LoadAfter are the machine's load averages (1, 5 and
+	// 15 minutes) around the run: how much else it was doing.
+	LoadBefore string `json:"load_before,omitempty"`
+	LoadAfter  string `json:"load_after,omitempty"`
+	Rows       []Row  `json:"rows"`
 }
 
 // Row is one comparison.
