@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchcmp"
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 )
 
@@ -81,7 +82,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "written to", path)
-	return table.Check()
+	if err := table.Check(); err != nil {
+		return err
+	}
+	for _, r := range table.Rows {
+		if r.Status == benchtable.StatusFailed {
+			return fmt.Errorf("%q failed: %s", r.Name, r.Note)
+		}
+	}
+	return nil
 }
 
 func saveEtcd(ctx context.Context, args []string, stdout io.Writer) error {
