@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
@@ -98,24 +100,22 @@ func StatPaths(ctx context.Context, r remote.Runner, root string, paths []string
 	if err != nil {
 		return nil, err
 	}
+	found := make([][]Entry, len(batches))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(statWorkers) // each find waits on the filesystem more than on a processor
+	for i, b := range batches {
+		g.Go(func() (err error) {
+			found[i], err = statBatch(gctx, r, root, slices.Concat(fixed, b, tail), args)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	got := make(map[string]Entry, len(args))
-	for _, b := range batches {
-		argv := slices.Concat(fixed, b, tail)
-		res, err := r.Run(ctx, remote.Cmd{Argv: argv})
-		if err != nil && !onlyMissing(res, err) {
-			return nil, runError(r, "stat paths under "+root, err)
-		}
-		recs, err := parseFind(res.Stdout)
-		if err != nil {
-			return nil, parseError(r, argv, err)
-		}
-		for _, rec := range recs {
-			rel, ok := args[rec.full]
-			if !ok {
-				return nil, parseError(r, argv, fmt.Errorf("find printed %q, which was not asked for", rec.full))
-			}
-			rec.Path = rel
-			got[rel] = rec.Entry
+	for _, es := range found {
+		for _, e := range es {
+			got[e.Path] = e
 		}
 	}
 	entries := make([]Entry, 0, len(got))
@@ -129,6 +129,32 @@ func StatPaths(ctx context.Context, r remote.Runner, root string, paths []string
 		got[e.Path] = e
 	}
 	return got, nil
+}
+
+// statWorkers is how many find commands StatPaths runs at once.
+const statWorkers = 4
+
+// statBatch runs one find of StatPaths and returns the entries it printed,
+// named by their paths relative to root.
+func statBatch(ctx context.Context, r remote.Runner, root string, argv []string, args map[string]string) ([]Entry, error) {
+	res, err := r.Run(ctx, remote.Cmd{Argv: argv})
+	if err != nil && !onlyMissing(res, err) {
+		return nil, runError(r, "stat paths under "+root, err)
+	}
+	recs, err := parseFind(res.Stdout)
+	if err != nil {
+		return nil, parseError(r, argv, err)
+	}
+	entries := make([]Entry, 0, len(recs))
+	for _, rec := range recs {
+		rel, ok := args[rec.full]
+		if !ok {
+			return nil, parseError(r, argv, fmt.Errorf("find printed %q, which was not asked for", rec.full))
+		}
+		rec.Path = rel
+		entries = append(entries, rec.Entry)
+	}
+	return entries, nil
 }
 
 // onlyMissing reports whether a failed command failed only because some of
