@@ -10,6 +10,7 @@ packages="
   etcd-server etcd-client
   ansible ansible-lint yamllint shellcheck
   python3-pytest python3-pytest-xdist python3-pytest-forked python3-mock
+  chromium
 "
 
 missing=""

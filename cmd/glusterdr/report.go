@@ -13,7 +13,7 @@ import (
 )
 
 func newReportCommand(g *globals) *cobra.Command {
-	var path string
+	var path, htmlPath, benchPath string
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "The DR posture: verified copies against the 3 audits ask for, RPO, drills and RTO, runs, retention",
@@ -39,16 +39,36 @@ newest set was verified) against the three that audited systems commonly require
 				for _, m := range listing.Sets {
 					sets = append(sets, m.Summary())
 				}
+				r := report.Build(st, h.Entries, sets, setsErr)
 				if setsErr != nil {
 					// The report is printed, but a report without the sets is
 					// no posture: the command fails so that nobody reads it
 					// as one.
 					setsErr = fmt.Errorf("the report lacks the backup sets: %w", setsErr)
 				}
-				return printResult(g, c.OutOrStdout(), report.Build(st, h.Entries, sets, setsErr), report.Render, setsErr)
+				if htmlPath != "" {
+					in := report.Inputs{Report: r, Journal: h.Entries, Drills: h.Drills, Sets: listing.Sets}
+					if err := writeHTMLReport(c, htmlPath, benchPath, in); err != nil {
+						return err
+					}
+				}
+				return printResult(g, c.OutOrStdout(), r, report.Render, setsErr)
 			})
 		},
 	}
 	scheduleFlag(cmd, &path)
+	cmd.Flags().StringVar(&htmlPath, "html", "", "also write the report as one self-contained HTML page, with plots, to this file")
+	cmd.Flags().StringVar(&benchPath, "bench", "bench/results", "with --html: the make bench results to show (a JSON file, or the folder whose newest is shown)")
 	return cmd
+}
+
+// writeHTMLReport writes the --html page: the report, the journal, the
+// drills, the sets and the newest bench table.
+func writeHTMLReport(c *cobra.Command, path, benchPath string, in report.Inputs) error {
+	in.LoadBench(benchPath)
+	if err := report.WriteHTMLFile(path, in); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.ErrOrStderr(), "HTML report written to", path)
+	return nil
 }

@@ -52,7 +52,8 @@ func hasTrailerSize(n int64) bool {
 
 // trailerHasher is an io.Writer fed a whole snapshot stream. It hashes
 // everything except the most recent 32 bytes, which it holds back as the
-// candidate trailer, so the stream is checked without a second pass.
+// candidate trailer, so the stream is checked without a second pass. The
+// same pass gives the whole file's sha256 (wholeSum).
 type trailerHasher struct {
 	body hash.Hash
 	tail []byte
@@ -93,4 +94,21 @@ func (h *trailerHasher) check(path string) error {
 			hex.EncodeToString(h.tail), h.n-trailerSize, hex.EncodeToString(got))}
 	}
 	return nil
+}
+
+// wholeSum is the sha256 of everything written, trailer included. sha256
+// hashes in 64-byte blocks, and the body is whole 512-byte sectors, so the
+// state after the body is shared by both digests: a copy of it, fed the
+// trailer, gives the whole file's digest without hashing the body twice.
+func (h *trailerHasher) wholeSum() ([]byte, error) {
+	c, ok := h.body.(hash.Cloner)
+	if !ok {
+		return nil, fmt.Errorf("sha256 cannot copy its state (%T)", h.body)
+	}
+	whole, err := c.Clone()
+	if err != nil {
+		return nil, err
+	}
+	whole.Write(h.tail)
+	return whole.Sum(nil), nil
 }

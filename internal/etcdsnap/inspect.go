@@ -4,12 +4,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/server/v3/storage/schema"
-	"google.golang.org/protobuf/proto"
 )
 
 // boltLockTimeout bounds the wait for bbolt's shared file lock, in case some
@@ -23,12 +22,21 @@ type keyspace struct {
 	keys            int64
 	consistentIndex uint64
 	storageVersion  string
+	// compacted is the revision of the last finished compaction; inFlight
+	// is true when a later one had been scheduled but not finished.
+	compacted int64
+	inFlight  bool
 }
 
-// readKeyspace opens the database read-only (bbolt never writes to it),
-// runs bbolt's page consistency check, then walks etcd's buckets.
-// The trailing sha256 does not disturb bbolt, which reads whole pages only.
-func readKeyspace(path string) (ks keyspace, err error) {
+// readKeyspace opens the database read-only (bbolt never writes to it)
+// and walks etcd's buckets, reading every revision of every key; with
+// deep, it runs bbolt's page consistency check first. The trailing sha256
+// does not disturb bbolt, which reads whole pages only.
+func readKeyspace(path string, deep bool) (ks keyspace, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ks, err
+	}
 	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: boltLockTimeout})
 	if err != nil {
 		return ks, &CheckError{Path: path, Check: CheckBolt, Err: fmt.Errorf("bbolt cannot open it: %w", err)}
@@ -44,11 +52,14 @@ func readKeyspace(path string) (ks keyspace, err error) {
 			err = &CheckError{Path: path, Check: CheckBolt, Err: fmt.Errorf("bbolt failed reading it: %v", r)}
 		}
 	}()
+	mapped := &mappedFile{addr: db.Info().Data, size: fi.Size()}
 	err = db.View(func(tx *bolt.Tx) error {
-		if err := boltConsistency(tx); err != nil {
-			return &CheckError{Path: path, Check: CheckBolt, Err: err}
+		if deep {
+			if err := boltConsistency(tx); err != nil {
+				return &CheckError{Path: path, Check: CheckBolt, Err: err}
+			}
 		}
-		if err := ks.read(tx); err != nil {
+		if err := ks.read(tx, mapped); err != nil {
 			return &CheckError{Path: path, Check: CheckSchema, Err: err}
 		}
 		return nil
@@ -72,7 +83,7 @@ func boltConsistency(tx *bolt.Tx) error {
 	return nil
 }
 
-func (ks *keyspace) read(tx *bolt.Tx) error {
+func (ks *keyspace) read(tx *bolt.Tx, mapped *mappedFile) error {
 	meta := tx.Bucket(schema.Meta.Name())
 	if meta == nil {
 		return fmt.Errorf("no %q bucket", schema.Meta.Name())
@@ -84,7 +95,7 @@ func (ks *keyspace) read(tx *bolt.Tx) error {
 	if err := ks.readMeta(meta); err != nil {
 		return err
 	}
-	return ks.readKeys(keys)
+	return ks.readKeys(keys, mapped)
 }
 
 // readMeta reads the raft consistent index, the storage version (etcd >= 3.6)
@@ -99,7 +110,8 @@ func (ks *keyspace) readMeta(meta *bolt.Bucket) error {
 		ks.consistentIndex = binary.BigEndian.Uint64(v)
 	}
 	ks.storageVersion = string(meta.Get(schema.MetaStorageVersionName))
-	for _, name := range [][]byte{schema.FinishedCompactKeyName, schema.ScheduledCompactKeyName} {
+	var marks [2]int64
+	for i, name := range [][]byte{schema.FinishedCompactKeyName, schema.ScheduledCompactKeyName} {
 		v := meta.Get(name)
 		if v == nil {
 			continue
@@ -108,38 +120,66 @@ func (ks *keyspace) readMeta(meta *bolt.Bucket) error {
 		if err != nil {
 			return fmt.Errorf("meta %q: %w", name, err)
 		}
+		marks[i] = rev
 		ks.revision = max(ks.revision, rev)
 	}
+	ks.compacted, ks.inFlight = marks[0], marks[1] > marks[0]
 	return nil
 }
 
 // readKeys walks the "key" bucket in revision order. The newest entry gives
-// the revision; a key is live when its newest entry is not a tombstone.
-func (ks *keyspace) readKeys(bucket *bolt.Bucket) error {
-	live := make(map[string]struct{})
+// the revision. Live keys are counted from each entry alone, so that memory
+// does not grow with the keyspace: etcd's compaction at revision C leaves
+// at most one entry at or below C per key, the key's state at C (a put, or
+// the tombstone written at exactly C), and every entry above C. So a key is
+// live when it has a put at or below C, plus one for each put above C that
+// created it (version 1), minus one for each tombstone above C. While a
+// compaction is in flight its deletions are half done, and the walk falls
+// back to following every key by name.
+func (ks *keyspace) readKeys(bucket *bolt.Bucket, mapped *mappedFile) error {
+	var live int64
+	var byName map[string]struct{}
+	if ks.inFlight {
+		byName = make(map[string]struct{})
+	}
 	var last int64
 	err := bucket.ForEach(func(k, v []byte) error {
 		rev, tombstone, err := parseRevision(k)
 		if err != nil {
 			return err
 		}
-		var kv mvccpb.KeyValue
-		if err := proto.Unmarshal(v, &kv); err != nil {
+		kv, err := parseKeyValue(v)
+		if err != nil {
 			return fmt.Errorf("value at revision %d is not an mvcc KeyValue: %w", rev, err)
 		}
-		if tombstone {
-			delete(live, string(kv.Key))
-		} else {
-			live[string(kv.Key)] = struct{}{}
-		}
 		last = rev
+		mapped.readBytes(len(k) + len(v))
+		switch {
+		case byName != nil && tombstone:
+			delete(byName, string(kv.key))
+		case byName != nil:
+			byName[string(kv.key)] = struct{}{}
+		case rev <= ks.compacted && !tombstone:
+			live++
+		case rev <= ks.compacted: // the tombstone written at exactly C
+		case tombstone:
+			live--
+		case kv.version == 1:
+			live++
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("bucket %q: %w", schema.Key.Name(), err)
 	}
+	if byName != nil {
+		live = int64(len(byName))
+	}
+	if live < 0 {
+		return fmt.Errorf("bucket %q deletes %d more keys than it creates", schema.Key.Name(), -live)
+	}
 	ks.revision = max(ks.revision, last)
-	ks.keys = int64(len(live))
+	ks.keys = live
 	return nil
 }
 

@@ -2,7 +2,6 @@ package etcdsnap
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,9 +23,14 @@ const copyBufferSize = 256 << 10
 // Save streams a point-in-time snapshot from the client's single endpoint
 // into path, the way `etcdctl snapshot save` does: into path+".part" with
 // mode 0600, hashing as it goes; it refuses a stream whose sha256 trailer
-// does not match, a database bbolt cannot read, and a cancelled ctx. It
-// then fsyncs, closes and renames. On error the .part file is removed and
-// an existing file at path is left as it was.
+// does not match, a database in which bbolt cannot read every revision of
+// etcd's keys, and a cancelled ctx. It fsyncs (while bbolt reads the file
+// back), closes and renames. On error the .part file is removed and an
+// existing file at path is left as it was.
+//
+// Save does not run bbolt's page-by-page consistency check, whose walk
+// through the mapped file would make the process as large as the snapshot:
+// Verify runs it, and the nightly run calls Verify after Save.
 func Save(ctx context.Context, cli *clientv3.Client, path string) (Info, error) {
 	return saveSnapshot(ctx, cli, path, nil)
 }
@@ -60,8 +64,8 @@ func saveSnapshot(ctx context.Context, cli *clientv3.Client, path string, afterW
 		return Info{}, fmt.Errorf("open snapshot stream: %w", err)
 	}
 	defer resp.Snapshot.Close() // only releases the stream; a read error already surfaced
-	whole, trailer := sha256.New(), newTrailerHasher()
-	dst := io.Writer(io.MultiWriter(f, whole, trailer))
+	trailer := newTrailerHasher()
+	dst := io.Writer(io.MultiWriter(&writeBehind{f: f}, trailer))
 	if afterWrite != nil {
 		dst = &writeObserver{w: dst, after: afterWrite}
 	}
@@ -72,20 +76,21 @@ func saveSnapshot(ctx context.Context, cli *clientv3.Client, path string, afterW
 	if err := trailer.check(part); err != nil {
 		return Info{}, err
 	}
-	if err := f.Sync(); err != nil {
-		return Info{}, fmt.Errorf("fsync %s: %w", part, err)
+	whole, err := trailer.wholeSum()
+	if err != nil {
+		return Info{}, fmt.Errorf("hash %s: %w", part, err)
+	}
+	ks, err := syncAndRead(f, part)
+	if err != nil {
+		return Info{}, err
 	}
 	if err := f.Close(); err != nil {
 		return Info{}, fmt.Errorf("close %s: %w", part, err)
 	}
-	ks, err := readKeyspace(part)
-	if err != nil {
-		return Info{}, err
-	}
 	if err := os.Rename(part, path); err != nil {
 		return Info{}, fmt.Errorf("rename %s to %s: %w", part, path, err)
 	}
-	info = Info{Size: n, SHA256: hex.EncodeToString(whole.Sum(nil)), Version: resp.Version}
+	info = Info{Size: n, SHA256: hex.EncodeToString(whole), Version: resp.Version}
 	info.setKeyspace(ks)
 	if info.Version == "" {
 		info.Version = ks.storageVersion
@@ -94,6 +99,42 @@ func saveSnapshot(ctx context.Context, cli *clientv3.Client, path string, afterW
 		return info, fmt.Errorf("snapshot renamed into place but its directory was not synced: %w", err)
 	}
 	return info, nil
+}
+
+// syncAndRead fsyncs the written .part file and, meanwhile, reads it back
+// with bbolt: the file's pages are in the page cache, so the checks need
+// not wait for the disk. Both must succeed before the rename.
+func syncAndRead(f *os.File, part string) (keyspace, error) {
+	synced := make(chan error, 1)
+	go func() { synced <- f.Sync() }()
+	ks, err := readKeyspace(part, false)
+	if serr := <-synced; serr != nil {
+		return keyspace{}, fmt.Errorf("fsync %s: %w", part, serr)
+	}
+	return ks, err
+}
+
+// writeBehind writes to the .part file and asks the kernel to start
+// writing each writeBehindChunk to disk as soon as it is complete, so that
+// the final fsync waits for the last chunk only, not for the whole file.
+type writeBehind struct {
+	f       *os.File
+	written int64
+	started int64 // bytes handed to the disk so far
+}
+
+// writeBehindChunk is large enough for efficient writes and small enough
+// that little is left for the fsync.
+const writeBehindChunk = 8 << 20
+
+func (w *writeBehind) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.written += int64(n)
+	if w.written-w.started >= writeBehindChunk {
+		startWriteback(w.f, w.started, w.written-w.started)
+		w.started = w.written
+	}
+	return n, err
 }
 
 // createPart creates the .part file with mode 0600, replacing a leftover

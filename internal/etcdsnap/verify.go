@@ -1,7 +1,6 @@
 package etcdsnap
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -35,7 +34,7 @@ func Verify(path string) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	ks, err := readKeyspace(path)
+	ks, err := readKeyspace(path, true)
 	if err != nil {
 		return Info{}, err
 	}
@@ -58,13 +57,17 @@ func hashFile(path string) (Info, error) {
 		return Info{}, fmt.Errorf("open etcd snapshot: %w", err)
 	}
 	defer f.Close() // read-only: a close error cannot lose data
-	whole, trailer := sha256.New(), newTrailerHasher()
-	n, err := io.Copy(io.MultiWriter(whole, trailer), f)
+	trailer := newTrailerHasher()
+	n, err := io.CopyBuffer(trailer, f, make([]byte, copyBufferSize))
 	if err != nil {
 		return Info{}, fmt.Errorf("read etcd snapshot %s: %w", path, err)
 	}
 	if err := trailer.check(path); err != nil {
 		return Info{}, err
 	}
-	return Info{Size: n, SHA256: hex.EncodeToString(whole.Sum(nil))}, nil
+	whole, err := trailer.wholeSum()
+	if err != nil {
+		return Info{}, fmt.Errorf("hash etcd snapshot %s: %w", path, err)
+	}
+	return Info{Size: n, SHA256: hex.EncodeToString(whole)}, nil
 }

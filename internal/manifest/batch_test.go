@@ -3,6 +3,7 @@ package manifest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,12 +50,18 @@ func TestHashPathsBatchesUnderTheLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkBatches(t, rec.cmds, "/var/glfs/global", paths)
+	if argv := rec.cmds[0]; !slices.Equal(argv, []string{"nproc"}) {
+		t.Errorf("first command %q, want nproc: the batches run one per processor", argv)
+	}
+	hashing := rec.cmds[1:]
+	checkBatches(t, hashing, "/var/glfs/global", paths)
 	if len(sums) != len(paths) || sums[paths[42]] != hashOf([]byte("/var/glfs/global/"+paths[42])) {
 		t.Errorf("got %d hashes, want %d, each for its own path", len(sums), len(paths))
 	}
-	if argv := rec.cmds[0]; strings.Join(argv[:5], " ") != "env LC_ALL=C sha256sum -z --" {
-		t.Errorf("command starts %q", argv[:5])
+	for _, argv := range hashing {
+		if strings.Join(argv[:5], " ") != "env LC_ALL=C sha256sum -z --" {
+			t.Errorf("command starts %q", argv[:5])
+		}
 	}
 }
 

@@ -58,14 +58,14 @@ func Observe(ctx context.Context, r remote.Runner, root string, want []Entry) (m
 	if err != nil {
 		return nil, err
 	}
-	var toHash []string
+	toHash := map[string]int64{}
 	for _, w := range want {
 		g, ok := got[w.Path]
 		if ok && w.Type == TypeFile && g.Type == TypeFile && w.SHA256 != "" && g.Size == w.Size {
-			toHash = append(toHash, w.Path)
+			toHash[w.Path] = w.Size
 		}
 	}
-	sums, err := HashPaths(ctx, r, root, toHash)
+	sums, err := HashFiles(ctx, r, root, toHash)
 	var unreadable *UnreadableError
 	if err != nil && !errors.As(err, &unreadable) {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
@@ -31,66 +33,125 @@ func (e *UnreadableError) Error() string {
 }
 
 // HashPaths returns the sha256 of the given relative paths under root, run
-// as batched `sha256sum -z -- ROOT/p ...`. Callers pass regular files (a
-// FIFO would block the read). A file that does not exist is simply absent
-// from the map; the batch still hashes the others. Files that exist but
-// cannot be read are returned as an *UnreadableError, with the map of the
-// rest.
+// as `sha256sum -z -- ROOT/p ...` in batches, several at once (see
+// HashFiles). Callers pass regular files (a FIFO would block the read). A
+// file that does not exist is simply absent from the map; the batches
+// still hash the others. Files that exist but cannot be read are returned
+// as an *UnreadableError, with the map of the rest.
 func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string) (map[string]string, error) {
-	root, args, err := rootedPaths(root, paths)
+	files := make(map[string]int64, len(paths))
+	for _, p := range paths {
+		files[p] = 1 // sizes unknown: balance the batches by count
+	}
+	return HashFiles(ctx, r, root, files)
+}
+
+// HashFiles is HashPaths for files whose sizes are known (relative path to
+// bytes). sha256sum reads one file at a time on one processor, so the
+// files go in batches balanced by size, largest first, and one batch runs
+// per processor of the host at once, each on its own SSH session; a
+// session that finishes takes the next batch.
+func HashFiles(ctx context.Context, r remote.Runner, root string, files map[string]int64) (map[string]string, error) {
+	root, err := cleanRoot(root)
 	if err != nil {
 		return nil, err
+	}
+	args, err := absPaths(root, slices.Collect(maps.Keys(files)))
+	if err != nil {
+		return nil, err
+	}
+	sizes := make(map[string]int64, len(args))
+	for a, rel := range args {
+		sizes[a] = files[rel]
 	}
 	fixed := slices.Concat(cLocale, []string{"sha256sum", "-z", "--"})
-	batches, err := batch(fixed, slices.Sorted(maps.Keys(args)), maxCommandBytes)
+	workers := 1
+	if len(args) > 1 {
+		if workers, err = hashWorkers(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	batches, err := balancedBatches(fixed, sizes, workers, maxCommandBytes)
 	if err != nil {
 		return nil, err
 	}
-	sums := make(map[string]string, len(args))
+	results := make([]batchResult, len(batches))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, b := range batches {
+		g.Go(func() (err error) {
+			results[i], err = hashBatch(gctx, r, root, slices.Concat(fixed, b), b, args)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return mergeBatches(ctx, r, root, len(args), results)
+}
+
+// batchResult is what one sha256sum command hashed (relative path to
+// hash), which of its paths it did not, and its stderr when that says more
+// than "No such file".
+type batchResult struct {
+	sums     map[string]string
+	unhashed []string
+	stderr   []byte
+}
+
+// hashBatch runs one sha256sum command. Per-file failures are in the
+// result; the error is for anything else.
+func hashBatch(ctx context.Context, r remote.Runner, root string, argv, b []string, args map[string]string) (batchResult, error) {
+	// Reading the files grows with their size: no bound but ctx.
+	res, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout})
+	var ce *remote.CommandError
+	if err != nil && (!errors.As(err, &ce) || res.ExitCode != 1) {
+		return batchResult{}, runError(r, "hash files under "+root, err) // not a per-file failure
+	}
+	parsed, perr := parseSums(res.Stdout)
+	if perr != nil {
+		return batchResult{}, parseError(r, argv, perr)
+	}
+	out := batchResult{sums: make(map[string]string, len(parsed))}
+	for _, s := range parsed {
+		rel, ok := args[s.name]
+		if !ok {
+			return batchResult{}, parseError(r, argv, fmt.Errorf("sha256sum printed %q, which was not asked for", s.name))
+		}
+		out.sums[rel] = s.hash
+	}
+	for _, a := range b {
+		if _, ok := out.sums[args[a]]; !ok {
+			out.unhashed = append(out.unhashed, args[a])
+		}
+	}
+	switch {
+	case len(out.unhashed) == 0 && err == nil:
+	case err == nil:
+		return batchResult{}, parseError(r, argv, fmt.Errorf("sha256sum exited 0 without hashing %s", quoteList(out.unhashed, 5)))
+	case len(out.unhashed) == 0:
+		return batchResult{}, runError(r, "hash files under "+root, err)
+	case !onlyMissing(res, err) || strings.Count(string(res.Stderr), "\n") != len(out.unhashed):
+		out.stderr = res.Stderr
+	}
+	return out, nil
+}
+
+// mergeBatches joins the batches' hashes and, when some failures were not
+// "No such file", asks find which of the unhashed paths exist: those are
+// unreadable.
+func mergeBatches(ctx context.Context, r remote.Runner, root string, n int, results []batchResult) (map[string]string, error) {
+	sums := make(map[string]string, n)
 	var unhashed []string
 	var stderr strings.Builder
-	for _, b := range batches {
-		argv := slices.Concat(fixed, b)
-		// Reading the files grows with their size: no bound but ctx.
-		res, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout})
-		var ce *remote.CommandError
-		if err != nil && (!errors.As(err, &ce) || res.ExitCode != 1) {
-			return nil, runError(r, "hash files under "+root, err) // not a per-file failure
-		}
-		parsed, perr := parseSums(res.Stdout)
-		if perr != nil {
-			return nil, parseError(r, argv, perr)
-		}
-		for _, s := range parsed {
-			rel, ok := args[s.name]
-			if !ok {
-				return nil, parseError(r, argv, fmt.Errorf("sha256sum printed %q, which was not asked for", s.name))
-			}
-			sums[rel] = s.hash
-		}
-		var missed []string
-		for _, a := range b {
-			if _, ok := sums[args[a]]; !ok {
-				missed = append(missed, args[a])
-			}
-		}
-		switch {
-		case len(missed) == 0 && err == nil:
-		case err == nil:
-			return nil, parseError(r, argv, fmt.Errorf("sha256sum exited 0 without hashing %s", quoteList(missed, 5)))
-		case len(missed) == 0:
-			return nil, runError(r, "hash files under "+root, err)
-		default:
-			unhashed = append(unhashed, missed...)
-			if !onlyMissing(res, err) || strings.Count(string(res.Stderr), "\n") != len(missed) {
-				stderr.Write(res.Stderr)
-			}
-		}
+	for _, res := range results {
+		maps.Copy(sums, res.sums)
+		unhashed = append(unhashed, res.unhashed...)
+		stderr.Write(res.stderr)
 	}
 	if stderr.Len() == 0 {
 		return sums, nil // every unhashed path is missing
 	}
-	// Some failures were not "No such file": ask find which paths exist.
 	present, err := StatPaths(ctx, r, root, unhashed)
 	if err != nil {
 		return nil, err
@@ -101,26 +162,19 @@ func HashPaths(ctx context.Context, r remote.Runner, root string, paths []string
 	return sums, &UnreadableError{Host: r.Host(), Paths: slices.Sorted(maps.Keys(present)), Stderr: stderr.String()}
 }
 
-// fillHashes hashes every regular file under root with one find that batches
-// sha256sum itself, and sets SHA256 on the file entries.
-func fillHashes(ctx context.Context, r remote.Runner, root string, excludes []string, entries []Entry, maxOutput int64) error {
-	argv := findArgv(root, excludes, nil, "-type", "f", "-exec", "sha256sum", "-z", "--", "{}", "+")
-	out, err := run(ctx, r, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout, MaxOutput: maxOutput}, "hash files under "+root)
+// fillHashes hashes every regular file of entries (found under root by
+// Scan) and sets SHA256 on them. A file that vanished since the listing
+// fails the scan, as does one that cannot be read.
+func fillHashes(ctx context.Context, r remote.Runner, root string, entries []Entry) error {
+	files := make(map[string]int64)
+	for _, e := range entries {
+		if e.Type == TypeFile {
+			files[e.Path] = e.Size
+		}
+	}
+	sums, err := HashFiles(ctx, r, root, files)
 	if err != nil {
 		return err
-	}
-	parsed, err := parseSums(out)
-	if err != nil {
-		return parseError(r, argv, err)
-	}
-	prefix := rootPrefix(root)
-	sums := make(map[string]string, len(parsed))
-	for _, s := range parsed {
-		rel, ok := strings.CutPrefix(s.name, prefix)
-		if !ok {
-			return parseError(r, argv, fmt.Errorf("sha256sum printed %q, which is not under %s", s.name, root))
-		}
-		sums[rel] = s.hash
 	}
 	for i, e := range entries {
 		if e.Type != TypeFile {

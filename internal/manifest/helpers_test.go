@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -137,8 +139,15 @@ func (r *recorder) Run(_ context.Context, cmd remote.Cmd) (remote.Result, error)
 	return r.respond(cmd.Argv)
 }
 
-// fakeSha256sum answers like `sha256sum -z -- ARGS...`, hashing each name.
+// fakeProcessors is how many processors the fake hosts say they have.
+const fakeProcessors = 3
+
+// fakeSha256sum answers like `sha256sum -z -- ARGS...`, hashing each name,
+// and like nproc.
 func fakeSha256sum(argv []string) (remote.Result, error) {
+	if slices.Equal(argv, []string{"nproc"}) {
+		return remote.Result{Stdout: []byte(strconv.Itoa(fakeProcessors) + "\n")}, nil
+	}
 	var out bytes.Buffer
 	for i, a := range argv {
 		if a == "--" {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 )
 
@@ -42,12 +44,12 @@ func (o ScanOptions) maxListing() int64 {
 var cLocale = []string{"env", "LC_ALL=C"}
 
 // Scan lists everything under root on r's host (root itself excluded), with
-// metadata from one find and, with opts.Hash, content hashes from a second
-// find that batches sha256sum by itself. Hard link groups are worked out
-// within the scan; links from outside root are not seen. Entries come back
-// sorted by path. A file deleted during the scan is left out; any other
-// file that find or sha256sum cannot read fails the scan. Nothing mounted
-// below root is read (find -xdev).
+// metadata from one find and, with opts.Hash, content hashes of the files
+// it listed from sha256sum batches run side by side (HashFiles). Hard link
+// groups are worked out within the scan; links from outside root are not
+// seen. Entries come back sorted by path. A file deleted before find lists
+// it is left out; a file deleted after, or that find or sha256sum cannot
+// read, fails the scan. Nothing mounted below root is read (find -xdev).
 func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) ([]Entry, error) {
 	root, err := cleanRoot(root)
 	if err != nil {
@@ -90,7 +92,7 @@ func Scan(ctx context.Context, r remote.Runner, root string, opts ScanOptions) (
 	}
 	markHardLinks(entries)
 	if opts.Hash {
-		if err := fillHashes(ctx, r, root, excludes, entries, opts.maxListing()); err != nil {
+		if err := fillHashes(ctx, r, root, entries); err != nil {
 			return nil, err
 		}
 	}
@@ -112,24 +114,22 @@ func StatPaths(ctx context.Context, r remote.Runner, root string, paths []string
 	if err != nil {
 		return nil, err
 	}
+	found := make([][]Entry, len(batches))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(statWorkers) // each find waits on the filesystem more than on a processor
+	for i, b := range batches {
+		g.Go(func() (err error) {
+			found[i], err = statBatch(gctx, r, root, slices.Concat(fixed, b, tail), args)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	got := make(map[string]Entry, len(args))
-	for _, b := range batches {
-		argv := slices.Concat(fixed, b, tail)
-		res, err := r.Run(ctx, remote.Cmd{Argv: argv})
-		if err != nil && !onlyMissing(res, err) {
-			return nil, runError(r, "stat paths under "+root, err)
-		}
-		recs, err := parseFind(res.Stdout)
-		if err != nil {
-			return nil, parseError(r, argv, err)
-		}
-		for _, rec := range recs {
-			rel, ok := args[rec.full]
-			if !ok {
-				return nil, parseError(r, argv, fmt.Errorf("find printed %q, which was not asked for", rec.full))
-			}
-			rec.Path = rel
-			got[rel] = rec.Entry
+	for _, es := range found {
+		for _, e := range es {
+			got[e.Path] = e
 		}
 	}
 	entries := make([]Entry, 0, len(got))
@@ -143,6 +143,32 @@ func StatPaths(ctx context.Context, r remote.Runner, root string, paths []string
 		got[e.Path] = e
 	}
 	return got, nil
+}
+
+// statWorkers is how many find commands StatPaths runs at once.
+const statWorkers = 4
+
+// statBatch runs one find of StatPaths and returns the entries it printed,
+// named by their paths relative to root.
+func statBatch(ctx context.Context, r remote.Runner, root string, argv []string, args map[string]string) ([]Entry, error) {
+	res, err := r.Run(ctx, remote.Cmd{Argv: argv})
+	if err != nil && !onlyMissing(res, err) {
+		return nil, runError(r, "stat paths under "+root, err)
+	}
+	recs, err := parseFind(res.Stdout)
+	if err != nil {
+		return nil, parseError(r, argv, err)
+	}
+	entries := make([]Entry, 0, len(recs))
+	for _, rec := range recs {
+		rel, ok := args[rec.full]
+		if !ok {
+			return nil, parseError(r, argv, fmt.Errorf("find printed %q, which was not asked for", rec.full))
+		}
+		rec.Path = rel
+		entries = append(entries, rec.Entry)
+	}
+	return entries, nil
 }
 
 // onlyMissing reports whether a failed command failed only because some of

@@ -258,10 +258,23 @@ func TestScanBounds(t *testing.T) {
 	if _, err := Scan(context.Background(), spy, dir, ScanOptions{Hash: true}); err != nil {
 		t.Fatal(err)
 	}
+	var finds, hashes int
 	for _, c := range cmds {
-		if c.Argv[2] == "find" && (c.Timeout != remote.NoTimeout || c.MaxOutput != DefaultMaxListing) {
-			t.Errorf("%s: timeout %s, cap %d; want none and DefaultMaxListing", remote.Quote(c.Argv), c.Timeout, c.MaxOutput)
+		switch {
+		case slices.Contains(c.Argv, "find"):
+			finds++
+			if c.Timeout != remote.NoTimeout || c.MaxOutput != DefaultMaxListing {
+				t.Errorf("%s: timeout %s, cap %d; want none and DefaultMaxListing", remote.Quote(c.Argv), c.Timeout, c.MaxOutput)
+			}
+		case slices.Contains(c.Argv, "sha256sum"):
+			hashes++
+			if c.Timeout != remote.NoTimeout {
+				t.Errorf("%s: timeout %s; want none: hashing grows with the data", remote.Quote(c.Argv), c.Timeout)
+			}
 		}
+	}
+	if finds == 0 || hashes == 0 {
+		t.Errorf("the scan ran %d finds and %d sha256sums: %v", finds, hashes, cmds)
 	}
 	_, err := Scan(context.Background(), local, dir, ScanOptions{MaxListing: 1024})
 	var ol *remote.OutputLimitError

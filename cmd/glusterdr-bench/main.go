@@ -1,0 +1,139 @@
+// Command glusterdr-bench runs every comparison of glusterdr against its
+// reference commands in one run against the lab (`make bench`), prints the
+// table with the ratios, and writes it as JSON to <out>/<date>.json.
+//
+//	glusterdr-bench [-instance N] [-repeats 5] [-etcd-mb 50,200] [-tree-mb 1024] [-out bench/results]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchcmp"
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
+	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "glusterdr-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == benchcmp.EtcdSaveMode {
+		return saveEtcd(ctx, args[1:], stdout)
+	}
+	fs := flag.NewFlagSet("glusterdr-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	inst, err := lab.InstanceFromEnv()
+	if err != nil {
+		return err
+	}
+	instance := fs.Int("instance", int(inst), "the lab instance (0, 1 or 2; default GLUSTERDR_LAB_INSTANCE or 0)")
+	repeats := fs.Int("repeats", 5, "counted runs of each side; the figures are medians")
+	warmup := fs.Int("warmup", 1, "runs of each side before the counted ones")
+	etcdMB := fs.String("etcd-mb", "50,200", "etcd database sizes in MB, comma-separated: time is compared at the largest, peak memory at each")
+	treeMB := fs.Int("tree-mb", 1024, "size of the hashed file tree in MiB")
+	scratch := fs.String("scratch", "/var/tmp/glusterdr-bench", "local folder for databases and snapshots, kept between runs")
+	out := fs.String("out", "bench/results", "folder the JSON table is written to, as <date>.json")
+	only := fs.String("only", "", "run only the comparisons whose name matches this regular expression")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	env := &benchcmp.Env{Instance: lab.Instance(*instance), Repeats: *repeats, Warmup: *warmup,
+		Scratch: *scratch, TreeMB: *treeMB, Log: stderr}
+	if err := env.Instance.Valid(); err != nil {
+		return fmt.Errorf("-instance: %w", err)
+	}
+	if *repeats < 1 || *warmup < 0 || *treeMB < 1 {
+		return errors.New("-repeats and -tree-mb must be at least 1, -warmup at least 0")
+	}
+	if env.EtcdMB, err = sizes(*etcdMB); err != nil {
+		return fmt.Errorf("-etcd-mb: %w", err)
+	}
+	comps, err := selected(*only)
+	if err != nil {
+		return fmt.Errorf("-only: %w", err)
+	}
+	if env.Self, err = os.Executable(); err != nil {
+		return err
+	}
+	defer env.Close()
+
+	table := benchcmp.Run(ctx, env, comps)
+	if err := table.Print(stdout); err != nil {
+		return err
+	}
+	path := filepath.Join(*out, table.FileName())
+	if err := table.Write(path); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "written to", path)
+	if err := table.Check(); err != nil {
+		return err
+	}
+	for _, r := range table.Rows {
+		if r.Status == benchtable.StatusFailed {
+			return fmt.Errorf("%q failed: %s", r.Name, r.Note)
+		}
+	}
+	return nil
+}
+
+func saveEtcd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 2 {
+		return fmt.Errorf("usage: glusterdr-bench %s ENDPOINT FILE", benchcmp.EtcdSaveMode)
+	}
+	info, err := benchcmp.SaveEtcd(ctx, args[0], args[1])
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%d bytes, revision %d, %d keys, sha256 %s\n", info.Size, info.Revision, info.Keys, info.SHA256)
+	return err
+}
+
+func sizes(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a size in MB", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func selected(only string) ([]benchcmp.Comparison, error) {
+	all := benchcmp.All()
+	if only == "" {
+		return all, nil
+	}
+	re, err := regexp.Compile(only)
+	if err != nil {
+		return nil, err
+	}
+	var comps []benchcmp.Comparison
+	for _, c := range all {
+		if re.MatchString(c.Name) {
+			comps = append(comps, c)
+		}
+	}
+	if len(comps) == 0 {
+		return nil, fmt.Errorf("no comparison matches %q", only)
+	}
+	return comps, nil
+}
