@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -254,7 +255,7 @@ func TestScanBounds(t *testing.T) {
 	dir := t.TempDir()
 	buildTree(t, dir)
 	var cmds []remote.Cmd
-	spy := spyRunner{Runner: local, seen: &cmds}
+	spy := spyRunner{Runner: local, mu: &sync.Mutex{}, seen: &cmds}
 	if _, err := Scan(context.Background(), spy, dir, ScanOptions{Hash: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -284,13 +285,17 @@ func TestScanBounds(t *testing.T) {
 	}
 }
 
-// spyRunner records the commands it passes on.
+// spyRunner records the commands it passes on; the hashing runs several
+// at once.
 type spyRunner struct {
 	remote.Runner
+	mu   *sync.Mutex
 	seen *[]remote.Cmd
 }
 
 func (s spyRunner) Run(ctx context.Context, c remote.Cmd) (remote.Result, error) {
+	s.mu.Lock()
 	*s.seen = append(*s.seen, c)
+	s.mu.Unlock()
 	return s.Runner.Run(ctx, c)
 }
