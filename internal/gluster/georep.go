@@ -72,7 +72,7 @@ func (r SessionRef) Validate() error {
 // primary. The user is left empty for root.
 func ParseSecondary(primary, secondary string) (SessionRef, error) {
 	s := strings.TrimPrefix(strings.TrimSpace(secondary), "ssh://")
-	hostPart, vol, ok := strings.Cut(s, "::")
+	hostPart, vol, ok := cutVolume(s)
 	if !ok {
 		return SessionRef{}, invalid("secondary %q is not host::volume", secondary)
 	}
@@ -87,6 +87,16 @@ func ParseSecondary(primary, secondary string) (SessionRef, error) {
 		return SessionRef{}, err
 	}
 	return ref, nil
+}
+
+// cutVolume splits "host::volume" at its last "::": a volume name never
+// holds ':', an IPv6 host may ("fd00::1::gv1").
+func cutVolume(s string) (host, volume string, found bool) {
+	i := strings.LastIndex(s, "::")
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+2:], true
 }
 
 // georepArgv builds `gluster [opts] volume geo-replication P S args...`.

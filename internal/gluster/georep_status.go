@@ -292,7 +292,7 @@ func secondaryFromKey(key string) string {
 // that status output is reported as gluster printed it.
 func looseRef(primary, secondary string) SessionRef {
 	s := strings.TrimPrefix(secondary, "ssh://")
-	hostPart, vol, _ := strings.Cut(s, "::")
+	hostPart, vol, _ := cutVolume(s)
 	ref := SessionRef{PrimaryVolume: primary, SecondaryHost: hostPart, SecondaryVolume: vol}
 	if user, host, ok := strings.Cut(hostPart, "@"); ok {
 		ref.SecondaryHost = host

@@ -143,7 +143,7 @@ say "glusterdr.dr.nightly with a target the schedule lacks fails, naming it"
 if ansible-playbook -i "$here/inventory.ini" glusterdr.dr.nightly -e glusterdr_nightly_target=nosuch >"$work/nightly-bad.log" 2>&1; then
 	fail "a nightly for a missing target passed"
 fi
-grep -q 'failed: target .*nosuch.* is not in the schedule' "$work/nightly-bad.log" || { tail -n 30 "$work/nightly-bad.log"; fail "the failure does not name the target"; }
+grep -q 'failed: .*target .*nosuch.* is not in the schedule' "$work/nightly-bad.log" || { tail -n 30 "$work/nightly-bad.log"; fail "the failure does not name the target"; }
 sed -n '/^PLAY RECAP/,$p' "$work/nightly-bad.log"
 
 say "glusterdr.dr.nightly"
