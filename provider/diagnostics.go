@@ -38,6 +38,8 @@ func errorSummary(err error) string {
 		return "SSH Connection Lost"
 	case errors.As(err, &ge):
 		return ge.Summary()
+	case errors.Is(err, gluster.ErrNoSession): // a session a status listing lacks
+		return (&gluster.Error{Kind: gluster.ErrNoSession}).Summary()
 	case errors.As(err, &cmd):
 		return "Remote Command Failed"
 	case errors.Is(err, gluster.ErrInvalid):

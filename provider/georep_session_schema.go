@@ -33,6 +33,9 @@ const (
 
 	// maxSyncJobs bounds sync_jobs: parallel copies per worker.
 	maxSyncJobs = 64
+	// maxChangelogBatch bounds changelog_batch_size (bytes of changelogs in
+	// one batch): 1 GiB, far above gsyncd's 727040.
+	maxChangelogBatch = 1 << 30
 	// maxTimeoutSeconds bounds the config values in seconds, as
 	// valid.MaxDuration bounds every duration.
 	maxTimeoutSeconds = int64(valid.MaxDuration / time.Second)
@@ -86,7 +89,7 @@ var (
 			desc: "Copy extended attributes (rsync only: tarssh never copies them)."},
 		{name: "sync_acls", key: "sync_acls", kind: kindBool, def: "true",
 			desc: "Copy POSIX ACLs (rsync only: tarssh never copies them)."},
-		{name: "changelog_batch_size", key: "changelog_batch_size", kind: kindInt, def: "727040", min: 1,
+		{name: "changelog_batch_size", key: "changelog_batch_size", kind: kindInt, def: "727040", min: 1, max: maxChangelogBatch,
 			desc: "Bytes of changelogs gsyncd processes in one batch; a batch is synced before its stime is saved."},
 		{name: "ignore_deletes", key: "ignore_deletes", kind: kindBool, def: "false",
 			desc: "Keep at the secondary the files deleted at the primary."},

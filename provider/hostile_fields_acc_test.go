@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/hostile"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -170,7 +171,8 @@ var tfFields = func() []tfField {
 		{"secondary_volume", hostile.Volume, 0, 0}, {"secondary_user", hostile.User, 0, 0}, {"ssh_port", hostile.Count, 1, 65535},
 		{"sync_method", hostile.Enum, 0, 0}, {"sync_jobs", hostile.Count, 1, maxSyncJobs}, {"rsync_options", hostile.Text, 0, 0},
 		{"connection_timeout", hostile.Count, 1, maxTimeoutSeconds}, {"secondary_timeout", hostile.Count, 1, maxTimeoutSeconds},
-		{"desired_state", hostile.Enum, 0, 0}} {
+		{"desired_state", hostile.Enum, 0, 0}, {"changelog_rollover_time", hostile.Count, georep.MinRolloverSeconds, georep.MaxRolloverSeconds},
+		{"changelog_batch_size", hostile.Count, 1, maxChangelogBatch}} {
 		add("gluster_georep_session."+a.attr, a.kind, a.attr, session(func(lit string) []string {
 			return with(sessionBase, a.attr, lit)
 		}), bounds(a.lo, a.hi))
@@ -392,6 +394,7 @@ const tfPinnedKey = " ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPhBPxW2IoPeeOqnlTRrFu
 var tfWithoutHostileInput = []string{
 	"gluster_peer_cluster.deletion_protection", "gluster_peer_cluster.volume.force",
 	"gluster_georep_session.ignore_deletes", "gluster_georep_session.use_meta_volume",
+	"gluster_georep_session.sync_xattrs", "gluster_georep_session.sync_acls",
 	"gluster_georep_session.insecure_skip_host_key_pinning", "gluster_georep_session.reset_sync_time_on_delete",
 	"provider.agent", "provider.trust_on_first_use",
 	"provider.private_key", "provider.passphrase", "provider.password", "provider.nodes.private_key",

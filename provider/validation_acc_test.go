@@ -98,7 +98,9 @@ resource "gluster_peer_cluster" "ok" {
 		{cluster(`["203.0.113.21"]`, `{ name = "dr", replica_count = 2, bricks = ["203.0.113.21:/srv/b/dr"] }`),
 			`Attribute volume.replica_count is set, but volume.type is "distribute"`},
 		{cluster(`["203.0.113.21"]`, `{ name = "dr", type = "replicate", replica_count = 2, bricks = ["203.0.113.21:/srv/b/dr"] }`),
-			`Attribute volume.bricks has 1 bricks, which is not a multiple of volume.replica_count 2`},
+			`Attribute volume.replica_count 2 is more than the 1 bricks of volume.bricks`},
+		{cluster(`["203.0.113.21", "203.0.113.22"]`, `{ name = "dr", type = "replicate", replica_count = 2, bricks = ["203.0.113.21:/srv/b/dr", "203.0.113.22:/srv/b/dr", "203.0.113.21:/srv/c/dr"] }`),
+			`Attribute volume.bricks has 3 bricks, which is not a multiple of volume.replica_count 2`},
 		{cluster(`["203.0.113.21"]`, `{ name = "dr", bricks = ["203.0.113.99:/srv/b/dr"] }`),
 			`Attribute volume.bricks[0] "203.0.113.99:/srv/b/dr" is on 203.0.113.99, which is not one of nodes`},
 		// Options: names, and values the gluster CLI would take for its own.

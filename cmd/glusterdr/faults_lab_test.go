@@ -61,10 +61,9 @@ func TestLabFaultGsyncdWorkerKilled(t *testing.T) {
 	row := recordFault(t, "2", "a gsyncd worker killed (Faulty)")
 	conn, f := faultLab(t)
 	before := f.newestVerified(t)
-	secondary := "198.51.100.21::global-dr"
-	if ref, err := conn.D.SessionRef("sdsc"); err == nil {
-		secondary = ref.Secondary()
-	}
+	ref, err := conn.D.SessionRef("sdsc")
+	must(t, err)
+	secondary := ref.Secondary()
 	_, wait := runAndWait(t, f.file, "session started", "--target", "sdsc")
 	isWorker := func(c string) bool {
 		return strings.Contains(c, "gsyncd.py") && strings.Contains(c, " worker ") && strings.Contains(c, secondary)
@@ -266,12 +265,14 @@ func TestLabFaultHungGlusterCommand(t *testing.T) {
 	if res, err := p1.Run(ctx, execCmd("sh", "-c", "command -v gluster")); err != nil || strings.TrimSpace(string(res.Stdout)) != wrapper {
 		t.Fatalf("the wrapper is not the gluster on p1's PATH: %q %v", res.Stdout, err)
 	}
+	ref, err := conn.D.SessionRef("sdsc")
+	must(t, err)
 	start := time.Now()
 	r := runCLI(t, "run", "--schedule", file, "--target", "sdsc", "--json")
 	row.since(start)
 	doc := decode[runDocument](t, r)
 	for _, want := range []string{"on " + f.s.Primary.Node + " did not finish within 10s and was killed",
-		"Command: gluster --xml volume geo-replication global 198.51.100.21::global-dr status detail"} {
+		"Command: gluster --xml volume geo-replication global " + ref.Secondary() + " status detail"} {
 		if !strings.Contains(doc.Error.Message, want) {
 			t.Errorf("the error does not say %q:\n%s", want, doc.Error.Message)
 		}

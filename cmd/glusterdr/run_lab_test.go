@@ -257,7 +257,11 @@ func TestLabVerifyResendsDamagedSetFiles(t *testing.T) {
 	}
 	var id string
 	for _, step := range []string{backupset.StepOpen, backupset.StepFill, backupset.StepReplicate} {
-		r := runCLI(t, "run", "--schedule", file, "--step", step, "--target", "sdsc", "--set", id, "--json")
+		args := []string{"run", "--schedule", file, "--step", step, "--target", "sdsc", "--json"}
+		if id != "" { // the open step makes the set
+			args = append(args, "--set", id)
+		}
+		r := runCLI(t, args...)
 		if r.code != 0 {
 			t.Fatalf("step %s exited %d:\n%s\n%s", step, r.code, r.stdout, r.stderr)
 		}

@@ -24,7 +24,7 @@ func (e *Engine) preflight(ctx context.Context, t schedule.Target) error {
 	if check == nil {
 		check = remote.CheckHostKey
 	}
-	n, err := georep.CheckPins(ctx, pf, e.Schedule.Primary.Node, ref, check)
+	n, err := georep.CheckPins(ctx, pf, e.Schedule.Primary.Node, ref, e.routed(check))
 	var pm *georep.PinMismatchError
 	switch {
 	case errors.As(err, &pm):
@@ -40,6 +40,22 @@ func (e *Engine) preflight(ctx context.Context, t schedule.Target) error {
 			"after the cycle: %w", t.Name, t.VerifyNode, err)
 	}
 	return nil
+}
+
+// routed checks a key along the route this controller's SSH settings give
+// the host: a secondary node behind a jump host (the schedule's jump_host,
+// its node block, or config_file) is reached through it.
+func (e *Engine) routed(check georep.KeyChecker) georep.KeyChecker {
+	routes, ok := e.Nodes.(interface {
+		Config(host string) remote.Config
+	})
+	if !ok {
+		return check
+	}
+	return func(ctx context.Context, cfg remote.Config) error {
+		cfg.JumpHost = routes.Config(cfg.Host).JumpHost
+		return check(ctx, cfg)
+	}
 }
 
 // repinHint says how to re-pin t's secondary nodes after checking a new

@@ -38,6 +38,10 @@ func InPrivateTmp(t *testing.T) bool {
 		t.Fatal("this test needs root: it runs in a mount namespace of its own, with a /tmp of its own; " +
 			"run `go test` as root (as `make test` does)")
 	}
+	if wd, err := os.Getwd(); err != nil || wd == "/tmp" || strings.HasPrefix(wd, "/tmp/") {
+		t.Fatalf("this test runs in a /tmp of its own, which hides the checkout it runs from (%s, %v): "+
+			"run it from a checkout outside /tmp", wd, err)
+	}
 	base := os.TempDir()
 	if strings.HasPrefix(base, "/tmp") {
 		base = "/var/tmp"

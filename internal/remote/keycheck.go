@@ -19,7 +19,9 @@ var errKeyVerified = errors.New("host key verified")
 // without logging in: it proves which key a host answers with where this
 // machine cannot, or need not, authenticate (a secondary node that trusts
 // only gsyncd's key). It returns nil for a good key, a *HostKeyError for a
-// bad one, and a connection error otherwise. ConnectTimeout bounds it.
+// bad one, and a connection error otherwise. With cfg.JumpHost it logs in
+// there (as Dial does) and reaches the host through it. ConnectTimeout
+// bounds each hop.
 func CheckHostKey(ctx context.Context, cfg Config) error {
 	if cfg.Host == "" {
 		return errors.New("ssh: Host is empty")
@@ -31,11 +33,23 @@ func CheckHostKey(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	var jump *Client
+	if cfg.JumpHost != nil {
+		if jump, err = dialConfig(ctx, *cfg.JumpHost, slog.New(slog.DiscardHandler)); err != nil {
+			return fmt.Errorf("ssh %s: reaching the jump host: %w", cfg, err)
+		}
+		defer jump.Close()
+	}
 	timeout := cfg.connectTimeout()
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(hctx, "tcp", cfg.addr())
+	var conn net.Conn
+	if jump != nil {
+		conn, err = jump.ssh.DialContext(hctx, "tcp", cfg.addr())
+	} else {
+		var d net.Dialer
+		conn, err = d.DialContext(hctx, "tcp", cfg.addr())
+	}
 	if err != nil {
 		return connectError(ctx, hctx, cfg, timeout, err)
 	}

@@ -36,3 +36,29 @@ func TestCheckHostKey(t *testing.T) {
 		t.Errorf("a host that is gone: %v", err)
 	}
 }
+
+// TestCheckHostKeyThroughAJumpHost: a host this machine reaches only
+// through a jump host has its key checked there, through the jump's
+// forwarding, still without logging in to the host itself.
+func TestCheckHostKeyThroughAJumpHost(t *testing.T) {
+	t.Parallel()
+	jump := newTestServer(t)
+	target := newTestServer(t)
+	jumpCfg := jump.config()
+	genuine := string(ssh.MarshalAuthorizedKey(target.hostKey.PublicKey()))
+	cfg := Config{Host: target.host, Port: target.port, HostKeys: []string{genuine}, JumpHost: &jumpCfg}
+	if err := CheckHostKey(context.Background(), cfg); err != nil {
+		t.Fatalf("the pinned key through the jump host: %v", err)
+	}
+	if n := jump.forwards.Load(); n != 1 {
+		t.Errorf("the jump host forwarded %d connections, want 1", n)
+	}
+	if n := target.sessions.Load(); n != 0 {
+		t.Errorf("%d sessions on the checked host: it must not be logged in to", n)
+	}
+	cfg.HostKeys = []string{string(ssh.MarshalAuthorizedKey(newSigner(t).PublicKey()))}
+	var hk *HostKeyError
+	if err := CheckHostKey(context.Background(), cfg); !errors.As(err, &hk) {
+		t.Fatalf("a pin that does not match, through the jump host: %v", err)
+	}
+}
