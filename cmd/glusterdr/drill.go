@@ -40,8 +40,9 @@ point of that set; without it, the newest. At a target without points, it reads 
 site's live volume, and samples the primary where it is reachable.
 
 By default it drills every target; --due only those whose last passed drill is older than
-drill_every (the nightly run drills those by itself). It exits non-zero when any drill
-fails, naming what failed.`,
+drill_every and that hold a verified point (the nightly run drills those by itself; a site
+before its first point is left out). It exits non-zero when any drill fails, naming what
+failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withEngine(g, c, schedulePath, func(ctx context.Context, e *drrun.Engine) error {
@@ -57,11 +58,13 @@ fails, naming what failed.`,
 					targets = []schedule.Target{t}
 				}
 				if due {
-					dueTargets, err := e.DueDrills(ctx)
+					dueTargets, err := e.DrillableDue(ctx)
 					if err != nil {
 						return err
 					}
-					targets = slices.DeleteFunc(targets, func(t schedule.Target) bool { _, ok := dueTargets[t.Name]; return !ok })
+					targets = slices.DeleteFunc(targets, func(t schedule.Target) bool {
+						return !slices.ContainsFunc(dueTargets, func(d schedule.Target) bool { return d.Name == t.Name })
+					})
 				}
 				var reports []*drill.Report
 				err := withGuard(ctx, e, drrun.Reads, false, func(ctx context.Context) error {
@@ -77,7 +80,7 @@ fails, naming what failed.`,
 	cmd.Flags().StringVar(&target, "target", "", "drill this target only (default: every target)")
 	cmd.Flags().StringVar(&setID, "set", "", "the set whose restore point to drill (default: the newest verified at the target)")
 	cmd.Flags().BoolVar(&noPrimary, "no-primary", false, "do not sample volume files on the primary (e.g. the primary site is down)")
-	cmd.Flags().BoolVar(&due, "due", false, "drill only the targets whose last passed drill is older than the schedule's drill_every")
+	cmd.Flags().BoolVar(&due, "due", false, "drill only the targets whose last passed drill is older than the schedule's drill_every and that hold a verified point")
 	return cmd
 }
 

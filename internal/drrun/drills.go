@@ -111,9 +111,26 @@ func (e *Engine) drillTarget(ctx context.Context, t schedule.Target, o DrillOpti
 // nightlyDrills drills, after tonight's sets, every site whose drill is due.
 // A failed drill fails the run, as loudly as a failed night.
 func (e *Engine) nightlyDrills(ctx context.Context, rep *Report) error {
+	targets, err := e.DrillableDue(ctx)
+	if err != nil || len(targets) == 0 {
+		return err
+	}
+	reports, err := e.Drills(ctx, targets, DrillOptions{})
+	rep.Drills = append(rep.Drills, reports...)
+	rep.Changed = true
+	if err != nil {
+		return &StepError{Set: "(newest restore points)", Step: StepDrill, Err: err}
+	}
+	return nil
+}
+
+// DrillableDue are the targets whose drill is due (DueDrills) and that hold
+// a verified restore point to drill: a site before its first verified
+// point is skipped, and says so in the log.
+func (e *Engine) DrillableDue(ctx context.Context) ([]schedule.Target, error) {
 	due, err := e.DueDrills(ctx)
 	if err != nil || len(due) == 0 {
-		return err
+		return nil, err
 	}
 	var targets []schedule.Target
 	for _, t := range e.Schedule.Targets {
@@ -128,16 +145,7 @@ func (e *Engine) nightlyDrills(ctx context.Context, rep *Report) error {
 		e.log().Info("restore drill due", "target", t.Name, "why", why)
 		targets = append(targets, t)
 	}
-	if len(targets) == 0 {
-		return nil
-	}
-	reports, err := e.Drills(ctx, targets, DrillOptions{})
-	rep.Drills = append(rep.Drills, reports...)
-	rep.Changed = true
-	if err != nil {
-		return &StepError{Set: "(newest restore points)", Step: StepDrill, Err: err}
-	}
-	return nil
+	return targets, nil
 }
 
 // pointToDrill is the point of set id, or the target's newest verified
