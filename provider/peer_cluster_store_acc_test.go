@@ -1,0 +1,152 @@
+//go:build lab
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+)
+
+// storeClusterConfig is the sdsc pool with volume name on sdsc1 and the
+// store volume store on storeBricks.
+func storeClusterConfig(l *accLab, name, store string, storeBricks []string, protect bool) string {
+	return l.providerConfig() + fmt.Sprintf(`
+resource "gluster_peer_cluster" "test" {
+  nodes = [%q, %q]
+  volume = {
+    name   = %q
+    bricks = [%q]
+    force  = true
+  }
+  store_volumes = [{
+    name    = %q
+    bricks  = ["%s"]
+    force   = true
+    options = { "performance.quick-read" = "off" }
+  }]
+  deletion_protection = %t
+}
+`, l.addr("sdsc1"), l.addr("sdsc2"), name, l.brick("sdsc1", name), store, strings.Join(storeBricks, `", "`), protect)
+}
+
+// TestAccPeerClusterStoreVolume declares a restore-point store volume
+// beside the site's volume: created and started across both sdsc nodes,
+// its drift shown by plan (stopped, option changed, deleted by hand) and
+// repaired by apply, a new layout refused under deletion protection, and
+// destroy deleting it before the nodes are detached.
+func TestAccPeerClusterStoreVolume(t *testing.T) {
+	l := newAccLab(t)
+	l.resetSites()
+	ctx := context.Background()
+	name, store := uniqueName("tfacc-sv"), uniqueName("tfacc-pts")
+	const addr = "gluster_peer_cluster.test"
+	sdsc1 := l.gluster("sdsc1")
+	t.Cleanup(func() {
+		l.removeBricks(name, "sdsc1")
+		l.removeBricks(store, "sdsc1", "sdsc2")
+		l.removeBricks(store+"-b", "sdsc1", "sdsc2")
+	})
+	bricks := []string{l.brick("sdsc1", store), l.brick("sdsc2", store)}
+	cfg := storeClusterConfig(l, name, store, bricks, true)
+	moved := storeClusterConfig(l, name, store, []string{l.brick("sdsc1", store+"-b"), l.brick("sdsc2", store+"-b")}, true)
+	unprotected := storeClusterConfig(l, name, store, bricks, false)
+
+	// started checks with the gluster CLI on sdsc1 that the store is there,
+	// started, on both nodes' bricks, with its option.
+	started := func(*terraform.State) error {
+		out := l.run("sdsc1", "gluster", "volume", "info", store)
+		for _, want := range []string{"Volume Name: " + store, "Status: Started", bricks[0], bricks[1], "performance.quick-read: off"} {
+			if !strings.Contains(out, want) {
+				return fmt.Errorf("gluster volume info %s lacks %q:\n%s", store, want, out)
+			}
+		}
+		return nil
+	}
+	drift := func(change func(), before []any, want any) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:          change,
+			Config:             cfg,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				expectBefore{addr: addr, path: before, want: want},
+			}},
+		}
+	}
+	repaired := resource.TestStep{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(
+		resource.TestCheckResourceAttr(addr, "store_volumes.0.state", "started"),
+		started,
+	)}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: l.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			for _, v := range []string{name, store} {
+				if _, err := sdsc1.VolumeInfo(ctx, v); !errors.Is(err, gluster.ErrNotFound) {
+					return fmt.Errorf("volume %s after destroy: %v, want not found", v, err)
+				}
+			}
+			peers, err := sdsc1.PoolList(ctx)
+			if err != nil {
+				return err
+			}
+			for _, p := range peers {
+				if !p.Self {
+					return fmt.Errorf("peer %s is still in the pool after destroy", p.Hostname)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			// 1. Create: the pool, the volume, then the store across both
+			// nodes, started, with its option.
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "volume.state", "started"),
+					resource.TestCheckResourceAttr(addr, "store_volumes.#", "1"),
+					resource.TestCheckResourceAttr(addr, "store_volumes.0.name", store),
+					resource.TestCheckResourceAttr(addr, "store_volumes.0.state", "started"),
+					resource.TestCheckResourceAttr(addr, "store_volumes.0.bricks.1", bricks[1]),
+					started,
+				),
+			},
+			// 2. Drift: the store stopped by hand; apply starts it again.
+			drift(func() { l.must(sdsc1.StopVolume(ctx, store)) }, []any{"store_volumes", 0, "state"}, "stopped"),
+			repaired,
+			// 3. Drift: its option changed by hand; apply sets it back.
+			drift(func() { l.must(sdsc1.SetOptions(ctx, store, map[string]string{"performance.quick-read": "on"})) },
+				[]any{"store_volumes", 0, "options", "performance.quick-read"}, "on"),
+			repaired,
+			// 4. Drift: the store deleted by hand (its brick folders too, so
+			// that gluster takes them again); apply creates it.
+			drift(func() {
+				l.must(sdsc1.StopVolume(ctx, store))
+				l.must(sdsc1.DeleteVolume(ctx, store))
+				l.removeBricks(store, "sdsc1", "sdsc2")
+			}, []any{"store_volumes"}, []any{}),
+			repaired,
+			// 5. New bricks would delete the store: refused while deletion
+			// protection is on, and the store is left alone.
+			{
+				Config:      moved,
+				ExpectError: regexp.MustCompile(`Deletion Protection Enabled`),
+			},
+			// 6. Protection off, the store untouched by the refused apply;
+			// the final destroy (CheckDestroy) deletes the store and the
+			// volume, then detaches sdsc2, which held a brick of the store.
+			{Config: unprotected, Check: started},
+		},
+	})
+}
