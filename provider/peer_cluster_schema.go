@@ -41,10 +41,12 @@ var (
 
 func (r *peerClusterResource) schema(ctx context.Context) schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "A DR site: its GlusterFS trusted pool (`gluster peer probe`) and the volume that holds the " +
-			"DR copy. Commands run on the first of `nodes` over SSH.\n\n" +
+		MarkdownDescription: "A DR site: its GlusterFS trusted pool (`gluster peer probe`), the volume that holds the " +
+			"DR copy, and optionally further volumes of the pool (`store_volumes`, e.g. the store of restore points). " +
+			"Commands run on the first of `nodes` over SSH.\n\n" +
 			"`terraform plan` reads the site back and shows as drift: a peer that left the pool or is disconnected, " +
-			"a volume that is stopped or gone, an option that differs or was added by hand, a brick list that differs.\n\n" +
+			"a volume or store volume that is stopped or gone, an option that differs or was added by hand, a brick " +
+			"list that differs.\n\n" +
 			"Deletion protection is on by default: destroying a DR copy must be deliberate.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -82,9 +84,10 @@ func (r *peerClusterResource) schema(ctx context.Context) schema.Schema {
 				NestedObject: schema.NestedAttributeObject{Attributes: volumeAttributes(storeVolume)},
 			},
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "Refuse to destroy the volume and the pool. Default `true`: set it to `false` and " +
-					"apply before a destroy or a replacement. With it off, destroy stops and deletes the volume and " +
-					"detaches the other nodes; the data stays in the brick directories.",
+				MarkdownDescription: "Refuse to destroy the volume, the store volumes and the pool, and to delete a store " +
+					"volume removed from `store_volumes` or laid out anew. Default `true`: set it to `false` and apply " +
+					"before a destroy or a replacement. With it off, destroy stops and deletes the store volumes and the " +
+					"volume, then detaches the other nodes; the data stays in the brick directories.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(defaultDeletionProtection),

@@ -30,10 +30,19 @@ const (
 // replaces is what changing a layout attribute does.
 func (k volumeKind) replaces() string {
 	if k == storeVolume {
-		return "Changing it deletes this store volume and creates it again (the old brick folders keep their files); " +
-			"the pool and `volume` stay."
+		return "Changing it deletes this store volume and creates it again (the old brick folders keep their files; " +
+			"refused while `deletion_protection` is on); the pool and `volume` stay."
 	}
 	return "Changing it replaces the volume."
+}
+
+// renames is what changing the name does.
+func (k volumeKind) renames() string {
+	if k == storeVolume {
+		return "A new name is another store: the one of the old name is deleted (refused while `deletion_protection` " +
+			"is on) and the new one created."
+	}
+	return k.replaces()
 }
 
 // requiresReplace is the plan modifier of a layout attribute: the whole
@@ -50,7 +59,7 @@ func volumeAttributes(k volumeKind) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"name": schema.StringAttribute{
 			MarkdownDescription: "Volume name: letters, digits, `-` and `_`, not starting with `-`, at most 256 " +
-				"characters (gluster's own rules). " + k.replaces(),
+				"characters (gluster's own rules). " + k.renames(),
 			Required:      true,
 			Validators:    []validator.String{volumeName()},
 			PlanModifiers: requiresReplace(k, stringplanmodifier.RequiresReplace()),
