@@ -93,7 +93,9 @@ func (v *volumeModel) volume(ctx context.Context, at path.Path, label string, di
 			Force: v.Force.ValueBool(),
 		},
 		Options: mapStrings(ctx, v.Options, diags),
-		Stopped: v.State.ValueString() == "stopped",
+		// A volume read back as "created" (never started) counts as
+		// stopped, so that converging it to "started" starts it.
+		Stopped: v.State.ValueString() != "started",
 	}
 	if !v.ReplicaCount.IsNull() {
 		vol.Replica = int(v.ReplicaCount.ValueInt64())

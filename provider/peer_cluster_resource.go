@@ -211,11 +211,7 @@ func (r *peerClusterResource) update(ctx context.Context, plan, state *peerClust
 	if diags.HasError() {
 		return false
 	}
-	if gone := peercluster.Replaced(haveStores, wantStores); len(gone) > 0 && state.DeletionProtection.ValueBool() {
-		diags.AddAttributeError(path.Root("store_volumes"), "Deletion Protection Enabled",
-			fmt.Sprintf("Applying this would delete the store volumes %s of %s (removed from store_volumes, or with a new "+
-				"type, replica_count or bricks), but deletion_protection is true. Set deletion_protection = false and apply "+
-				"first, or keep them as they are.", strings.Join(gone, ", "), plan.ID.ValueString()))
+	if !storesDeletable(state, peercluster.Replaced(haveStores, wantStores), diags) {
 		return false
 	}
 	c := r.data.gluster(want[0])
@@ -258,6 +254,19 @@ func (r *peerClusterResource) update(ctx context.Context, plan, state *peerClust
 		return fail("changing volume "+wantVol.Name, err)
 	}
 	return true
+}
+
+// storesDeletable refuses to delete the stores gone while the state has
+// deletion protection on.
+func storesDeletable(state *peerClusterModel, gone []string, diags *diagnostics) bool {
+	if len(gone) == 0 || !state.DeletionProtection.ValueBool() {
+		return true
+	}
+	diags.AddAttributeError(path.Root("store_volumes"), "Deletion Protection Enabled",
+		fmt.Sprintf("Applying this would delete the store volumes %s of %s (removed from store_volumes, or with a new "+
+			"type, replica_count or bricks), but deletion_protection is true. Set deletion_protection = false and apply "+
+			"first, or keep them as they are.", strings.Join(gone, ", "), state.ID.ValueString()))
+	return false
 }
 
 // warnLeftOptions says which user-defined options an update left in place.
