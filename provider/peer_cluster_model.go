@@ -135,8 +135,13 @@ func storeModels(ctx context.Context, l types.List, diags *diag.Diagnostics) []*
 // storeList is store_volumes from models; null when prior was null and
 // there is nothing to list.
 func storeList(ctx context.Context, prior types.List, stores []*volumeModel, diags *diag.Diagnostics) types.List {
-	if prior.IsNull() && len(stores) == 0 {
+	switch {
+	case prior.IsNull() && len(stores) == 0:
 		return types.ListNull(storeObjectType)
+	case stores == nil:
+		// Every store is gone: an empty list, not a null one (which a nil
+		// slice would give), so that plan proposes to create them.
+		stores = []*volumeModel{}
 	}
 	l, d := types.ListValueFrom(ctx, storeObjectType, stores)
 	diags.Append(d...)

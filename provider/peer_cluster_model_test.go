@@ -177,6 +177,12 @@ func TestPeerClusterModelStores(t *testing.T) {
 		t.Errorf("observed options = %v", opts)
 	}
 
+	// Every store gone: an empty list, which plan fills again.
+	got.observe(ctx, &prior, &peercluster.State{Volume: st.Volume}, false, &diags)
+	if got.StoreVolumes.IsNull() || len(got.StoreVolumes.Elements()) != 0 || diags.HasError() {
+		t.Errorf("store_volumes with every store gone = %v, want an empty list", got.StoreVolumes)
+	}
+
 	// Without stores declared, none are reported.
 	prior.StoreVolumes = types.ListNull(storeObjectType)
 	got.observe(ctx, &prior, &peercluster.State{Volume: st.Volume}, false, &diags)
