@@ -42,7 +42,8 @@ resource "gluster_peer_cluster" "test" {
 // TestAccPeerClusterStoreVolume declares a restore-point store volume
 // beside the site's volume: created and started across both sdsc nodes,
 // its drift shown by plan (stopped, option changed, deleted by hand) and
-// repaired by apply, a new layout refused under deletion protection, and
+// repaired by apply, a brick added by hand shown, a new layout refused
+// under deletion protection, and
 // destroy deleting it before the nodes are detached.
 func TestAccPeerClusterStoreVolume(t *testing.T) {
 	l := newAccLab(t)
@@ -55,8 +56,10 @@ func TestAccPeerClusterStoreVolume(t *testing.T) {
 		l.removeBricks(name, "sdsc1")
 		l.removeBricks(store, "sdsc1", "sdsc2")
 		l.removeBricks(store+"-b", "sdsc1", "sdsc2")
+		l.removeBricks(store+"-x", "sdsc1")
 	})
 	bricks := []string{l.brick("sdsc1", store), l.brick("sdsc2", store)}
+	extra := l.brick("sdsc1", store+"-x")
 	cfg := storeClusterConfig(l, name, store, bricks, true)
 	moved := storeClusterConfig(l, name, store, []string{l.brick("sdsc1", store+"-b"), l.brick("sdsc2", store+"-b")}, true)
 	unprotected := storeClusterConfig(l, name, store, bricks, false)
@@ -137,13 +140,28 @@ func TestAccPeerClusterStoreVolume(t *testing.T) {
 				l.removeBricks(store, "sdsc1", "sdsc2")
 			}, []any{"store_volumes"}, []any{}),
 			repaired,
-			// 5. New bricks would delete the store: refused while deletion
+			// 5. Drift: a brick added to the store by hand. Its layout can
+			// only be made again, which deletes the store: refused while
+			// deletion protection is on. Removing the brick by hand leaves
+			// nothing to do.
+			drift(func() { l.run("sdsc1", "gluster", "--mode=script", "volume", "add-brick", store, extra, "force") },
+				[]any{"store_volumes", 0, "bricks", 2}, extra),
+			{Config: cfg, ExpectError: regexp.MustCompile(`Deletion Protection Enabled`)},
+			{
+				PreConfig: func() {
+					l.run("sdsc1", "gluster", "--mode=script", "volume", "remove-brick", store, extra, "force")
+					l.removeBricks(store+"-x", "sdsc1")
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			// 6. New bricks would delete the store: refused while deletion
 			// protection is on, and the store is left alone.
 			{
 				Config:      moved,
 				ExpectError: regexp.MustCompile(`Deletion Protection Enabled`),
 			},
-			// 6. Protection off, the store untouched by the refused apply;
+			// 7. Protection off, the store untouched by the refused apply;
 			// the final destroy (CheckDestroy) deletes the store and the
 			// volume, then detaches sdsc2, which held a brick of the store.
 			{Config: unprotected, Check: started},
