@@ -4,7 +4,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 )
 
 // storeClusterConfig is the sdsc pool with volume name on sdsc1 and the
@@ -76,16 +73,7 @@ func TestAccPeerClusterStoreVolume(t *testing.T) {
 		return nil
 	}
 	drift := func(change func(), before []any, want any) resource.TestStep {
-		return resource.TestStep{
-			PreConfig:          change,
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-				expectBefore{addr: addr, path: before, want: want},
-			}},
-		}
+		return driftStep(cfg, addr, change, before, want, plancheck.ResourceActionUpdate)
 	}
 	repaired := resource.TestStep{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(
 		resource.TestCheckResourceAttr(addr, "store_volumes.0.state", "started"),
@@ -94,23 +82,7 @@ func TestAccPeerClusterStoreVolume(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: l.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			for _, v := range []string{name, store} {
-				if _, err := sdsc1.VolumeInfo(ctx, v); !errors.Is(err, gluster.ErrNotFound) {
-					return fmt.Errorf("volume %s after destroy: %v, want not found", v, err)
-				}
-			}
-			peers, err := sdsc1.PoolList(ctx)
-			if err != nil {
-				return err
-			}
-			for _, p := range peers {
-				if !p.Self {
-					return fmt.Errorf("peer %s is still in the pool after destroy", p.Hostname)
-				}
-			}
-			return nil
-		},
+		CheckDestroy:             l.siteTornDown("sdsc1", name, store),
 		Steps: []resource.TestStep{
 			// 1. Create: the pool, the volume, then the store across both
 			// nodes, started, with its option.
