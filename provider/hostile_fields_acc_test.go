@@ -78,6 +78,7 @@ func list(at int, lit string, others ...string) string {
 var (
 	peerClusterBase = []string{"nodes", `["203.0.113.21"]`, "volume", ""}
 	volumeBase      = []string{"name", `"dr"`, "bricks", `["203.0.113.21:/srv/b/dr"]`}
+	storeBase       = []string{"name", `"points"`, "bricks", `["203.0.113.22:/srv/b/points"]`}
 	sessionBase     = []string{"primary_node", `"203.0.113.10"`, "primary_volume", `"global"`,
 		"secondary_node", `"203.0.113.21"`, "secondary_volume", `"dr"`}
 	scheduleBase = []string{"provider", "gluster", "controller_node", `"203.0.113.10"`, "cron", `"0 2 * * *"`,
@@ -132,31 +133,47 @@ var tfFields = func() []tfField {
 	add("gluster_peer_cluster.nodes", hostile.Host, "nodes[1]", peer(func(lit string) []string {
 		return pc(volumeBase, "nodes", list(1, lit, `"203.0.113.21"`))
 	}))
-	add("gluster_peer_cluster.volume.name", hostile.Volume, "volume.name", peer(func(lit string) []string {
-		return pc(with(volumeBase, "name", lit))
-	}))
-	add("gluster_peer_cluster.volume.bricks", hostile.Host, "volume.bricks[0]", peer(func(lit string) []string {
-		return pc(with(volumeBase, "bricks", list(0, lit)), "nodes", `["203.0.113.21", `+strings.Replace(lit, `:/srv/b/dr"`, `"`, 1)+`]`)
-	}), wrap(func(s string) string { return s + ":/srv/b/dr" }))
-	add("gluster_peer_cluster.volume.bricks", hostile.BrickPath, "volume.bricks[0]", peer(func(lit string) []string {
-		return pc(with(volumeBase, "bricks", list(0, lit)))
-	}), wrap(func(s string) string { return "203.0.113.21:" + s }))
-	add("gluster_peer_cluster.volume.options", hostile.OptionKey, "volume.options[", peer(func(lit string) []string {
-		return pc(with(volumeBase, "options", "{\n"+lit+" = \"on\"\n}"))
-	}))
-	add("gluster_peer_cluster.volume.options", hostile.OptionValue, `volume.options["performance.quick-read"]`, peer(func(lit string) []string {
-		return pc(with(volumeBase, "options", hclBlock("", `"performance.quick-read"`, lit)))
-	}))
-	add("gluster_peer_cluster.volume.type", hostile.Enum, "volume.type", peer(func(lit string) []string {
-		return pc(with(volumeBase, "type", lit))
-	}))
-	add("gluster_peer_cluster.volume.state", hostile.Enum, "volume.state", peer(func(lit string) []string {
-		return pc(with(volumeBase, "state", lit))
-	}))
-	add("gluster_peer_cluster.volume.replica_count", hostile.Count, "volume.replica_count", peer(func(lit string) []string {
-		return pc(with(volumeBase, "bricks", `["203.0.113.21:/srv/b/dr1", "203.0.113.21:/srv/b/dr2"]`, "type", `"replicate"`,
-			"replica_count", lit))
-	}), bounds(2, 2))
+	// The volume and a store volume take the same values; the store's
+	// bricks are on a node of their own, so that no value makes them
+	// overlap the volume's.
+	sv := func(vol []string, kv ...string) []string {
+		return with(pc(volumeBase, "nodes", `["203.0.113.21", "203.0.113.22"]`), append([]string{"store_volumes", "[\n" + hclBlock("", vol...) + "\n]"}, kv...)...)
+	}
+	for _, v := range []struct {
+		at, diag, host string
+		base           []string
+		render         func(vol []string, kv ...string) []string
+	}{
+		{"volume", "volume", "203.0.113.21", volumeBase, pc},
+		{"store_volumes", "store_volumes[0]", "203.0.113.22", storeBase, sv},
+	} {
+		at, diag := "gluster_peer_cluster."+v.at, v.diag
+		add(at+".name", hostile.Volume, diag+".name", peer(func(lit string) []string {
+			return v.render(with(v.base, "name", lit))
+		}))
+		add(at+".bricks", hostile.Host, diag+".bricks[0]", peer(func(lit string) []string {
+			return v.render(with(v.base, "bricks", list(0, lit)),
+				"nodes", `["203.0.113.21", "203.0.113.22", `+strings.Replace(lit, `:/srv/b/x"`, `"`, 1)+`]`)
+		}), wrap(func(s string) string { return s + ":/srv/b/x" }))
+		add(at+".bricks", hostile.BrickPath, diag+".bricks[0]", peer(func(lit string) []string {
+			return v.render(with(v.base, "bricks", list(0, lit)))
+		}), wrap(func(s string) string { return v.host + ":" + s }))
+		add(at+".options", hostile.OptionKey, diag+".options[", peer(func(lit string) []string {
+			return v.render(with(v.base, "options", "{\n"+lit+" = \"on\"\n}"))
+		}))
+		add(at+".options", hostile.OptionValue, diag+`.options["performance.quick-read"]`, peer(func(lit string) []string {
+			return v.render(with(v.base, "options", hclBlock("", `"performance.quick-read"`, lit)))
+		}))
+		for _, enum := range []string{"type", "state"} {
+			add(at+"."+enum, hostile.Enum, diag+"."+enum, peer(func(lit string) []string {
+				return v.render(with(v.base, enum, lit))
+			}))
+		}
+		add(at+".replica_count", hostile.Count, diag+".replica_count", peer(func(lit string) []string {
+			return v.render(with(v.base, "bricks", fmt.Sprintf(`["%[1]s:/srv/b/r1", "%[1]s:/srv/b/r2"]`, v.host), "type", `"replicate"`,
+				"replica_count", lit))
+		}), bounds(2, 2))
+	}
 	timeouts("gluster_peer_cluster", peer, func() []string { return pc(volumeBase) }, "resource", "create", "read", "update", "delete")
 
 	// gluster_georep_session
@@ -392,7 +409,7 @@ const tfPinnedKey = " ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPhBPxW2IoPeeOqnlTRrFu
 // reaching a host or a command line: switches, and secrets, which only the
 // SSH client reads (a password goes into the SSH protocol, never a command).
 var tfWithoutHostileInput = []string{
-	"gluster_peer_cluster.deletion_protection", "gluster_peer_cluster.volume.force",
+	"gluster_peer_cluster.deletion_protection", "gluster_peer_cluster.volume.force", "gluster_peer_cluster.store_volumes.force",
 	"gluster_georep_session.ignore_deletes", "gluster_georep_session.use_meta_volume",
 	"gluster_georep_session.sync_xattrs", "gluster_georep_session.sync_acls",
 	"gluster_georep_session.insecure_skip_host_key_pinning", "gluster_georep_session.reset_sync_time_on_delete",

@@ -2,12 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/peercluster"
@@ -18,6 +22,7 @@ type peerClusterModel struct {
 	ID                 types.String   `tfsdk:"id"`
 	Nodes              types.List     `tfsdk:"nodes"`
 	Volume             *volumeModel   `tfsdk:"volume"`
+	StoreVolumes       types.List     `tfsdk:"store_volumes"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
@@ -45,47 +50,136 @@ var glusterdOwnedOptions = []string{
 // spec is the engine's view of the planned site.
 func (m *peerClusterModel) spec(ctx context.Context) (peercluster.Spec, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	main := m.Volume.volume(ctx, path.Root("volume"), "volume", &diags)
 	s := peercluster.Spec{
-		Nodes: listStrings(ctx, m.Nodes, &diags),
-		Volume: gluster.VolumeSpec{
-			Name:  m.Volume.Name.ValueString(),
-			Type:  gluster.VolumeType(m.Volume.Type.ValueString()),
-			Force: m.Volume.Force.ValueBool(),
-		},
-		Options: mapStrings(ctx, m.Volume.Options, &diags),
-	}
-	if !m.Volume.ReplicaCount.IsNull() {
-		s.Volume.Replica = int(m.Volume.ReplicaCount.ValueInt64())
-	}
-	for _, b := range listStrings(ctx, m.Volume.Bricks, &diags) {
-		brick, err := parseBrick(b)
-		if err != nil {
-			diags.AddAttributeError(pathVolumeBricks, "Invalid Brick", "Attribute volume.bricks: "+plainReason(err))
-			continue
-		}
-		s.Volume.Bricks = append(s.Volume.Bricks, brick)
+		Nodes:   listStrings(ctx, m.Nodes, &diags),
+		Volume:  main.VolumeSpec,
+		Options: main.Options,
+		Stores:  m.storeVolumes(ctx, &diags),
 	}
 	return s, diags
+}
+
+// storeVolumes is the engine's view of store_volumes.
+func (m *peerClusterModel) storeVolumes(ctx context.Context, diags *diag.Diagnostics) []peercluster.Volume {
+	var out []peercluster.Volume
+	for i, st := range storeModels(ctx, m.StoreVolumes, diags) {
+		if st != nil {
+			at := path.Root("store_volumes").AtListIndex(i)
+			out = append(out, st.volume(ctx, at, fmt.Sprintf("store_volumes[%d]", i), diags))
+		}
+	}
+	return out
+}
+
+// storeNames are the names of the declared store volumes.
+func (m *peerClusterModel) storeNames(ctx context.Context, diags *diag.Diagnostics) []string {
+	var out []string
+	for _, st := range storeModels(ctx, m.StoreVolumes, diags) {
+		if st != nil {
+			out = append(out, st.Name.ValueString())
+		}
+	}
+	return out
+}
+
+// volume is the engine's view of one declared volume; at and label name it
+// in diagnostics.
+func (v *volumeModel) volume(ctx context.Context, at path.Path, label string, diags *diag.Diagnostics) peercluster.Volume {
+	vol := peercluster.Volume{
+		VolumeSpec: gluster.VolumeSpec{
+			Name:  v.Name.ValueString(),
+			Type:  gluster.VolumeType(v.Type.ValueString()),
+			Force: v.Force.ValueBool(),
+		},
+		Options: mapStrings(ctx, v.Options, diags),
+		// A volume read back as "created" (never started) counts as
+		// stopped, so that converging it to "started" starts it.
+		Stopped: v.State.ValueString() != "started",
+	}
+	if !v.ReplicaCount.IsNull() {
+		vol.Replica = int(v.ReplicaCount.ValueInt64())
+	}
+	for _, b := range listStrings(ctx, v.Bricks, diags) {
+		brick, err := parseBrick(b)
+		if err != nil {
+			diags.AddAttributeError(at.AtName("bricks"), "Invalid Brick", "Attribute "+label+".bricks: "+plainReason(err))
+			continue
+		}
+		vol.Bricks = append(vol.Bricks, brick)
+	}
+	return vol
+}
+
+// storeObjectType is the type of one element of store_volumes.
+var storeObjectType = schema.NestedAttributeObject{Attributes: volumeAttributes(storeVolume)}.Type()
+
+// storeModels reads store_volumes: nil when the list is null or unknown,
+// and a nil entry for an element that is not known yet.
+func storeModels(ctx context.Context, l types.List, diags *diag.Diagnostics) []*volumeModel {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	out := make([]*volumeModel, len(l.Elements()))
+	for i, e := range l.Elements() {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		out[i] = &volumeModel{}
+		diags.Append(obj.As(ctx, out[i], basetypes.ObjectAsOptions{})...)
+	}
+	return out
+}
+
+// storeList is store_volumes from models; null when prior was null and
+// there is nothing to list.
+func storeList(ctx context.Context, prior types.List, stores []*volumeModel, diags *diag.Diagnostics) types.List {
+	switch {
+	case prior.IsNull() && len(stores) == 0:
+		return types.ListNull(storeObjectType)
+	case stores == nil:
+		// Every store is gone: an empty list, not a null one (which a nil
+		// slice would give), so that plan proposes to create them.
+		stores = []*volumeModel{}
+	}
+	l, d := types.ListValueFrom(ctx, storeObjectType, stores)
+	diags.Append(d...)
+	return l
 }
 
 // observe writes what the site really holds into m; prior is the state
 // before (the plan after create or update), whose choices decide what is
 // tracked: the order of the nodes and which glusterd-owned and user-defined
 // options are reported. adoptAll (right after an import) reports every
-// user-defined option.
+// user-defined option. A store volume that is gone leaves the list.
 func (m *peerClusterModel) observe(ctx context.Context, prior *peerClusterModel, st *peercluster.State, adoptAll bool, diags *diag.Diagnostics) {
 	priorNodes := listStrings(ctx, prior.Nodes, diags)
 	m.Nodes = stringList(observedNodes(priorNodes, st.Peers))
+	m.Volume = observeVolume(ctx, prior.Volume, st.Volume, adoptAll, diags)
+	var stores []*volumeModel
+	for _, ps := range storeModels(ctx, prior.StoreVolumes, diags) {
+		if ps == nil {
+			continue
+		}
+		if live := st.Stores[ps.Name.ValueString()]; live != nil {
+			stores = append(stores, observeVolume(ctx, ps, live, false, diags))
+		}
+	}
+	m.StoreVolumes = storeList(ctx, prior.StoreVolumes, stores, diags)
+}
 
-	v := st.Volume
+// observeVolume is the model of the live volume v; prior (nil after an
+// import) decides what is tracked.
+func observeVolume(ctx context.Context, prior *volumeModel, v *gluster.Volume, adoptAll bool, diags *diag.Diagnostics) *volumeModel {
 	vm := &volumeModel{
 		Name:  types.StringValue(v.Name),
 		Type:  types.StringValue(volumeTypeOf(v.Type)),
 		Force: types.BoolValue(false),
 		State: types.StringValue(volumeStateOf(v.Status)),
 	}
-	if prior.Volume != nil && !prior.Volume.Force.IsNull() && !prior.Volume.Force.IsUnknown() {
-		vm.Force = prior.Volume.Force
+	if prior != nil && !prior.Force.IsNull() && !prior.Force.IsUnknown() {
+		vm.Force = prior.Force
 	}
 	vm.ReplicaCount = types.Int64Null()
 	if vm.Type.ValueString() == "replicate" {
@@ -99,14 +193,14 @@ func (m *peerClusterModel) observe(ctx context.Context, prior *peerClusterModel,
 
 	var tracked map[string]string
 	priorOptionsSet := false
-	if prior.Volume != nil && !prior.Volume.Options.IsNull() && !prior.Volume.Options.IsUnknown() {
-		tracked = mapStrings(ctx, prior.Volume.Options, diags)
+	if prior != nil && !prior.Options.IsNull() && !prior.Options.IsUnknown() {
+		tracked = mapStrings(ctx, prior.Options, diags)
 		priorOptionsSet = true
 	}
 	if adoptAll {
 		tracked = map[string]string{}
 		for k, v := range v.Options {
-			if isUserOption(k) {
+			if peercluster.IsUserOption(k) {
 				tracked[k] = v
 			}
 		}
@@ -118,7 +212,7 @@ func (m *peerClusterModel) observe(ctx context.Context, prior *peerClusterModel,
 	default:
 		vm.Options = types.MapNull(stringType)
 	}
-	m.Volume = vm
+	return vm
 }
 
 // observedNodes keeps the first node, then the prior nodes that are still
@@ -153,15 +247,12 @@ func observedNodes(prior []string, peers []gluster.Peer) []string {
 func observedOptions(live, tracked map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range live {
-		if _, ok := tracked[k]; ok || !slices.Contains(glusterdOwnedOptions, k) && !isUserOption(k) {
+		if _, ok := tracked[k]; ok || !slices.Contains(glusterdOwnedOptions, k) && !peercluster.IsUserOption(k) {
 			out[k] = v
 		}
 	}
 	return out
 }
-
-// isUserOption reports a user-defined option, "user.<anything>".
-func isUserOption(k string) bool { return strings.HasPrefix(k, "user.") }
 
 // volumeTypeOf maps gluster's layout onto the schema's vocabulary; layouts
 // the schema cannot declare are reported as gluster names them.
@@ -185,24 +276,6 @@ func volumeStateOf(s gluster.VolumeState) string {
 	return strings.ToLower(string(s))
 }
 
-// optionChanges lists the options to set (new or changed) and to reset
-// (no longer declared) to go from have to want.
-func optionChanges(have, want map[string]string) (set map[string]string, reset []string) {
-	set = map[string]string{}
-	for k, v := range want {
-		if cur, ok := have[k]; !ok || cur != v {
-			set[k] = v
-		}
-	}
-	for k := range have {
-		if _, ok := want[k]; !ok {
-			reset = append(reset, k)
-		}
-	}
-	slices.Sort(reset)
-	return set, reset
-}
-
 // nodeChanges lists the nodes to probe and to detach.
 func nodeChanges(have, want []string) (add, remove []string) {
 	for _, n := range want {
@@ -216,15 +289,4 @@ func nodeChanges(have, want []string) (add, remove []string) {
 		}
 	}
 	return add, remove
-}
-
-// bricksOn lists the bricks of v that live on node.
-func bricksOn(v *gluster.Volume, node string) []string {
-	var out []string
-	for _, b := range v.Bricks {
-		if b.Host == node {
-			out = append(out, b.String())
-		}
-	}
-	return out
 }

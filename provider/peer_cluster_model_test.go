@@ -51,13 +51,7 @@ func TestObservedOptionsHidesGlusterdsOwnUnlessTracked(t *testing.T) {
 	}
 }
 
-func TestOptionAndNodeChanges(t *testing.T) {
-	set, reset := optionChanges(
-		map[string]string{"a": "1", "b": "2", "c": "3"},
-		map[string]string{"a": "1", "b": "20", "d": "4"})
-	if !maps.Equal(set, map[string]string{"b": "20", "d": "4"}) || !slices.Equal(reset, []string{"c"}) {
-		t.Errorf("optionChanges = %v, %v", set, reset)
-	}
+func TestNodeChanges(t *testing.T) {
 	add, remove := nodeChanges([]string{"a", "b", "c"}, []string{"a", "c", "d"})
 	if !slices.Equal(add, []string{"d"}) || !slices.Equal(remove, []string{"b"}) {
 		t.Errorf("nodeChanges = %v, %v", add, remove)
@@ -122,5 +116,77 @@ func TestPeerClusterModelSpecAndObserve(t *testing.T) {
 	}
 	if opts := mapStrings(ctx, got.Volume.Options, &diags); !maps.Equal(opts, map[string]string{"user.note": "y"}) {
 		t.Errorf("observed options = %v", opts)
+	}
+}
+
+// TestPeerClusterModelStores: the declared stores reach the engine, and
+// reading the site back reports each as it is (stopped, options changed)
+// and drops one that is gone, so that plan shows the drift.
+func TestPeerClusterModelStores(t *testing.T) {
+	ctx := context.Background()
+	var diags diagnostics
+	points := &volumeModel{
+		Name: types.StringValue("points"), Type: types.StringValue("replicate"), ReplicaCount: types.Int64Value(2),
+		Bricks: stringList([]string{"203.0.113.21:/b/points", "203.0.113.22:/b/points"}),
+		Force:  types.BoolValue(true), Options: stringMap(map[string]string{"performance.quick-read": "off"}),
+		State: types.StringValue("started"),
+	}
+	spare := &volumeModel{
+		Name: types.StringValue("spare"), Type: types.StringValue("distribute"), ReplicaCount: types.Int64Null(),
+		Bricks: stringList([]string{"203.0.113.21:/b/spare"}), Force: types.BoolValue(false),
+		Options: types.MapNull(stringType), State: types.StringValue("stopped"),
+	}
+	m := &peerClusterModel{
+		Nodes:        stringList([]string{"203.0.113.21", "203.0.113.22"}),
+		Volume:       declaredVolume("dr", "203.0.113.21:/b/dr"),
+		StoreVolumes: storeList(ctx, types.ListNull(storeObjectType), []*volumeModel{points, spare}, &diags),
+	}
+	spec, d := m.spec(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if err := spec.Validate(); err != nil {
+		t.Fatalf("spec does not validate: %v", err)
+	}
+	if len(spec.Stores) != 2 || spec.Stores[0].Name != "points" || spec.Stores[0].Replica != 2 || !spec.Stores[0].Force ||
+		spec.Stores[0].Options["performance.quick-read"] != "off" || spec.Stores[0].Stopped || !spec.Stores[1].Stopped {
+		t.Errorf("stores = %+v", spec.Stores)
+	}
+
+	st := &peercluster.State{
+		Volume: &gluster.Volume{Name: "dr", Status: gluster.VolumeStarted, Type: gluster.Distribute, Bricks: spec.Volume.Bricks},
+		Stores: map[string]*gluster.Volume{"points": {Name: "points", Status: gluster.VolumeStopped, Type: gluster.Replicate,
+			Replica: 2, Bricks: spec.Stores[0].Bricks, Options: map[string]string{"performance.quick-read": "on", "nfs.disable": "on"}}},
+	}
+	prior := *m
+	got := *m
+	got.observe(ctx, &prior, st, false, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	stores := storeModels(ctx, got.StoreVolumes, &diags)
+	if len(stores) != 1 {
+		t.Fatalf("observed stores = %v, want points only (spare is gone)", got.StoreVolumes)
+	}
+	p := stores[0]
+	if p.Name.ValueString() != "points" || p.State.ValueString() != "stopped" || !p.Force.ValueBool() || p.ReplicaCount.ValueInt64() != 2 {
+		t.Errorf("observed points = %+v", p)
+	}
+	if opts := mapStrings(ctx, p.Options, &diags); !maps.Equal(opts, map[string]string{"performance.quick-read": "on"}) {
+		t.Errorf("observed options = %v", opts)
+	}
+
+	// Every store gone: an empty list, which plan fills again.
+	got.observe(ctx, &prior, &peercluster.State{Volume: st.Volume}, false, &diags)
+	if got.StoreVolumes.IsNull() || len(got.StoreVolumes.Elements()) != 0 || diags.HasError() {
+		t.Errorf("store_volumes with every store gone = %v, want an empty list", got.StoreVolumes)
+	}
+
+	// Without stores declared, none are reported.
+	prior.StoreVolumes = types.ListNull(storeObjectType)
+	got.observe(ctx, &prior, &peercluster.State{Volume: st.Volume}, false, &diags)
+	if !got.StoreVolumes.IsNull() || diags.HasError() {
+		t.Errorf("store_volumes = %v, want null", got.StoreVolumes)
 	}
 }

@@ -127,8 +127,8 @@ func (r *peerClusterResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	if state.DeletionProtection.ValueBool() {
 		resp.Diagnostics.AddError("Deletion Protection Enabled",
-			fmt.Sprintf("gluster_peer_cluster %s has deletion_protection = true, so its volume %q and its pool were left "+
-				"as they are. To destroy them deliberately, set deletion_protection = false, apply, then destroy again.",
+			fmt.Sprintf("gluster_peer_cluster %s has deletion_protection = true, so its volume %q, its store volumes and its "+
+				"pool were left as they are. To destroy them deliberately, set deletion_protection = false, apply, then destroy again.",
 				state.ID.ValueString(), state.Volume.Name.ValueString()))
 		return
 	}
@@ -139,7 +139,11 @@ func (r *peerClusterResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 
 	nodes := listStrings(ctx, state.Nodes, &resp.Diagnostics)
-	if err := r.delete(ctx, nodes, state.Volume.Name.ValueString()); err != nil {
+	volumes := append(state.storeNames(ctx, &resp.Diagnostics), state.Volume.Name.ValueString())
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := peercluster.Remove(ctx, r.data.gluster(nodes[0]), nodes[1:], volumes...); err != nil {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not destroy peer cluster %s", state.ID.ValueString()), timeoutHint(err, "delete"))
 	}
 }
@@ -162,18 +166,21 @@ func (r *peerClusterResource) ImportState(ctx context.Context, req resource.Impo
 const privateImported = "imported"
 
 // ValidateConfig checks what spans attributes: the replica count against
-// the type and the bricks, and that every brick is on one of the nodes.
+// the type and the bricks, that every brick is on one of the nodes, and
+// that the store volumes clash neither with the volume nor with each other.
 func (r *peerClusterResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg peerClusterModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || cfg.Volume == nil {
 		return
 	}
-	validateVolumeLayout(&cfg, &resp.Diagnostics)
+	validateVolumeLayout(cfg.Volume, path.Root("volume"), "volume", knownNodes(cfg.Nodes), &resp.Diagnostics)
+	validateStores(&cfg, storeModels(ctx, cfg.StoreVolumes, &resp.Diagnostics), &resp.Diagnostics)
 }
 
-// create brings the site up: probe, create, start, options, and the
-// desired state.
+// create brings the site up: probe, create, start, options and the desired
+// state of the volume and the stores. An existing volume is refused (import
+// it); an existing store is adopted when laid out as declared.
 func (r *peerClusterResource) create(ctx context.Context, spec peercluster.Spec, state string) error {
 	c := r.data.gluster(spec.Nodes[0])
 	_, err := c.VolumeInfo(ctx, spec.Volume.Name)
@@ -193,17 +200,20 @@ func (r *peerClusterResource) create(ctx context.Context, spec peercluster.Spec,
 	return nil
 }
 
-// update probes and detaches nodes, sets and resets options, and starts or
-// stops the volume.
+// update probes nodes, deletes, creates and changes store volumes, detaches
+// nodes, and changes the volume's options and state in place.
 func (r *peerClusterResource) update(ctx context.Context, plan, state *peerClusterModel, diags *diagnostics) bool {
 	want := listStrings(ctx, plan.Nodes, diags)
 	have := listStrings(ctx, state.Nodes, diags)
-	wantOpts := mapStrings(ctx, plan.Volume.Options, diags)
-	haveOpts := mapStrings(ctx, state.Volume.Options, diags)
+	wantVol := plan.Volume.volume(ctx, path.Root("volume"), "volume", diags)
+	haveVol := state.Volume.volume(ctx, path.Root("volume"), "volume", diags)
+	wantStores, haveStores := plan.storeVolumes(ctx, diags), state.storeVolumes(ctx, diags)
 	if diags.HasError() {
 		return false
 	}
-	name := plan.Volume.Name.ValueString()
+	if !storesDeletable(state, peercluster.Replaced(haveStores, wantStores), diags) {
+		return false
+	}
 	c := r.data.gluster(want[0])
 	fail := func(what string, err error) bool {
 		addError(diags, fmt.Sprintf("Could not update peer cluster %s: %s", plan.ID.ValueString(), what), timeoutHint(err, "update"))
@@ -216,82 +226,66 @@ func (r *peerClusterResource) update(ctx context.Context, plan, state *peerClust
 			return fail(fmt.Sprintf("probing %s from %s", strings.Join(add, ", "), want[0]), err)
 		}
 	}
+	left, err := peercluster.UpdateStores(ctx, c, haveStores, wantStores)
+	warnLeftOptions(path.Root("store_volumes"), left, diags)
+	if err != nil {
+		return fail("changing the store volumes", err)
+	}
 	if len(remove) > 0 {
-		vol, err := c.VolumeInfo(ctx, name)
-		if err != nil {
-			return fail("reading the volume's bricks before detaching nodes", err)
-		}
-		for _, n := range remove {
-			if held := bricksOn(vol, n); len(held) > 0 {
-				diags.AddAttributeError(path.Root("nodes"), "Node Still Holds Bricks",
-					fmt.Sprintf("Node %s cannot leave the pool of %s: it holds the bricks %s of volume %q. Move them "+
-						"first (gluster volume replace-brick or remove-brick), or keep the node in nodes.",
-						n, plan.ID.ValueString(), strings.Join(held, ", "), name))
-				return false
-			}
-		}
-		for _, n := range remove {
-			if err := c.Detach(ctx, n, false); err != nil {
-				return fail("detaching "+n, err)
-			}
-		}
-	}
-
-	set, reset := optionChanges(haveOpts, wantOpts)
-	if err := c.SetOptions(ctx, name, set); err != nil {
-		return fail("setting options", err)
-	}
-	for _, k := range reset {
-		if isUserOption(k) {
-			diags.AddAttributeWarning(path.Root("volume").AtName("options"), "User Option Left In Place",
-				fmt.Sprintf("gluster cannot reset user-defined options (volume reset says the option does not exist), so %s "+
-					"keeps its value on volume %q; it is no longer managed. Set it to a new value to change it.", k, name))
-			continue
-		}
-		if err := c.ResetOption(ctx, name, k); err != nil {
-			return fail("resetting option "+k, err)
-		}
-	}
-
-	if plan.Volume.State.ValueString() != state.Volume.State.ValueString() {
-		var err error
-		if plan.Volume.State.ValueString() == "stopped" {
-			err = c.StopVolume(ctx, name)
-		} else {
-			err = c.StartVolume(ctx, name)
+		err := peercluster.DetachNodes(ctx, c, remove, append(plan.storeNames(ctx, diags), wantVol.Name)...)
+		var held *peercluster.HeldError
+		if errors.As(err, &held) {
+			diags.AddAttributeError(path.Root("nodes"), "Node Still Holds Bricks",
+				fmt.Sprintf("Node %s cannot leave the pool of %s: it holds the bricks %s of volume %q. Move them "+
+					"first (gluster volume replace-brick or remove-brick), or keep the node in nodes.",
+					held.Node, plan.ID.ValueString(), strings.Join(held.Bricks, ", "), held.Volume))
+			return false
 		}
 		if err != nil {
-			return fail("bringing the volume to "+plan.Volume.State.ValueString(), err)
+			return fail("detaching "+strings.Join(remove, ", "), err)
 		}
+	}
+	left, err = peercluster.Converge(ctx, c, haveVol, wantVol)
+	for i, k := range left {
+		left[i] = peercluster.LeftOption(wantVol.Name, k)
+	}
+	warnLeftOptions(path.Root("volume").AtName("options"), left, diags)
+	if err != nil {
+		return fail("changing volume "+wantVol.Name, err)
 	}
 	return true
 }
 
-// delete stops and deletes the volume, then detaches the other nodes. A
-// volume already gone is fine.
-func (r *peerClusterResource) delete(ctx context.Context, nodes []string, volume string) error {
-	c := r.data.gluster(nodes[0])
-	if err := c.StopVolume(ctx, volume); err != nil && !errors.Is(err, gluster.ErrNotFound) {
-		return err
+// storesDeletable refuses to delete the stores gone while the state has
+// deletion protection on.
+func storesDeletable(state *peerClusterModel, gone []string, diags *diagnostics) bool {
+	if len(gone) == 0 || !state.DeletionProtection.ValueBool() {
+		return true
 	}
-	if err := c.DeleteVolume(ctx, volume); err != nil && !errors.Is(err, gluster.ErrNotFound) {
-		return err
+	diags.AddAttributeError(path.Root("store_volumes"), "Deletion Protection Enabled",
+		fmt.Sprintf("Applying this would delete the store volumes %s of %s (removed from store_volumes, or with a new "+
+			"type, replica_count or bricks), but deletion_protection is true. Set deletion_protection = false and apply "+
+			"first, or keep them as they are.", strings.Join(gone, ", "), state.ID.ValueString()))
+	return false
+}
+
+// warnLeftOptions says which user-defined options an update left in place.
+func warnLeftOptions(at path.Path, left []string, diags *diagnostics) {
+	for _, k := range left {
+		diags.AddAttributeWarning(at, "User Option Left In Place",
+			fmt.Sprintf("gluster cannot reset user-defined options (volume reset says the option does not exist), so %s "+
+				"keeps its value; it is no longer managed. Set it to a new value to change it.", k))
 	}
-	for _, n := range nodes[1:] {
-		if err := c.Detach(ctx, n, false); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // observe reads the site into m. found is false when the volume is gone.
 func (r *peerClusterResource) observe(ctx context.Context, m *peerClusterModel, adoptAll bool) (found bool, diags diagnostics) {
 	nodes := listStrings(ctx, m.Nodes, &diags)
+	stores := m.storeNames(ctx, &diags)
 	if diags.HasError() {
 		return false, diags
 	}
-	st, err := peercluster.Observe(ctx, r.data.gluster(nodes[0]), m.Volume.Name.ValueString())
+	st, err := peercluster.Observe(ctx, r.data.gluster(nodes[0]), m.Volume.Name.ValueString(), stores...)
 	if err != nil {
 		addError(&diags, fmt.Sprintf("Could not read peer cluster %s from %s", m.ID.ValueString(), nodes[0]), timeoutHint(err, "read"))
 		return false, diags

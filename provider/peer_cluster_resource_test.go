@@ -4,7 +4,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -77,35 +76,12 @@ func TestAccPeerCluster(t *testing.T) {
 	cfgUnprotected := peerClusterConfig(l, name, both, opts2, false)
 
 	drift := func(change func(), before []any, want any, action plancheck.ResourceActionType) resource.TestStep {
-		return resource.TestStep{
-			PreConfig:          change,
-			Config:             cfgProbed,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(addr, action),
-				expectBefore{addr: addr, path: before, want: want},
-			}},
-		}
+		return driftStep(cfgProbed, addr, change, before, want, action)
 	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: l.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if _, err := sdsc1.VolumeInfo(ctx, name); !errors.Is(err, gluster.ErrNotFound) {
-				return fmt.Errorf("volume %s after destroy: %v, want not found", name, err)
-			}
-			peers, err := sdsc1.PoolList(ctx)
-			if err != nil {
-				return err
-			}
-			for _, p := range peers {
-				if !p.Self {
-					return fmt.Errorf("peer %s is still in the pool after destroy", p.Hostname)
-				}
-			}
-			return nil
-		},
+		CheckDestroy:             l.siteTornDown("sdsc1", name),
 		Steps: []resource.TestStep{
 			// 1. Create: pool of two, volume started, the metacharacter
 			// option stored verbatim and nothing run by a shell.

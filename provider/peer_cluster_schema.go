@@ -8,20 +8,17 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
+	"github.com/glusterdr/terraform-provider-gluster/internal/peercluster"
 )
 
 // Defaults of gluster_peer_cluster.
@@ -44,10 +41,12 @@ var (
 
 func (r *peerClusterResource) schema(ctx context.Context) schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "A DR site: its GlusterFS trusted pool (`gluster peer probe`) and the volume that holds the " +
-			"DR copy. Commands run on the first of `nodes` over SSH.\n\n" +
+		MarkdownDescription: "A DR site: its GlusterFS trusted pool (`gluster peer probe`), the volume that holds the " +
+			"DR copy, and optionally further volumes of the pool (`store_volumes`, e.g. the store of restore points). " +
+			"Commands run on the first of `nodes` over SSH.\n\n" +
 			"`terraform plan` reads the site back and shows as drift: a peer that left the pool or is disconnected, " +
-			"a volume that is stopped or gone, an option that differs or was added by hand, a brick list that differs.\n\n" +
+			"a volume or store volume that is stopped or gone, an option that differs or was added by hand, a brick " +
+			"list that differs.\n\n" +
 			"Deletion protection is on by default: destroying a DR copy must be deliberate.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -62,88 +61,33 @@ func (r *peerClusterResource) schema(ctx context.Context) schema.Schema {
 					"refused while it holds a brick of the volume. No default.",
 				ElementType: stringType,
 				Required:    true,
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(host()),
-				},
+				Validators:  distinctStrings(host()),
 			},
 			"volume": schema.SingleNestedAttribute{
 				MarkdownDescription: "The volume that holds the site's copy.",
 				Required:            true,
-				Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{
-						MarkdownDescription: "Volume name: letters, digits, `-` and `_`, not starting with `-`, at most 256 " +
-							"characters (gluster's own rules). Changing it replaces the volume.",
-						Required:      true,
-						Validators:    []validator.String{volumeName()},
-						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-					},
-					"type": schema.StringAttribute{
-						MarkdownDescription: fmt.Sprintf("Volume layout: %s. Default `%s`. A replicate volume with more "+
-							"bricks than `replica_count` is distributed-replicate. Changing it replaces the volume.",
-							quotedList(volumeTypes), defaultVolumeType),
-						Optional:      true,
-						Computed:      true,
-						Default:       stringdefault.StaticString(defaultVolumeType),
-						Validators:    []validator.String{stringvalidator.OneOf(volumeTypes...)},
-						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-					},
-					"replica_count": schema.Int64Attribute{
-						MarkdownDescription: "Bricks per replica set, at least 2; only with `type = \"replicate\"`, and the " +
-							"number of bricks must be a multiple of it. No default. Changing it replaces the volume.",
-						Optional:      true,
-						Validators:    []validator.Int64{int64validator.AtLeast(2)},
-						PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-					},
-					"bricks": schema.ListAttribute{
-						MarkdownDescription: "Bricks as `node:/absolute/path`, in order (for replicate, each run of " +
-							"`replica_count` bricks is one replica set). Each node must be one of `nodes`; paths are absolute " +
-							"and clean, of letters, digits and `/._+-`. Changing the list replaces the volume.",
-						ElementType: stringType,
-						Required:    true,
-						Validators: []validator.List{
-							listvalidator.SizeAtLeast(1),
-							listvalidator.UniqueValues(),
-							listvalidator.ValueStringsAre(brick()),
-						},
-						PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
-					},
-					"force": schema.BoolAttribute{
-						MarkdownDescription: "Create with `force`, which gluster needs for bricks on the root file system " +
-							"or replica sets on one host. Used at creation only, and not read back. Default `false`.",
-						Optional: true,
-						Computed: true,
-						Default:  booldefault.StaticBool(false),
-					},
-					"options": schema.MapAttribute{
-						MarkdownDescription: "Volume options (`gluster volume set`), e.g. `{ \"auth.allow\" = \"203.0.113.*\" }`. " +
-							"This map is authoritative: an option set by hand shows as drift and is reset by apply, except " +
-							"the ones glusterd sets by itself (" + quotedList(glusterdOwnedOptions) + ") and user-defined " +
-							"`user.*` ones, which are tracked only when listed here. Removing an option resets it to gluster's " +
-							"default; a `user.*` option, which gluster cannot reset, keeps its value and is no longer managed. " +
-							"Default: none.",
-						ElementType: stringType,
-						Optional:    true,
-						Validators: []validator.Map{
-							mapvalidator.KeysAre(optionKey()),
-							mapvalidator.ValueStringsAre(optionValue()),
-						},
-					},
-					"state": schema.StringAttribute{
-						MarkdownDescription: fmt.Sprintf("Desired state of the volume: %s. Default `%s`. A volume found "+
-							"stopped (or `created`, never started) shows as drift.", quotedList(volumeStates), defaultVolumeState),
-						Optional:   true,
-						Computed:   true,
-						Default:    stringdefault.StaticString(defaultVolumeState),
-						Validators: []validator.String{stringvalidator.OneOf(volumeStates...)},
-					},
+				Attributes:          volumeAttributes(mainVolume),
+			},
+			"store_volumes": schema.ListNestedAttribute{
+				MarkdownDescription: "Further volumes of the same pool, each declared like `volume`: typically the " +
+					"store of `link-tree` restore points that `dr_schedule`'s `restore_point_volume` names. They are " +
+					"created and started after the pool and `volume`, read back and shown as drift like `volume`, and " +
+					"stopped and deleted on destroy before the other nodes are detached. Names must differ from " +
+					"`volume.name` and from each other, and no brick may be, or lie inside, a brick of another volume. " +
+					"A volume that already exists with the declared layout is adopted. Changing a store's `type`, " +
+					"`replica_count` or `bricks`, or removing it from the list, deletes it (refused while " +
+					"`deletion_protection` is on); the pool and `volume` stay. Default: none.",
+				Optional: true,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
 				},
+				NestedObject: schema.NestedAttributeObject{Attributes: volumeAttributes(storeVolume)},
 			},
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "Refuse to destroy the volume and the pool. Default `true`: set it to `false` and " +
-					"apply before a destroy or a replacement. With it off, destroy stops and deletes the volume and " +
-					"detaches the other nodes; the data stays in the brick directories.",
+				MarkdownDescription: "Refuse to destroy the volume, the store volumes and the pool, and to delete a store " +
+					"volume removed from `store_volumes` or laid out anew. Default `true`: set it to `false` and apply " +
+					"before a destroy or a replacement. With it off, destroy stops and deletes the store volumes and the " +
+					"volume, then detaches the other nodes; the data stays in the brick directories.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(defaultDeletionProtection),
@@ -185,22 +129,23 @@ func quotedList(values []string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
-// validateVolumeLayout checks the parts of the volume that only make sense
-// together; unknown values are left for apply.
-func validateVolumeLayout(cfg *peerClusterModel, diags *diagnostics) {
-	v := cfg.Volume
+// validateVolumeLayout checks the parts of a volume that only make sense
+// together, and that its bricks are on nodes (nil when not known yet); at
+// is the volume's attribute and label the name a message gives it.
+// Unknown values are left for apply.
+func validateVolumeLayout(v *volumeModel, at path.Path, label string, nodes []string, diags *diagnostics) {
 	typ := v.Type.ValueString()
 	if typ == "" && !v.Type.IsUnknown() {
 		typ = defaultVolumeType
 	}
-	replicaPath := path.Root("volume").AtName("replica_count")
+	replicaPath, bricksPath := at.AtName("replica_count"), at.AtName("bricks")
 	switch {
 	case typ == "replicate" && v.ReplicaCount.IsNull():
 		diags.AddAttributeError(replicaPath, "Missing Replica Count",
-			"Attribute volume.replica_count must be set (at least 2) when volume.type is \"replicate\".")
+			fmt.Sprintf("Attribute %[1]s.replica_count must be set (at least 2) when %[1]s.type is \"replicate\".", label))
 	case typ == "distribute" && !v.ReplicaCount.IsNull():
 		diags.AddAttributeError(replicaPath, "Replica Count Without Replicate",
-			"Attribute volume.replica_count is set, but volume.type is \"distribute\": set type = \"replicate\" or remove replica_count.")
+			fmt.Sprintf("Attribute %[1]s.replica_count is set, but %[1]s.type is \"distribute\": set type = \"replicate\" or remove replica_count.", label))
 	}
 	if v.Bricks.IsUnknown() || v.Bricks.IsNull() {
 		return
@@ -209,36 +154,81 @@ func validateVolumeLayout(cfg *peerClusterModel, diags *diagnostics) {
 	if typ == "replicate" && !v.ReplicaCount.IsNull() && !v.ReplicaCount.IsUnknown() {
 		if n := v.ReplicaCount.ValueInt64(); n > int64(len(bricks)) {
 			diags.AddAttributeError(replicaPath, "Replica Count Above The Bricks",
-				fmt.Sprintf("Attribute volume.replica_count %d is more than the %d bricks of volume.bricks: each replica set "+
-					"needs that many bricks.", n, len(bricks)))
+				fmt.Sprintf("Attribute %[1]s.replica_count %[2]d is more than the %[3]d bricks of %[1]s.bricks: each replica set "+
+					"needs that many bricks.", label, n, len(bricks)))
 		} else if n > 0 && int64(len(bricks))%n != 0 {
-			diags.AddAttributeError(pathVolumeBricks, "Bricks Do Not Fill Replica Sets",
-				fmt.Sprintf("Attribute volume.bricks has %d bricks, which is not a multiple of volume.replica_count %d.", len(bricks), n))
+			diags.AddAttributeError(bricksPath, "Bricks Do Not Fill Replica Sets",
+				fmt.Sprintf("Attribute %[1]s.bricks has %[2]d bricks, which is not a multiple of %[1]s.replica_count %[3]d.", label, len(bricks), n))
 		}
 	}
-	if cfg.Nodes.IsUnknown() || cfg.Nodes.IsNull() {
+	if nodes == nil {
 		return
 	}
+	for i, b := range knownBricks(v) {
+		if b.Host != "" && !slices.Contains(nodes, b.Host) {
+			diags.AddAttributeError(bricksPath.AtListIndex(i), "Brick Not On A Node",
+				fmt.Sprintf("Attribute %s.bricks[%d] %q is on %s, which is not one of nodes %v.", label, i, b, b.Host, nodes))
+		}
+	}
+}
+
+// knownBricks parses the bricks of v that are known and valid, index for
+// index; the others are left zero (their own validator reports them).
+func knownBricks(v *volumeModel) []gluster.Brick {
+	if v.Bricks.IsUnknown() || v.Bricks.IsNull() {
+		return nil
+	}
+	out := make([]gluster.Brick, len(v.Bricks.Elements()))
+	for i, e := range v.Bricks.Elements() {
+		if s, ok := e.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			if b, err := parseBrick(s.ValueString()); err == nil {
+				out[i] = b
+			}
+		}
+	}
+	return out
+}
+
+// knownNodes is the list of nodes, or nil while any of it is unknown.
+func knownNodes(l types.List) []string {
+	if l.IsUnknown() || l.IsNull() {
+		return nil
+	}
 	var nodes []string
-	for _, e := range cfg.Nodes.Elements() {
+	for _, e := range l.Elements() {
 		s, ok := e.(types.String)
 		if !ok || s.IsUnknown() {
-			return
+			return nil
 		}
 		nodes = append(nodes, s.ValueString())
 	}
-	for i, e := range bricks {
-		s, ok := e.(types.String)
-		if !ok || s.IsUnknown() || s.IsNull() {
+	return nodes
+}
+
+// validateStores checks each store volume's layout, and every volume
+// against the ones before it (peercluster.Conflict): names and bricks.
+func validateStores(cfg *peerClusterModel, stores []*volumeModel, diags *diagnostics) {
+	nodes := knownNodes(cfg.Nodes)
+	known := []gluster.VolumeSpec{{Name: cfg.Volume.Name.ValueString(), Bricks: knownBricks(cfg.Volume)}}
+	for i, st := range stores {
+		at := path.Root("store_volumes").AtListIndex(i)
+		label := fmt.Sprintf("store_volumes[%d]", i)
+		if st == nil {
+			known = append(known, gluster.VolumeSpec{})
 			continue
 		}
-		b, err := parseBrick(s.ValueString())
-		if err != nil {
-			continue // the attribute's own validator reports it
+		validateVolumeLayout(st, at, label, nodes, diags)
+		spec := gluster.VolumeSpec{Name: st.Name.ValueString(), Bricks: knownBricks(st)}
+		for j, prev := range known {
+			if err := peercluster.Conflict(prev, spec); err != nil {
+				other := "volume"
+				if j > 0 {
+					other = fmt.Sprintf("store_volumes[%d]", j-1)
+				}
+				diags.AddAttributeError(at, "Store Volume Conflicts",
+					fmt.Sprintf("Attribute %s conflicts with %s: %s.", label, other, err))
+			}
 		}
-		if !slices.Contains(nodes, b.Host) {
-			diags.AddAttributeError(pathVolumeBricks.AtListIndex(i), "Brick Not On A Node",
-				fmt.Sprintf("Attribute volume.bricks[%d] %q is on %s, which is not one of nodes %v.", i, s.ValueString(), b.Host, nodes))
-		}
+		known = append(known, spec)
 	}
 }

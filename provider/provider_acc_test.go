@@ -18,7 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
@@ -304,6 +306,46 @@ func (e expectBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 		return
 	}
 	resp.Error = fmt.Errorf("%s: not in the plan", e.addr)
+}
+
+// driftStep is a plan-only step of cfg after change, made behind
+// Terraform's back: the plan must propose action on addr, and Read must
+// have found want at path (expectBefore).
+func driftStep(cfg, addr string, change func(), path []any, want any, action plancheck.ResourceActionType) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:          change,
+		Config:             cfg,
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, action),
+			expectBefore{addr: addr, path: path, want: want},
+		}},
+	}
+}
+
+// siteTornDown is a CheckDestroy for gluster_peer_cluster: the volumes are
+// gone from node's pool, and node is alone in it again.
+func (l *accLab) siteTornDown(node string, volumes ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		c := l.gluster(node)
+		for _, v := range volumes {
+			if _, err := c.VolumeInfo(ctx, v); !errors.Is(err, gluster.ErrNotFound) {
+				return fmt.Errorf("volume %s after destroy: %v, want not found", v, err)
+			}
+		}
+		peers, err := c.PoolList(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range peers {
+			if !p.Self {
+				return fmt.Errorf("peer %s is still in the pool after destroy", p.Hostname)
+			}
+		}
+		return nil
+	}
 }
 
 func remoteCommand(argv ...string) remote.Cmd { return remote.Command(argv...) }

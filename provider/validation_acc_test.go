@@ -51,6 +51,10 @@ resource "gluster_peer_cluster" "bad" {
 `, nodes, volume)
 	}
 	goodVolume := `{ name = "dr", bricks = ["203.0.113.21:/srv/b/dr"] }`
+	withStores := func(stores string) string {
+		c := cluster(`["203.0.113.21", "203.0.113.22"]`, goodVolume)
+		return c[:strings.LastIndex(c, "}")] + "  store_volumes = " + stores + "\n}\n"
+	}
 	session := func(attrs string) string {
 		return fmt.Sprintf(header, "") + fmt.Sprintf(`
 resource "gluster_georep_session" "bad" {
@@ -83,6 +87,22 @@ resource "gluster_peer_cluster" "ok" {
 			`Attribute volume.bricks[0] value must be a brick as host:/absolute/path: brick path "/srv/b;rm -rf x" contains ';'`},
 		{cluster(`["203.0.113.21"]`, `{ name = "dr", bricks = ["203.0.113.21:/srv/../etc"] }`),
 			`Attribute volume.bricks[0] value must be a brick as host:/absolute/path: brick path "/srv/../etc" contains a ".." component`},
+		// Store volumes: the same rules, and each its own name and bricks.
+		{withStores(`[{ name = "-points", bricks = ["203.0.113.21:/srv/b/points"] }]`),
+			`Attribute store_volumes[0].name value must be a gluster volume name: volume name "-points" starts with '-'`},
+		{withStores(`[{ name = "points", bricks = ["203.0.113.21:/srv/b/points;id"] }]`),
+			`Attribute store_volumes[0].bricks[0] value must be a brick as host:/absolute/path: brick path "/srv/b/points;id" contains ';'`},
+		{withStores(`[{ name = "dr", bricks = ["203.0.113.21:/srv/b/points"] }]`),
+			`Attribute store_volumes[0] conflicts with volume: volume name "dr" is declared twice`},
+		{withStores(`[{ name = "points", bricks = ["203.0.113.21:/srv/b/points"] }, { name = "points", bricks = ["203.0.113.22:/srv/b/points"] }]`),
+			`Attribute store_volumes[1] conflicts with store_volumes[0]: volume name "points" is declared twice`},
+		{withStores(`[{ name = "points", bricks = ["203.0.113.21:/srv/b/dr/points"] }]`),
+			`Attribute store_volumes[0] conflicts with volume: brick 203.0.113.21:/srv/b/dr/points of volume "points" and brick 203.0.113.21:/srv/b/dr of volume "dr" overlap`},
+		{withStores(`[{ name = "points", type = "replicate", bricks = ["203.0.113.21:/srv/b/points", "203.0.113.22:/srv/b/points"] }]`),
+			`Attribute store_volumes[0].replica_count must be set (at least 2) when store_volumes[0].type is "replicate"`},
+		{withStores(`[{ name = "points", bricks = ["203.0.113.99:/srv/b/points"] }]`),
+			`Attribute store_volumes[0].bricks[0] "203.0.113.99:/srv/b/points" is on 203.0.113.99, which is not one of nodes`},
+		{withStores(`[]`), `Attribute store_volumes list must contain at least 1 elements, got: 0`},
 		// Hosts: a leading '-', metacharacters, a newline.
 		{cluster(`["-oProxyCommand=touch /tmp/x"]`, goodVolume),
 			`Attribute nodes[0] value must be a host name or IP address: host "-oProxyCommand=touch /tmp/x" starts with '-'`},
@@ -99,7 +119,7 @@ resource "gluster_peer_cluster" "ok" {
 			`Attribute volume.replica_count is set, but volume.type is "distribute"`},
 		{cluster(`["203.0.113.21"]`, `{ name = "dr", type = "replicate", replica_count = 2, bricks = ["203.0.113.21:/srv/b/dr"] }`),
 			`Attribute volume.replica_count 2 is more than the 1 bricks of volume.bricks`},
-		{cluster(`["203.0.113.21", "203.0.113.22"]`, `{ name = "dr", type = "replicate", replica_count = 2, bricks = ["203.0.113.21:/srv/b/dr", "203.0.113.22:/srv/b/dr", "203.0.113.21:/srv/c/dr"] }`),
+		{cluster(`["203.0.113.21"]`, `{ name = "dr", type = "replicate", replica_count = 2, bricks = ["203.0.113.21:/srv/b/dr1", "203.0.113.21:/srv/b/dr2", "203.0.113.21:/srv/b/dr3"] }`),
 			`Attribute volume.bricks has 3 bricks, which is not a multiple of volume.replica_count 2`},
 		{cluster(`["203.0.113.21"]`, `{ name = "dr", bricks = ["203.0.113.99:/srv/b/dr"] }`),
 			`Attribute volume.bricks[0] "203.0.113.99:/srv/b/dr" is on 203.0.113.99, which is not one of nodes`},

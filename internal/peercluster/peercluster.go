@@ -14,14 +14,17 @@ import (
 )
 
 // Spec is a site as declared: its nodes (the first runs the commands), its
-// volume and the volume's options.
+// volume and the volume's options, and the further volumes of the same pool
+// that hold restore-point stores.
 type Spec struct {
 	Nodes   []string
 	Volume  gluster.VolumeSpec
 	Options map[string]string
+	Stores  []Volume
 }
 
-// Validate checks the spec before anything runs.
+// Validate checks the spec before anything runs: every volume valid, its
+// bricks on the nodes, and no two volumes sharing a name or a brick.
 func (s Spec) Validate() error {
 	if len(s.Nodes) == 0 {
 		return errors.New("a peer cluster needs at least one node")
@@ -31,12 +34,28 @@ func (s Spec) Validate() error {
 			return fmt.Errorf("node %q: %w", n, err)
 		}
 	}
-	for _, b := range s.Volume.Bricks {
-		if !slices.Contains(s.Nodes, b.Host) {
-			return fmt.Errorf("brick %s is on %s, which is not one of the nodes %v", b, b.Host, s.Nodes)
+	vols := s.volumes()
+	for i, v := range vols {
+		for _, b := range v.Bricks {
+			if !slices.Contains(s.Nodes, b.Host) {
+				return fmt.Errorf("brick %s is on %s, which is not one of the nodes %v", b, b.Host, s.Nodes)
+			}
+		}
+		if err := v.VolumeSpec.Validate(); err != nil {
+			return err
+		}
+		for _, prev := range vols[:i] {
+			if err := Conflict(prev.VolumeSpec, v.VolumeSpec); err != nil {
+				return err
+			}
 		}
 	}
-	return s.Volume.Validate()
+	return nil
+}
+
+// volumes is the main volume, then the stores.
+func (s Spec) volumes() []Volume {
+	return append([]Volume{{VolumeSpec: s.Volume, Options: s.Options}}, s.Stores...)
 }
 
 // State is what a site really holds.
@@ -45,11 +64,14 @@ type State struct {
 	Peers []gluster.Peer
 	// Volume is nil when the volume does not exist.
 	Volume *gluster.Volume
+	// Stores are the store volumes asked for that exist, by name.
+	Stores map[string]*gluster.Volume
 }
 
-// Ensure probes the other nodes, waits until they are connected, creates
-// the volume if it is missing, starts it and sets its options. Each step is
-// idempotent, so Ensure also repairs a half-built site.
+// Ensure probes the other nodes, waits until they are connected, then
+// brings the volume (EnsureVolume) and the stores (EnsureStore) to their
+// declared state. Each step is idempotent, so Ensure also repairs a
+// half-built site.
 func Ensure(ctx context.Context, c *gluster.Client, s Spec) error {
 	if err := s.Validate(); err != nil {
 		return err
@@ -57,22 +79,15 @@ func Ensure(ctx context.Context, c *gluster.Client, s Spec) error {
 	if err := AddPeers(ctx, c, s.Nodes[1:]); err != nil {
 		return err
 	}
-	_, err := c.VolumeInfo(ctx, s.Volume.Name)
-	switch {
-	case errors.Is(err, gluster.ErrNotFound):
-		if err := c.CreateVolume(ctx, s.Volume); err != nil {
+	if err := EnsureVolume(ctx, c, Volume{VolumeSpec: s.Volume, Options: s.Options}); err != nil {
+		return err
+	}
+	for _, v := range s.Stores {
+		if err := EnsureStore(ctx, c, v); err != nil {
 			return err
 		}
-	case err != nil:
-		return err
 	}
-	if err := c.StartVolume(ctx, s.Volume.Name); err != nil {
-		return err
-	}
-	if len(s.Options) == 0 {
-		return nil
-	}
-	return c.SetOptions(ctx, s.Volume.Name, s.Options)
+	return nil
 }
 
 // AddPeers probes each host and waits until all are connected members.
@@ -122,25 +137,29 @@ func Disconnected(peers []gluster.Peer, hosts []string) []string {
 	return out
 }
 
-// Observe reads the pool and the volume as they are.
-func Observe(ctx context.Context, c *gluster.Client, volume string) (*State, error) {
+// Observe reads the pool, the volume and the stores named as they are.
+func Observe(ctx context.Context, c *gluster.Client, volume string, stores ...string) (*State, error) {
 	peers, err := c.PoolList(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st := &State{}
+	st := &State{Stores: map[string]*gluster.Volume{}}
 	for _, p := range peers {
 		if !p.Self {
 			st.Peers = append(st.Peers, p)
 		}
 	}
-	vol, err := c.VolumeInfo(ctx, volume)
-	switch {
-	case errors.Is(err, gluster.ErrNotFound):
-	case err != nil:
+	if st.Volume, err = volumeInfo(ctx, c, volume); err != nil {
 		return nil, err
-	default:
-		st.Volume = vol
+	}
+	for _, name := range stores {
+		v, err := volumeInfo(ctx, c, name)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			st.Stores[name] = v
+		}
 	}
 	return st, nil
 }

@@ -22,16 +22,18 @@ resource "dr_schedule" "nightly" {
 
   # One geo-replication session per site (gluster_georep_session), and a
   # restore point of the site's volume after every verified set: sdsc keeps
-  # whole trees hard-linked to each other in a store outside its bricks;
-  # tacc's bricks are thin LVs, so it takes gluster snapshots.
+  # whole trees hard-linked to each other in a store on the second volume
+  # of its pool (gluster_peer_cluster's store_volumes); tacc's bricks are
+  # thin LVs, so it takes gluster snapshots.
   targets = [
     {
-      name                = "sdsc"
-      secondary_host      = gluster_georep_session.sdsc.secondary_node
-      secondary_volume    = gluster_georep_session.sdsc.secondary_volume
-      verify_node         = "sdsc2.example.org" # reads the copy back
-      restore_points      = "link-tree"
-      restore_point_store = "/srv/glusterdr/points" # on sdsc2, outside the bricks
+      name                 = "sdsc"
+      secondary_host       = gluster_georep_session.sdsc.secondary_node
+      secondary_volume     = gluster_georep_session.sdsc.secondary_volume
+      verify_node          = "sdsc2.example.org" # reads the copy back
+      restore_points       = "link-tree"
+      restore_point_volume = gluster_peer_cluster.sdsc.store_volumes[0].name # mounted on sdsc2
+      restore_point_store  = "/sdsc"                                         # a folder inside it
     },
     {
       name             = "tacc"
