@@ -431,7 +431,7 @@ func TestRunDeadlineOutsideAStep(t *testing.T) {
 // and leaves it pending (here the lab saw it in retention).
 func TestRunDeadlineBetweenSteps(t *testing.T) {
 	h := newHarness(t)
-	h.eng.Schedule.RunTimeout = 500 * time.Millisecond
+	h.eng.Schedule.RunTimeout = 3 * time.Second // open and fill fit in it even on a loaded machine
 	h.onReplicate = func(ctx context.Context) error {
 		<-ctx.Done() // the cycle completes just as the deadline passes
 		return nil
