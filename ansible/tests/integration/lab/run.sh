@@ -124,6 +124,7 @@ say "schedule, sessions (georep_session) and a checkpoint (checkpoint) on p1"
 play setup "$here/setup.yml"
 
 say "glusterdr.dr.trigger, twice, and in check mode (the cron entry on p1, which runs no systemd)"
+on_p1 rm -f /etc/cron.d/glusterdr # a trigger an earlier, failed run of this script left
 play trigger-1 glusterdr.dr.trigger
 play trigger-2 glusterdr.dr.trigger
 [[ $(recap trigger-1 changed) == 1 ]] || fail "installing the trigger changed nothing"
