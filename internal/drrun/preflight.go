@@ -20,11 +20,7 @@ import (
 func (e *Engine) preflight(ctx context.Context, t schedule.Target) error {
 	ref := t.Session()
 	_, pf := e.primary()
-	check := e.CheckHostKey
-	if check == nil {
-		check = remote.CheckHostKey
-	}
-	n, err := georep.CheckPins(ctx, pf, e.Schedule.Primary.Node, ref, e.routed(check))
+	n, err := georep.CheckPins(ctx, pf, e.Schedule.Primary.Node, ref, e.keyChecker())
 	var pm *georep.PinMismatchError
 	switch {
 	case errors.As(err, &pm):
@@ -42,20 +38,20 @@ func (e *Engine) preflight(ctx context.Context, t schedule.Target) error {
 	return nil
 }
 
-// routed checks a key along the route this controller's SSH settings give
-// the host: a secondary node behind a jump host (the schedule's jump_host,
-// its node block, or config_file) is reached through it.
-func (e *Engine) routed(check georep.KeyChecker) georep.KeyChecker {
-	routes, ok := e.Nodes.(interface {
-		Config(host string) remote.Config
-	})
-	if !ok {
-		return check
+// keyChecker checks a secondary node's key: the test's stand-in, else
+// along the route this controller's SSH settings give the host (a node
+// behind a jump host is reached through the pooled jump connection), else
+// directly.
+func (e *Engine) keyChecker() georep.KeyChecker {
+	if e.CheckHostKey != nil {
+		return e.CheckHostKey
 	}
-	return func(ctx context.Context, cfg remote.Config) error {
-		cfg.JumpHost = routes.Config(cfg.Host).JumpHost
-		return check(ctx, cfg)
+	if n, ok := e.Nodes.(interface {
+		CheckHostKey(context.Context, remote.Config) error
+	}); ok {
+		return n.CheckHostKey
 	}
+	return remote.CheckHostKey
 }
 
 // repinHint says how to re-pin t's secondary nodes after checking a new

@@ -23,6 +23,33 @@ var errKeyVerified = errors.New("host key verified")
 // there (as Dial does) and reaches the host through it. ConnectTimeout
 // bounds each hop.
 func CheckHostKey(ctx context.Context, cfg Config) error {
+	var jump *Client
+	if cfg.JumpHost != nil {
+		var err error
+		if jump, err = dialConfig(ctx, *cfg.JumpHost, slog.New(slog.DiscardHandler)); err != nil {
+			return fmt.Errorf("ssh %s: reaching the jump host: %w", cfg, err)
+		}
+		defer jump.Close()
+	}
+	return checkHostKeyVia(ctx, cfg, jump)
+}
+
+// CheckHostKey is CheckHostKey with the jump host's connection taken from
+// the pool (and left there), as the pool's own connections take it.
+func (p *Pool) CheckHostKey(ctx context.Context, cfg Config) error {
+	var jump *Client
+	if cfg.JumpHost != nil {
+		var err error
+		if jump, err = p.Get(ctx, *cfg.JumpHost); err != nil {
+			return fmt.Errorf("ssh %s: reaching the jump host: %w", cfg, err)
+		}
+	}
+	return checkHostKeyVia(ctx, cfg, jump)
+}
+
+// checkHostKeyVia checks cfg's host key over a connection made directly, or
+// through jump when it is not nil.
+func checkHostKeyVia(ctx context.Context, cfg Config, jump *Client) error {
 	if cfg.Host == "" {
 		return errors.New("ssh: Host is empty")
 	}
@@ -32,13 +59,6 @@ func CheckHostKey(ctx context.Context, cfg Config) error {
 	verifier, err := newHostKeyVerifier(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
-	}
-	var jump *Client
-	if cfg.JumpHost != nil {
-		if jump, err = dialConfig(ctx, *cfg.JumpHost, slog.New(slog.DiscardHandler)); err != nil {
-			return fmt.Errorf("ssh %s: reaching the jump host: %w", cfg, err)
-		}
-		defer jump.Close()
 	}
 	timeout := cfg.connectTimeout()
 	hctx, cancel := context.WithTimeout(ctx, timeout)

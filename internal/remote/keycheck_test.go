@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -60,5 +61,32 @@ func TestCheckHostKeyThroughAJumpHost(t *testing.T) {
 	var hk *HostKeyError
 	if err := CheckHostKey(context.Background(), cfg); !errors.As(err, &hk) {
 		t.Fatalf("a pin that does not match, through the jump host: %v", err)
+	}
+}
+
+// TestPoolCheckHostKeyUsesThePooledJump: the pool checks a key through its
+// own connection to the jump host, so a run logs in to a bastion once.
+func TestPoolCheckHostKeyUsesThePooledJump(t *testing.T) {
+	t.Parallel()
+	jump := newTestServer(t)
+	target := newTestServer(t)
+	jumpCfg := jump.config()
+	pool := NewPool(slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { _ = pool.Close() })
+	if _, err := pool.Get(context.Background(), jumpCfg); err != nil {
+		t.Fatal(err)
+	}
+	genuine := string(ssh.MarshalAuthorizedKey(target.hostKey.PublicKey()))
+	cfg := Config{Host: target.host, Port: target.port, HostKeys: []string{genuine}, JumpHost: &jumpCfg}
+	for range 2 {
+		if err := pool.CheckHostKey(context.Background(), cfg); err != nil {
+			t.Fatalf("the pinned key through the pooled jump host: %v", err)
+		}
+	}
+	if n := pool.handshakes.Load(); n != 1 {
+		t.Errorf("%d SSH logins, want the jump host's one", n)
+	}
+	if n := jump.forwards.Load(); n != 2 {
+		t.Errorf("the jump host forwarded %d connections, want 2", n)
 	}
 }

@@ -85,6 +85,14 @@ func (n *Nodes) Config(host string) remote.Config {
 	return cfg
 }
 
+// CheckHostKey checks the key cfg's host presents against cfg's pins,
+// without logging in, along the route these settings give the host: a
+// host behind a jump host is reached through the pool's connection to it.
+func (n *Nodes) CheckHostKey(ctx context.Context, cfg remote.Config) error {
+	cfg.JumpHost = n.Config(cfg.Host).JumpHost
+	return n.Pool.CheckHostKey(ctx, cfg)
+}
+
 // Runner runs commands on host.
 func (n *Nodes) Runner(host string) remote.Runner { return n.Pool.Runner(n.Config(host)) }
 
