@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -71,8 +70,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := env.Instance.Valid(); err != nil {
 		return fmt.Errorf("-instance: %w", err)
 	}
-	if err := counts(*repeats, *warmup, *treeMB, *replRepeats, *smallFiles, *largeMB, *planSources); err != nil {
-		return err
+	for _, c := range []struct {
+		flag     string
+		n, least int
+	}{{"repeats", *repeats, 1}, {"warmup", *warmup, 0}, {"tree-mb", *treeMB, 1}, {"repl-repeats", *replRepeats, 1},
+		{"small-files", *smallFiles, 2}, {"large-mb", *largeMB, 1}, {"plan-sources", *planSources, 1}} {
+		if c.n < c.least {
+			return fmt.Errorf("-%s: %d is less than %d", c.flag, c.n, c.least)
+		}
 	}
 	if *rollover < georep.MinRolloverSeconds || *rollover > georep.MaxRolloverSeconds {
 		return fmt.Errorf("-repl-rollover: %d s is outside %d to %d", *rollover, georep.MinRolloverSeconds, georep.MaxRolloverSeconds)
@@ -134,15 +139,6 @@ func sizes(list string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
-}
-
-// counts checks the flags that count runs and sizes.
-func counts(repeats, warmup, treeMB, replRepeats, smallFiles, largeMB, planSources int) error {
-	if repeats < 1 || treeMB < 1 || replRepeats < 1 || smallFiles < 2 || largeMB < 1 || planSources < 1 || warmup < 0 {
-		return errors.New("-repeats, -repl-repeats, -tree-mb, -large-mb and -plan-sources must be at least 1, " +
-			"-small-files at least 2, -warmup at least 0")
-	}
-	return nil
 }
 
 // selected is the comparisons whose names match only (all when empty) and
