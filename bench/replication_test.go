@@ -15,20 +15,14 @@ package bench
 
 import (
 	"context"
-	"errors"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/glusterdr/terraform-provider-gluster/internal/bench"
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchrepl"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
-	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab/labtest"
 )
@@ -69,75 +63,23 @@ func run(b *testing.B, measure func(context.Context, *benchrepl.Replication) (be
 	}
 }
 
-// setUp brings the session to sdsc to the settings asked for (creating it
-// when missing), the primary volume's rollover time too, and the scratch
-// volume at sdsc1 that the reference writes into.
+// setUp brings the session to sdsc to the settings asked for, and makes
+// the scratch volume at sdsc1 that the reference writes into.
 func setUp(ctx context.Context, b *testing.B, conn lab.Conn) (*benchrepl.Replication, func()) {
-	const site = "sdsc"
-	primary, _ := conn.Gluster("p1")
-	ref, _ := conn.D.SessionRef(site)
-	config := georep.DefaultTuning()
-	maps.Copy(config, sessionConfig(b))
-	if _, err := primary.Status(ctx, ref); errors.Is(err, gluster.ErrNoSession) {
-		if _, err := lab.SetUpReplication(ctx, conn, site, config); err != nil {
-			b.Fatal(err)
-		}
-	} else if err != nil {
-		b.Fatal(err)
-	}
-	if err := primary.Stop(ctx, ref, false); err != nil {
-		b.Fatal(err)
-	}
-	for _, k := range slices.Sorted(maps.Keys(config)) {
-		if err := primary.ConfigSet(ctx, ref, k, config[k]); err != nil {
-			b.Fatal(err)
-		}
+	config, err := benchrepl.ParseConfig(os.Getenv("GLUSTERDR_BENCH_SESSION"))
+	if err != nil {
+		b.Fatalf("GLUSTERDR_BENCH_SESSION: %v", err)
 	}
 	rollover := envInt(b, "GLUSTERDR_BENCH_ROLLOVER", georep.DefaultRolloverSeconds)
-	if err := primary.SetOptions(ctx, ref.PrimaryVolume, map[string]string{gluster.RolloverOption: strconv.Itoa(rollover)}); err != nil {
-		b.Fatal(err)
-	}
-	scratch, err := benchrepl.NewScratch(ctx, conn, "sdsc1")
+	r, closeScratch, err := benchrepl.Setup(ctx, conn, "sdsc", config, rollover, envInt(b, "GLUSTERDR_BENCH_REPEATS", 3))
 	if err != nil {
 		b.Fatal(err)
 	}
-	p1, _ := conn.Runner("p1")
-	p1files, _ := conn.Files("p1")
-	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "bench"}
-	r := &benchrepl.Replication{Primary: primary, Ref: ref,
-		Mount:   bench.Mount{Runner: p1, Path: lab.MountPath, Marker: marker.Write},
-		Cycle:   gluster.CycleOptions{Timeout: 20 * time.Minute, StallAfter: lab.StallAfter},
-		Wire:    benchrepl.Wire{From: p1, To: scratch, SSH: conn.D.SSH, Timeout: 20 * time.Minute},
-		Repeats: envInt(b, "GLUSTERDR_BENCH_REPEATS", 3),
-		Setup:   describe(config, rollover)}
 	return r, func() {
-		if err := scratch.Close(context.Background()); err != nil {
+		if err := closeScratch(context.Background()); err != nil {
 			b.Error(err)
 		}
 	}
-}
-
-func sessionConfig(b *testing.B) map[string]string {
-	out := map[string]string{}
-	for kv := range strings.SplitSeq(os.Getenv("GLUSTERDR_BENCH_SESSION"), ",") {
-		if kv == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			b.Fatalf("GLUSTERDR_BENCH_SESSION: %q is not key=value", kv)
-		}
-		out[k] = v
-	}
-	return out
-}
-
-func describe(config map[string]string, rollover int) string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(config)) {
-		parts = append(parts, k+"="+config[k])
-	}
-	return strings.Join(parts, " ") + " changelog.rollover-time=" + strconv.Itoa(rollover)
 }
 
 func envInt(b *testing.B, name string, def int) int {

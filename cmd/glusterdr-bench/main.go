@@ -2,12 +2,12 @@
 // reference commands in one run against the lab (`make bench`), prints the
 // table with the ratios, and writes it as JSON to <out>/<date>.json.
 //
-//	glusterdr-bench [-instance N] [-repeats 5] [-etcd-mb 50,200] [-tree-mb 1024] [-out bench/results]
+//	glusterdr-bench [-instance N] [-repeats 5] [-repl-repeats 3] [-small-files 2000] [-large-mb 1024]
+//	                [-plan-sources 30] [-etcd-mb 50,200] [-tree-mb 1024] [-only RE] [-skip RE] [-out bench/results]
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +19,9 @@ import (
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchcmp"
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchrepl"
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 )
 
@@ -48,25 +50,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	etcdMB := fs.String("etcd-mb", "50,200", "etcd database sizes in MB, comma-separated: time is compared at the largest, peak memory at each")
 	treeMB := fs.Int("tree-mb", 1024, "size of the hashed file tree in MiB")
 	scratch := fs.String("scratch", "/var/tmp/glusterdr-bench", "local folder for databases and snapshots, kept between runs")
+	replRepeats := fs.Int("repl-repeats", 3, "counted runs of each side of the replication comparisons, no warm-up (the empty cycle takes -repeats)")
+	smallFiles := fs.Int("small-files", 2000, "files of 50 kB that one cycle replicates")
+	largeMB := fs.Int("large-mb", 1024, "size of the one large file replicated, in MiB")
+	session := fs.String("repl-session", "", "gsyncd config on top of glusterdr's defaults for the replication comparisons, key=value,...")
+	rollover := fs.Int("repl-rollover", georep.DefaultRolloverSeconds, "the primary volume's changelog rollover time in seconds")
+	planSources := fs.Int("plan-sources", 30, "gluster_georep_status data sources of the larger plan")
+	terraform := fs.String("terraform", benchrepl.DefaultTerraform(), "the terraform the plans run")
+	providerDir := fs.String("provider-dir", "bin", "the folder holding terraform-provider-gluster, the provider the plans use")
 	out := fs.String("out", "bench/results", "folder the JSON table is written to, as <date>.json")
 	only := fs.String("only", "", "run only the comparisons whose name matches this regular expression")
+	skip := fs.String("skip", "", "leave out the comparisons whose name matches this regular expression")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	env := &benchcmp.Env{Instance: lab.Instance(*instance), Repeats: *repeats, Warmup: *warmup,
-		Scratch: *scratch, TreeMB: *treeMB, Log: stderr}
+		Scratch: *scratch, TreeMB: *treeMB, ReplRepeats: *replRepeats, SmallFiles: *smallFiles, LargeMB: *largeMB,
+		Rollover: *rollover, PlanSources: *planSources, Terraform: *terraform, ProviderDir: *providerDir, Log: stderr}
 	if err := env.Instance.Valid(); err != nil {
 		return fmt.Errorf("-instance: %w", err)
 	}
-	if *repeats < 1 || *warmup < 0 || *treeMB < 1 {
-		return errors.New("-repeats and -tree-mb must be at least 1, -warmup at least 0")
+	for _, c := range []struct {
+		flag     string
+		n, least int
+	}{{"repeats", *repeats, 1}, {"warmup", *warmup, 0}, {"tree-mb", *treeMB, 1}, {"repl-repeats", *replRepeats, 1},
+		{"small-files", *smallFiles, 2}, {"large-mb", *largeMB, 1}, {"plan-sources", *planSources, 1}} {
+		if c.n < c.least {
+			return fmt.Errorf("-%s: %d is less than %d", c.flag, c.n, c.least)
+		}
+	}
+	if *rollover < georep.MinRolloverSeconds || *rollover > georep.MaxRolloverSeconds {
+		return fmt.Errorf("-repl-rollover: %d s is outside %d to %d", *rollover, georep.MinRolloverSeconds, georep.MaxRolloverSeconds)
+	}
+	if env.Session, err = benchrepl.ParseConfig(*session); err != nil {
+		return fmt.Errorf("-repl-session: %w", err)
 	}
 	if env.EtcdMB, err = sizes(*etcdMB); err != nil {
 		return fmt.Errorf("-etcd-mb: %w", err)
 	}
-	comps, err := selected(*only)
+	comps, err := selected(*only, *skip)
 	if err != nil {
-		return fmt.Errorf("-only: %w", err)
+		return err
 	}
 	if env.Self, err = os.Executable(); err != nil {
 		return err
@@ -117,23 +141,25 @@ func sizes(list string) ([]int, error) {
 	return out, nil
 }
 
-func selected(only string) ([]benchcmp.Comparison, error) {
-	all := benchcmp.All()
-	if only == "" {
-		return all, nil
-	}
-	re, err := regexp.Compile(only)
+// selected is the comparisons whose names match only (all when empty) and
+// not skip.
+func selected(only, skip string) ([]benchcmp.Comparison, error) {
+	onlyRE, err := regexp.Compile(only)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-only: %w", err)
+	}
+	skipRE, err := regexp.Compile(skip)
+	if err != nil {
+		return nil, fmt.Errorf("-skip: %w", err)
 	}
 	var comps []benchcmp.Comparison
-	for _, c := range all {
-		if re.MatchString(c.Name) {
+	for _, c := range benchcmp.All() {
+		if onlyRE.MatchString(c.Name) && (skip == "" || !skipRE.MatchString(c.Name)) {
 			comps = append(comps, c)
 		}
 	}
 	if len(comps) == 0 {
-		return nil, fmt.Errorf("no comparison matches %q", only)
+		return nil, fmt.Errorf("no comparison matches -only %q and not -skip %q", only, skip)
 	}
 	return comps, nil
 }

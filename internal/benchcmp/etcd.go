@@ -56,9 +56,9 @@ func etcdSave() Comparison {
 	}
 }
 
-func runEtcdSave(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
+func runEtcdSave(ctx context.Context, env *Env) (Measured, error) {
 	if len(env.EtcdMB) == 0 {
-		return nil, errors.New("no database sizes (-etcd-mb)")
+		return Measured{}, errors.New("no database sizes (-etcd-mb)")
 	}
 	sizes := slices.Sorted(slices.Values(env.EtcdMB))
 	var metrics []benchtable.Metric
@@ -67,7 +67,7 @@ func runEtcdSave(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
 	for i, mb := range sizes {
 		o, r, db, err := measureEtcdSave(ctx, env, mb)
 		if err != nil {
-			return nil, fmt.Errorf("%d MB database: %w", mb, err)
+			return Measured{}, fmt.Errorf("%d MB database: %w", mb, err)
 		}
 		var goal *benchtable.Goal
 		if i == len(sizes)-1 {
@@ -89,7 +89,7 @@ func runEtcdSave(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
 			fmt.Sprintf("peak RSS, %s MB database over %s MB", labels[len(labels)-1], labels[0]), "",
 			growth(0), growth(1), benchtable.OursAtMost(1.1)))
 	}
-	return metrics, nil
+	return Measured{Metrics: metrics}, nil
 }
 
 // measureEtcdSave runs both sides against a database of about mb MB and

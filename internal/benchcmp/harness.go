@@ -33,7 +33,15 @@ type Comparison struct {
 	// its row is listed with that note and Run is not called.
 	Pending string
 	// Run measures both sides and returns the row's figures.
-	Run func(ctx context.Context, env *Env) ([]benchtable.Metric, error)
+	Run func(ctx context.Context, env *Env) (Measured, error)
+}
+
+// Measured is what a comparison's Run returns: the row's figures, and a
+// note on how they were taken (the settings measured, the load) when the
+// figures alone do not say.
+type Measured struct {
+	Metrics []benchtable.Metric
+	Note    string
 }
 
 // Env is what the comparisons share.
@@ -49,6 +57,22 @@ type Env struct {
 	EtcdMB []int
 	// TreeMB is the size of the file tree the hashing comparison reads.
 	TreeMB int
+	// ReplRepeats counted runs of each side of the replication comparisons
+	// (slow: no warm-up); the empty cycle takes Repeats.
+	ReplRepeats int
+	// SmallFiles is how many files of 50 kB one cycle replicates, LargeMB
+	// the size in MiB of the one large file.
+	SmallFiles, LargeMB int
+	// Session is gsyncd config on top of georep.DefaultTuning, and Rollover
+	// the primary volume's changelog rollover time in seconds, for the
+	// replication comparisons.
+	Session  map[string]string
+	Rollover int
+	// PlanSources is how many status data sources the larger plan reads;
+	// Terraform is the terraform it runs, with the provider in ProviderDir.
+	PlanSources int
+	Terraform   string
+	ProviderDir string
 	// Self is this program, run again for a side that must be a process of
 	// its own (so that its peak memory is its own).
 	Self string
@@ -100,13 +124,13 @@ func Run(ctx context.Context, env *Env, comps []Comparison) *benchtable.Table {
 		default:
 			env.logf("%s: %s against %s", c.Name, c.Ours, c.Reference)
 			start := time.Now()
-			metrics, err := c.Run(ctx, env)
+			m, err := c.Run(ctx, env)
 			if err != nil {
 				row.Status, row.Note = benchtable.StatusFailed, err.Error()
 				env.logf("%s: failed after %s: %v", c.Name, time.Since(start).Round(time.Second), err)
 				break
 			}
-			row.Status, row.Metrics = benchtable.StatusMeasured, metrics
+			row.Status, row.Metrics, row.Note = benchtable.StatusMeasured, m.Metrics, m.Note
 			env.logf("%s: done in %s", c.Name, time.Since(start).Round(time.Second))
 		}
 		t.Rows = append(t.Rows, row)

@@ -21,10 +21,11 @@ func TestRunKeepsEveryRowAndAlternatesSides(t *testing.T) {
 	env := &Env{Repeats: 2, Warmup: 1}
 	comps := []Comparison{
 		{Name: "pending", Pending: "someone else's"},
-		{Name: "broken", Run: func(context.Context, *Env) ([]benchtable.Metric, error) { return nil, errors.New("no etcd") }},
-		{Name: "measured", Run: func(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
+		{Name: "broken", Run: func(context.Context, *Env) (Measured, error) { return Measured{}, errors.New("no etcd") }},
+		{Name: "measured", Run: func(ctx context.Context, env *Env) (Measured, error) {
 			o, r, err := Alternate(ctx, env, side("ours", 2), side("ref", 1))
-			return []benchtable.Metric{benchtable.NewMetric("wall time", "s", seconds(o), seconds(r), nil)}, err
+			return Measured{Metrics: []benchtable.Metric{benchtable.NewMetric("wall time", "s", seconds(o), seconds(r), nil)},
+				Note: "settings"}, err
 		}},
 	}
 
@@ -44,6 +45,9 @@ func TestRunKeepsEveryRowAndAlternatesSides(t *testing.T) {
 	}
 	if table.Rows[1].Note != "no etcd" {
 		t.Errorf("the failed row's note is %q", table.Rows[1].Note)
+	}
+	if table.Rows[2].Note != "settings" {
+		t.Errorf("the measured row's note is %q, want the one its Run returned", table.Rows[2].Note)
 	}
 }
 

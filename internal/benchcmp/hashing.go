@@ -118,10 +118,10 @@ func manifestScan() Comparison {
 		Name:      "manifest of a file tree (manifest.Scan with hashes)",
 		Ours:      "manifest.Scan, over SSH to the primary",
 		Reference: "find -type f -exec sha256sum {} +, over the same SSH",
-		Run: func(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
+		Run: func(ctx context.Context, env *Env) (Measured, error) {
 			t, err := primaryTree(ctx, env)
 			if err != nil {
-				return nil, err
+				return Measured{}, err
 			}
 			return t.compare(ctx, env, func(ctx context.Context) error {
 				entries, err := manifest.Scan(ctx, t.runner, t.root, manifest.ScanOptions{Hash: true})
@@ -139,14 +139,14 @@ func manifestObserve() Comparison {
 		Name:      "manifest read back at a target (manifest.Observe)",
 		Ours:      "manifest.Observe, over SSH to the primary",
 		Reference: "find -type f -exec sha256sum {} +, over the same SSH",
-		Run: func(ctx context.Context, env *Env) ([]benchtable.Metric, error) {
+		Run: func(ctx context.Context, env *Env) (Measured, error) {
 			t, err := primaryTree(ctx, env)
 			if err != nil {
-				return nil, err
+				return Measured{}, err
 			}
 			want, err := manifest.Scan(ctx, t.runner, t.root, manifest.ScanOptions{Hash: true})
 			if err != nil {
-				return nil, err
+				return Measured{}, err
 			}
 			return t.compare(ctx, env, func(ctx context.Context) error {
 				got, err := manifest.Observe(ctx, t.runner, t.root, want)
@@ -162,16 +162,13 @@ func manifestObserve() Comparison {
 	}
 }
 
-func (t *benchTree) compare(ctx context.Context, env *Env, ours func(context.Context) error) ([]benchtable.Metric, error) {
+func (t *benchTree) compare(ctx context.Context, env *Env, ours func(context.Context) error) (Measured, error) {
 	o, r, err := Alternate(ctx, env, Timed(ours), Timed(t.sha256sum))
 	if err != nil {
-		return nil, err
+		return Measured{}, err
 	}
-	mb := fmt.Sprintf("%d MB in %d files", t.bytes/1e6, t.files)
-	return []benchtable.Metric{
-		benchtable.NewMetric("throughput, "+mb, "MB/s", mbPerSecond(t.bytes, o), mbPerSecond(t.bytes, r), benchtable.RatioAtLeast(0.8)),
-		benchtable.NewMetric("wall time, "+mb, "s", seconds(o), seconds(r), nil),
-	}, nil
+	label := fmt.Sprintf("%d MB in %d files", t.bytes/1e6, t.files)
+	return Measured{Metrics: throughput(label, t.bytes, seconds(o), seconds(r), benchtable.RatioAtLeast(0.8))}, nil
 }
 
 func (t *benchTree) checkHashed(entries []manifest.Entry) error {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
 )
 
 // Sample is one run of one side.
@@ -76,9 +78,22 @@ func mib(s []Sample) []float64 {
 	return pick(s, func(x Sample) float64 { return float64(x.PeakRSS) / (1 << 20) })
 }
 
-// mbPerSecond is the throughput of moving bytes in each sample's time.
-func mbPerSecond(bytes int64, s []Sample) []float64 {
-	return pick(s, func(x Sample) float64 { return float64(bytes) / 1e6 / x.Seconds })
+// throughput is the figures of moving bytes in the samples' seconds on
+// both sides: MB/s, the goal on its ratio (our speed as a share of the
+// reference's), and the wall times.
+func throughput(label string, bytes int64, ours, ref []float64, goal *benchtable.Goal) []benchtable.Metric {
+	return []benchtable.Metric{
+		benchtable.NewMetric("throughput, "+label, "MB/s", mbPerSecond(bytes, ours), mbPerSecond(bytes, ref), goal),
+		benchtable.NewMetric("wall time, "+label, "s", ours, ref, nil),
+	}
+}
+
+func mbPerSecond(bytes int64, seconds []float64) []float64 {
+	out := make([]float64, len(seconds))
+	for i, s := range seconds {
+		out[i] = float64(bytes) / 1e6 / s
+	}
+	return out
 }
 
 func pick(s []Sample, f func(Sample) float64) []float64 {

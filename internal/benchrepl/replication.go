@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,6 +188,9 @@ func mixedLoad(i int) (files int, size int64) {
 // ScheduleGeorep is upstream's scheduler as the glusterfs package ships it.
 const ScheduleGeorep = "/usr/lib/x86_64-linux-gnu/glusterfs/scripts/schedule_georep.py"
 
+// upstreamTimeout is the --timeout given to upstream's scheduler.
+const upstreamTimeout = 20 * time.Minute
+
 // AgainstUpstream carries files of size bytes with one glusterdr cycle, and
 // as many new files with upstream's schedule_georep.py on the same session,
 // in turn.
@@ -208,8 +212,12 @@ func (r *Replication) AgainstUpstream(ctx context.Context, name string, files in
 			return Row{}, err
 		}
 		start := time.Now()
-		argv := []string{"python3", ScheduleGeorep, r.Ref.PrimaryVolume, r.Ref.SecondaryHost, r.Ref.SecondaryVolume, "--timeout", "20"}
-		if _, err := r.Mount.Runner.Run(ctx, remote.Command(argv...)); err != nil {
+		argv := []string{"python3", ScheduleGeorep, r.Ref.PrimaryVolume, r.Ref.SecondaryHost, r.Ref.SecondaryVolume,
+			"--timeout", strconv.Itoa(int(upstreamTimeout / time.Minute))}
+		// The script gives up by itself after its --timeout; the runner's
+		// default bound (minutes) would kill it before.
+		cmd := remote.Cmd{Argv: argv, Timeout: upstreamTimeout + time.Minute}
+		if _, err := r.Mount.Runner.Run(ctx, cmd); err != nil {
 			return Row{}, fmt.Errorf("upstream %s: %w", ScheduleGeorep, err)
 		}
 		ref = append(ref, time.Since(start).Seconds())
