@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -77,14 +78,29 @@ func TestDialHonoursContext(t *testing.T) {
 
 func TestDialRefusedPortNamesAddress(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port := refusingPort(t)
+	_, err := Dial(context.Background(), Config{Host: "127.0.0.1", Port: port, Password: "x", HostKeys: []string{testPin(t)}})
+	assertContains(t, err, "127.0.0.1:"+itoa(port), "connection refused")
+}
+
+// refusingPort is a loopback port that refuses connections for the whole
+// test: a socket bound to it that never listens. A port freed by closing
+// a listener could be taken at once by a parallel test's server.
+func refusingPort(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	_, err = Dial(context.Background(), Config{Host: "127.0.0.1", Port: port, Password: "x", HostKeys: []string{testPin(t)}})
-	assertContains(t, err, "127.0.0.1:"+itoa(port), "connection refused")
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sa.(*syscall.SockaddrInet4).Port
 }
 
 func TestJumpHost(t *testing.T) {
