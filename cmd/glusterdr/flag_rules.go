@@ -27,6 +27,8 @@ import (
 var flagRules = map[string]func(string) error{
 	"schedule":             valid.LocalPath,
 	"output":               valid.LocalPath,
+	"html":                 valid.LocalPath,
+	"bench":                valid.LocalPath,
 	"glusterdr":            valid.Path,
 	"target":               valid.TargetName,
 	"site":                 valid.TargetName,

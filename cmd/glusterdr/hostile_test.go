@@ -62,6 +62,8 @@ type cliField struct {
 var cliFields = []cliField{
 	{flag: "schedule", kind: hostile.LocalPath},
 	{flag: "output", kind: hostile.LocalPath},
+	{flag: "html", kind: hostile.LocalPath},
+	{flag: "bench", kind: hostile.LocalPath},
 	{flag: "DIR", kind: hostile.LocalPath},
 	{flag: "NODE", kind: hostile.Host},
 	{flag: "glusterdr", kind: hostile.Path},
