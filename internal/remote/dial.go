@@ -64,13 +64,7 @@ func dialVia(ctx context.Context, cfg Config, jump *Client, logger *slog.Logger)
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var conn net.Conn
-	if jump != nil {
-		conn, err = jump.ssh.DialContext(hctx, "tcp", cfg.addr())
-	} else {
-		var d net.Dialer
-		conn, err = d.DialContext(hctx, "tcp", cfg.addr())
-	}
+	conn, err := dialTCP(hctx, cfg, jump)
 	if err != nil {
 		return nil, connectError(ctx, hctx, cfg, timeout, err)
 	}
@@ -138,4 +132,14 @@ func handshakeError(cfg Config, creds *credentials, err error) error {
 	default:
 		return fmt.Errorf("ssh %s: handshake failed: %w", cfg, err)
 	}
+}
+
+// dialTCP opens the TCP connection to cfg's host: directly, or through
+// jump's SSH connection when jump is not nil.
+func dialTCP(ctx context.Context, cfg Config, jump *Client) (net.Conn, error) {
+	if jump != nil {
+		return jump.ssh.DialContext(ctx, "tcp", cfg.addr())
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", cfg.addr())
 }

@@ -63,13 +63,7 @@ func checkHostKeyVia(ctx context.Context, cfg Config, jump *Client) error {
 	timeout := cfg.connectTimeout()
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var conn net.Conn
-	if jump != nil {
-		conn, err = jump.ssh.DialContext(hctx, "tcp", cfg.addr())
-	} else {
-		var d net.Dialer
-		conn, err = d.DialContext(hctx, "tcp", cfg.addr())
-	}
+	conn, err := dialTCP(hctx, cfg, jump)
 	if err != nil {
 		return connectError(ctx, hctx, cfg, timeout, err)
 	}
