@@ -247,21 +247,7 @@ func TestLabFaultHungGlusterCommand(t *testing.T) {
 	const wrapper = "/usr/local/sbin/gluster"
 	script := "#!/bin/sh\n# glusterdr fault test: the gluster CLI hangs on status queries\n" +
 		"case \" $* \" in *\" status \"*) exec sleep 3600;; esac\nexec /usr/sbin/gluster \"$@\"\n"
-	if err := files.WriteFile(ctx, wrapper, strings.NewReader(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	removed := false
-	remove := func() {
-		if removed {
-			return
-		}
-		removed = true
-		if err := files.Remove(context.Background(), wrapper); err != nil {
-			t.Errorf("removing the wrapper: %v", err)
-		}
-		killIn(t, conn.D, "p1", syscall.SIGKILL, func(c string) bool { return c == "sleep 3600" })
-	}
-	t.Cleanup(remove)
+	remove := glusterWrapperOnP1(t, conn.D, files, script)
 	if res, err := p1.Run(ctx, execCmd("sh", "-c", "command -v gluster")); err != nil || strings.TrimSpace(string(res.Stdout)) != wrapper {
 		t.Fatalf("the wrapper is not the gluster on p1's PATH: %q %v", res.Stdout, err)
 	}

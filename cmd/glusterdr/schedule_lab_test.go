@@ -245,15 +245,22 @@ func runCronJobOn(t *testing.T, r remote.Runner, entry string) result {
 // however fast the machine; its stop at the deadline still works.
 func holdCheckpointWait(t *testing.T, d *lab.Description, files remote.Files, name string) func() {
 	t.Helper()
-	const wrapper = "/usr/local/sbin/gluster"
 	started := "/run/" + name + ".started" // p1's own /run
 	script := "#!/bin/sh\n# glusterdr schedule test: status hangs once a session is started\n" +
 		"case \" $* \" in\n" +
 		"*\" geo-replication \"*\" start \"*) /usr/sbin/gluster \"$@\"; rc=$?; : >" + started + "; exit $rc;;\n" +
 		"*\" status \"*) [ -e " + started + " ] && exec sleep 3600;;\n" +
 		"esac\nexec /usr/sbin/gluster \"$@\"\n"
-	ctx := context.Background()
-	if err := files.WriteFile(ctx, wrapper, strings.NewReader(script), 0o755); err != nil {
+	return glusterWrapperOnP1(t, d, files, script, started)
+}
+
+// glusterWrapperOnP1 puts script in front of p1's gluster (/usr/local is
+// the node's own overlay) and returns what takes it away, with the files
+// it leaves, and ends its hung calls (`sleep 3600`); cleanup does so too.
+func glusterWrapperOnP1(t *testing.T, d *lab.Description, files remote.Files, script string, leaves ...string) func() {
+	t.Helper()
+	const wrapper = "/usr/local/sbin/gluster"
+	if err := files.WriteFile(context.Background(), wrapper, strings.NewReader(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	done := false
@@ -262,7 +269,7 @@ func holdCheckpointWait(t *testing.T, d *lab.Description, files remote.Files, na
 			return
 		}
 		done = true
-		for _, p := range []string{wrapper, started} {
+		for _, p := range append([]string{wrapper}, leaves...) {
 			if err := files.Remove(context.Background(), p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("removing %s on p1: %v", p, err)
 			}
