@@ -27,12 +27,7 @@ func (h hangingStatus) Run(ctx context.Context, cmd remote.Cmd) (remote.Result, 
 // while a status call hangs, not only between polls; the cycle fails as a
 // timeout and the session is stopped.
 func TestCycleDeadlineCutsAHungStatusCall(t *testing.T) {
-	f := newFake(t)
-	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
-		on(cycCPNow, ok(okXML)).
-		on(cycCPGet, ok("1796417215\n")).
-		on(cycStart, fixture(t, "georep-start")).
-		on(cycRollover, fixture(t, "volume-get-rollover-time"))
+	f := cycleFake(t)
 	c := New(hangingStatus{f})
 	done := make(chan error, 1)
 	start := time.Now()
@@ -78,12 +73,7 @@ func TestHungCommandNamesNodeAndCommand(t *testing.T) {
 // TestCycleDeadlineDuringAPause: a deadline that passes while the cycle
 // waits between polls is the plain timeout, not a call cut short.
 func TestCycleDeadlineDuringAPause(t *testing.T) {
-	f := newFake(t)
-	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
-		on(cycCPNow, ok(okXML)).
-		on(cycCPGet, ok("1796417215\n")).
-		on(cycStart, fixture(t, "georep-start")).
-		on(cycRollover, fixture(t, "volume-get-rollover-time")).
+	f := cycleFake(t).
 		on(cycStatus, detailXML(pendingW(1000, "2026-11-25 17:20:00")))
 	_, err := New(f).RunCheckpointCycle(context.Background(), refVM, CycleOptions{Timeout: 700 * time.Millisecond, PollMin: time.Second})
 	if !errors.Is(err, ErrCheckpointTimeout) || !strings.Contains(err.Error(), "checkpoint not completed after 700ms\n") {
@@ -95,16 +85,23 @@ func TestCycleDeadlineDuringAPause(t *testing.T) {
 // timeout ends the wait at once (the next would hang as long), and the
 // session is stopped.
 func TestCycleDoesNotRetryAHungStatusCall(t *testing.T) {
-	f := newFake(t)
-	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
-		on(cycCPNow, ok(okXML)).
-		on(cycCPGet, ok("1796417215\n")).
-		on(cycStart, fixture(t, "georep-start")).
-		on(cycRollover, fixture(t, "volume-get-rollover-time")).
+	f := cycleFake(t).
 		on(cycStatus, reply{err: &remote.TimeoutError{Host: "vm", Argv: cycStatus, Timeout: 5 * time.Minute}})
 	_, err := New(f, WithClock(newClock())).RunCheckpointCycle(context.Background(), refVM, CycleOptions{})
 	var te *remote.TimeoutError
 	if !errors.As(err, &te) || f.count(cycStatus) != 1 || f.count(cycStop) != 2 {
 		t.Fatalf("%d status calls, %d stops: %v", f.count(cycStatus), f.count(cycStop), err)
 	}
+}
+
+// cycleFake answers every call of a checkpoint cycle but its status polls.
+func cycleFake(t *testing.T) *fakeRunner {
+	t.Helper()
+	f := newFake(t)
+	f.on(cycStop, fixture(t, "err-georep-stop-already-stopped.xml")).
+		on(cycCPNow, ok(okXML)).
+		on(cycCPGet, ok("1796417215\n")).
+		on(cycStart, fixture(t, "georep-start")).
+		on(cycRollover, fixture(t, "volume-get-rollover-time"))
+	return f
 }
