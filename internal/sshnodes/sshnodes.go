@@ -118,13 +118,14 @@ func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 		if err != nil {
 			return cfg, err
 		}
-		o.apply(&cfg)
+		override(&cfg, o.config())
 		if o.proxyJump != "" {
 			jump = o.proxyJump
 		}
 	}
 	if nd, ok := s.Node(host); ok {
-		applyNode(&cfg, nd)
+		override(&cfg, remote.Config{Host: nd.Address, Port: nd.Port, User: nd.User, PrivateKeyFile: nd.PrivateKeyFile,
+			KnownHostsFile: nd.KnownHostsFile})
 		if nd.JumpHost != "" {
 			jump = nd.JumpHost
 		}
@@ -150,32 +151,30 @@ func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 		if i > 0 {
 			hc.JumpHost = prev // a later hop of a ProxyJump list goes through the one before it
 		}
-		if h.user != "" {
-			hc.User = h.user
-		}
-		if h.port != 0 {
-			hc.Port = h.port
-		}
+		override(&hc, remote.Config{User: h.user, Port: h.port})
 		prev = &hc
 	}
 	cfg.JumpHost = prev
 	return cfg, nil
 }
 
-func applyNode(cfg *remote.Config, nd schedule.SSHNode) {
-	if nd.Address != "" {
-		cfg.Host = nd.Address
+// override sets on cfg the settings that o sets: each source after the
+// ssh block's defaults (the config_file, the node block, a ProxyJump hop's
+// user and port) wins only where it says something.
+func override(cfg *remote.Config, o remote.Config) {
+	if o.Host != "" {
+		cfg.Host = o.Host
 	}
-	if nd.Port != 0 {
-		cfg.Port = nd.Port
+	if o.Port != 0 {
+		cfg.Port = o.Port
 	}
-	if nd.User != "" {
-		cfg.User = nd.User
+	if o.User != "" {
+		cfg.User = o.User
 	}
-	if nd.PrivateKeyFile != "" {
-		cfg.PrivateKeyFile = nd.PrivateKeyFile
+	if o.PrivateKeyFile != "" {
+		cfg.PrivateKeyFile = o.PrivateKeyFile
 	}
-	if nd.KnownHostsFile != "" {
-		cfg.KnownHostsFile = nd.KnownHostsFile
+	if o.KnownHostsFile != "" {
+		cfg.KnownHostsFile = o.KnownHostsFile
 	}
 }
