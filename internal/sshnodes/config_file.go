@@ -58,7 +58,7 @@ func (n *Nodes) fromConfigFile(host string) (fromFile, error) {
 	return o, nil
 }
 
-// config is what the file sets, for override.
+// config is what the file sets, for remote.Config.Override.
 func (o fromFile) config() remote.Config {
 	return remote.Config{Host: o.hostName, User: o.user, Port: o.port, PrivateKeyFile: o.identity}
 }

@@ -118,13 +118,13 @@ func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 		if err != nil {
 			return cfg, err
 		}
-		override(&cfg, o.config())
+		cfg = cfg.Override(o.config())
 		if o.proxyJump != "" {
 			jump = o.proxyJump
 		}
 	}
 	if nd, ok := s.Node(host); ok {
-		override(&cfg, remote.Config{Host: nd.Address, Port: nd.Port, User: nd.User, PrivateKeyFile: nd.PrivateKeyFile,
+		cfg = cfg.Override(remote.Config{Host: nd.Address, Port: nd.Port, User: nd.User, PrivateKeyFile: nd.PrivateKeyFile,
 			KnownHostsFile: nd.KnownHostsFile})
 		if nd.JumpHost != "" {
 			jump = nd.JumpHost
@@ -151,30 +151,9 @@ func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 		if i > 0 {
 			hc.JumpHost = prev // a later hop of a ProxyJump list goes through the one before it
 		}
-		override(&hc, remote.Config{User: h.user, Port: h.port})
+		hc = hc.Override(remote.Config{User: h.user, Port: h.port})
 		prev = &hc
 	}
 	cfg.JumpHost = prev
 	return cfg, nil
-}
-
-// override sets on cfg the settings that o sets: each source after the
-// ssh block's defaults (the config_file, the node block, a ProxyJump hop's
-// user and port) wins only where it says something.
-func override(cfg *remote.Config, o remote.Config) {
-	if o.Host != "" {
-		cfg.Host = o.Host
-	}
-	if o.Port != 0 {
-		cfg.Port = o.Port
-	}
-	if o.User != "" {
-		cfg.User = o.User
-	}
-	if o.PrivateKeyFile != "" {
-		cfg.PrivateKeyFile = o.PrivateKeyFile
-	}
-	if o.KnownHostsFile != "" {
-		cfg.KnownHostsFile = o.KnownHostsFile
-	}
 }
