@@ -36,11 +36,7 @@ func newLabCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if g.json {
-				return printJSON(c.OutOrStdout(), d)
-			}
-			printNodes(c.OutOrStdout(), d)
-			return nil
+			return printResult(g, c.OutOrStdout(), d, printNodes, nil)
 		},
 	})
 	cmd.AddCommand(&cobra.Command{
@@ -63,17 +59,10 @@ func newLabCommand(g *globals) *cobra.Command {
 				return err
 			}
 			st := lab.Inspect(c.Context(), d)
-			if g.json {
-				if err := printJSON(c.OutOrStdout(), st); err != nil {
-					return err
-				}
-			} else {
-				printChecks(c.OutOrStdout(), st)
-			}
 			if !st.Healthy() {
-				return fmt.Errorf("the lab is not healthy: %d problem(s); `glusterdr lab up` rebuilds it", len(st.Problems()))
+				err = fmt.Errorf("the lab is not healthy: %d problem(s); `glusterdr lab up` rebuilds it", len(st.Problems()))
 			}
-			return nil
+			return printResult(g, c.OutOrStdout(), st, printChecks, err)
 		},
 	})
 	cmd.AddCommand(newLabDemoCommand(g, dir))

@@ -113,16 +113,26 @@ func (t *benchTree) sha256sum(ctx context.Context) error {
 	return nil
 }
 
-func manifestScan() Comparison {
+// treeComparison holds ours, run on the primary's tree, against
+// t.sha256sum over the same tree.
+func treeComparison(name, ours string, run func(context.Context, *Env, *benchTree) (Measured, error)) Comparison {
 	return Comparison{
-		Name:      "manifest of a file tree (manifest.Scan with hashes)",
-		Ours:      "manifest.Scan, over SSH to the primary",
+		Name:      name,
+		Ours:      ours,
 		Reference: "find -type f -exec sha256sum {} +, over the same SSH",
 		Run: func(ctx context.Context, env *Env) (Measured, error) {
 			t, err := primaryTree(ctx, env)
 			if err != nil {
 				return Measured{}, err
 			}
+			return run(ctx, env, t)
+		},
+	}
+}
+
+func manifestScan() Comparison {
+	return treeComparison("manifest of a file tree (manifest.Scan with hashes)", "manifest.Scan, over SSH to the primary",
+		func(ctx context.Context, env *Env, t *benchTree) (Measured, error) {
 			return t.compare(ctx, env, func(ctx context.Context) error {
 				entries, err := manifest.Scan(ctx, t.runner, t.root, manifest.ScanOptions{Hash: true})
 				if err != nil {
@@ -130,20 +140,12 @@ func manifestScan() Comparison {
 				}
 				return t.checkHashed(entries)
 			})
-		},
-	}
+		})
 }
 
 func manifestObserve() Comparison {
-	return Comparison{
-		Name:      "manifest read back at a target (manifest.Observe)",
-		Ours:      "manifest.Observe, over SSH to the primary",
-		Reference: "find -type f -exec sha256sum {} +, over the same SSH",
-		Run: func(ctx context.Context, env *Env) (Measured, error) {
-			t, err := primaryTree(ctx, env)
-			if err != nil {
-				return Measured{}, err
-			}
+	return treeComparison("manifest read back at a target (manifest.Observe)", "manifest.Observe, over SSH to the primary",
+		func(ctx context.Context, env *Env, t *benchTree) (Measured, error) {
 			want, err := manifest.Scan(ctx, t.runner, t.root, manifest.ScanOptions{Hash: true})
 			if err != nil {
 				return Measured{}, err
@@ -158,8 +160,7 @@ func manifestObserve() Comparison {
 				}
 				return nil
 			})
-		},
-	}
+		})
 }
 
 func (t *benchTree) compare(ctx context.Context, env *Env, ours func(context.Context) error) (Measured, error) {

@@ -12,7 +12,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
+
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
 )
 
 // Row is one comparison: medians of repeated samples of both sides.
@@ -39,7 +40,8 @@ const (
 
 // NewRow fills the medians and the ratio from the samples.
 func NewRow(name, ratio string, ours, ref []float64) Row {
-	r := Row{Name: name, OursSamples: ours, ReferenceSamples: ref, OursSeconds: Median(ours), ReferenceSeconds: Median(ref)}
+	r := Row{Name: name, OursSamples: ours, ReferenceSamples: ref,
+		OursSeconds: benchtable.Median(ours), ReferenceSeconds: benchtable.Median(ref)}
 	if r.OursSeconds > 0 && r.ReferenceSeconds > 0 {
 		if ratio == Speed {
 			r.Ratio = r.ReferenceSeconds / r.OursSeconds
@@ -48,19 +50,6 @@ func NewRow(name, ratio string, ours, ref []float64) Row {
 		}
 	}
 	return r
-}
-
-// Median of xs; 0 for none.
-func Median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // Print writes the rows as a table.

@@ -108,6 +108,30 @@ func (c Config) commandSlots() int {
 	return max(n-1, 1)
 }
 
+// Override returns c with what o sets, o being a source more specific
+// than c's (a node's own settings over the defaults, a ProxyJump hop's
+// user and port): Host, Port, User and KnownHostsFile each where o sets
+// it, and the private key as a whole, o's inline key or key file replacing
+// both of c's.
+func (c Config) Override(o Config) Config {
+	if o.Host != "" {
+		c.Host = o.Host
+	}
+	if o.Port != 0 {
+		c.Port = o.Port
+	}
+	if o.User != "" {
+		c.User = o.User
+	}
+	if len(o.PrivateKey) > 0 || o.PrivateKeyFile != "" {
+		c.PrivateKey, c.PrivateKeyFile = o.PrivateKey, o.PrivateKeyFile
+	}
+	if o.KnownHostsFile != "" {
+		c.KnownHostsFile = o.KnownHostsFile
+	}
+	return c
+}
+
 // addr is host:port, as dialed and as written in messages.
 func (c Config) addr() string {
 	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))

@@ -58,20 +58,9 @@ func (n *Nodes) fromConfigFile(host string) (fromFile, error) {
 	return o, nil
 }
 
-// apply sets what the file says on cfg.
-func (o fromFile) apply(cfg *remote.Config) {
-	if o.hostName != "" {
-		cfg.Host = o.hostName
-	}
-	if o.user != "" {
-		cfg.User = o.user
-	}
-	if o.port != 0 {
-		cfg.Port = o.port
-	}
-	if o.identity != "" {
-		cfg.PrivateKeyFile = o.identity
-	}
+// config is what the file sets, for remote.Config.Override.
+func (o fromFile) config() remote.Config {
+	return remote.Config{Host: o.hostName, User: o.user, Port: o.port, PrivateKeyFile: o.identity}
 }
 
 // tokens are the values of the ssh_config(5) tokens the engine can know.

@@ -118,13 +118,14 @@ func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 		if err != nil {
 			return cfg, err
 		}
-		o.apply(&cfg)
+		cfg = cfg.Override(o.config())
 		if o.proxyJump != "" {
 			jump = o.proxyJump
 		}
 	}
 	if nd, ok := s.Node(host); ok {
-		applyNode(&cfg, nd)
+		cfg = cfg.Override(remote.Config{Host: nd.Address, Port: nd.Port, User: nd.User, PrivateKeyFile: nd.PrivateKeyFile,
+			KnownHostsFile: nd.KnownHostsFile})
 		if nd.JumpHost != "" {
 			jump = nd.JumpHost
 		}
@@ -150,32 +151,9 @@ func (n *Nodes) resolve(host string, via []string) (remote.Config, error) {
 		if i > 0 {
 			hc.JumpHost = prev // a later hop of a ProxyJump list goes through the one before it
 		}
-		if h.user != "" {
-			hc.User = h.user
-		}
-		if h.port != 0 {
-			hc.Port = h.port
-		}
+		hc = hc.Override(remote.Config{User: h.user, Port: h.port})
 		prev = &hc
 	}
 	cfg.JumpHost = prev
 	return cfg, nil
-}
-
-func applyNode(cfg *remote.Config, nd schedule.SSHNode) {
-	if nd.Address != "" {
-		cfg.Host = nd.Address
-	}
-	if nd.Port != 0 {
-		cfg.Port = nd.Port
-	}
-	if nd.User != "" {
-		cfg.User = nd.User
-	}
-	if nd.PrivateKeyFile != "" {
-		cfg.PrivateKeyFile = nd.PrivateKeyFile
-	}
-	if nd.KnownHostsFile != "" {
-		cfg.KnownHostsFile = nd.KnownHostsFile
-	}
 }
