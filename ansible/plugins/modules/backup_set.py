@@ -30,19 +30,14 @@ description:
   - The engine refuses a step whose earlier steps are not done, and names them.
   - Runs C(glusterdr run --step S [--set ID] [--target T] [--resume] --json); check mode adds C(--plan). The
     module only translates; which set a step works on, and what it needs first, the engine decides.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description:
       - Check mode reports what the step would do and changes nothing.
       - A set that the open step only planned (check mode) does not exist, and the earlier steps of a set were
         only planned; the engine then reports what the step would do after them (C(planned.after)).
-  diff_mode:
-    support: none
 options:
   state:
     description: The step the set is taken through.

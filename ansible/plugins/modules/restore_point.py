@@ -24,16 +24,11 @@ description:
     retention deletes nothing that night.
   - Runs C(glusterdr run --step restore-point [--set ID] [--target T] --json); check mode adds C(--plan). The step
     runs only once per set; running the task again changes nothing.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: Check mode reports whether the step would run and changes nothing.
-  diff_mode:
-    support: none
 options:
   set:
     description:
