@@ -164,7 +164,7 @@ cmd:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
-    Glusterdr, glusterdr_argument_spec)
+    Glusterdr, StepReport, glusterdr_argument_spec, set_args)
 
 # The step each state takes a set through. The order of the steps, and what
 # a step needs before it, are the engine's business.
@@ -173,11 +173,7 @@ STATES = dict(opened='open', filled='fill', replicated='replicate', verified='ve
 
 def run_args(step, params, check_mode):
     """The arguments of `glusterdr run` for the step."""
-    args = ['--step', step]
-    if params.get('set'):
-        args += ['--set', params['set']]
-    if params.get('target'):
-        args += ['--target', params['target']]
+    args = ['--step', step] + set_args(params)
     if step == 'open' and params['resume'] and not params.get('set'):
         args.append('--resume')
     if check_mode:
@@ -185,42 +181,21 @@ def run_args(step, params, check_mode):
     return args
 
 
-def set_result(meta, ran):
-    """The module's result for the set a run worked on."""
-    meta = meta or {}
-    return dict(set=meta.get('id'), target=meta.get('target'), status=meta.get('status'), ran=list(ran or []),
-                verified=meta.get('status') == 'verified', info=meta,
-                **(dict(verification=meta['verification']) if meta.get('verification') else {}))
-
-
-def from_run(report):
-    """Translates `glusterdr run --step S --json` (not planned)."""
-    sets = report.get('sets') or []
-    if not sets:
-        return dict(changed=bool(report.get('changed')), set=None, target=None, status=None, ran=[], verified=False,
-                    resumed=False)
-    first = sets[0]
-    result = set_result(first.get('set'), first.get('ran'))
-    result.update(changed=bool(report.get('changed')), resumed=first.get('action') == 'resumed')
+def translate(report, params):
+    """The module's result from `glusterdr run --step S [--plan] --json`."""
+    step = StepReport(report)
+    result = step.result(params)
+    result.update(resumed=step.action == 'resumed', verified=step.meta.get('status') == 'verified')
+    if step.meta:
+        result['info'] = step.meta
+    if step.meta.get('verification'):
+        result['verification'] = step.meta['verification']
     return result
-
-
-def from_plan(report, params):
-    """Translates `glusterdr run --step S --plan --json`."""
-    planned = (report.get('planned') or [{}])[0]
-    return dict(changed=bool(report.get('changed')), set=planned.get('set') or params.get('set'),
-                target=planned.get('target') or params.get('target'), status=None, ran=[], verified=False,
-                planned=planned, resumed=planned.get('action') == 'resumed')
 
 
 def recheck(cli, params):
     """`glusterdr verify`: verify again, change nothing."""
-    args = []
-    if params.get('set'):
-        args += ['--set', params['set']]
-    if params.get('target'):
-        args += ['--target', params['target']]
-    res = cli.run(['verify'], args, check=False)
+    res = cli.run(['verify'], set_args(params), check=False)
     data = res.data if isinstance(res.data, dict) else {}
     if not res.ok:
         cli.fail(res, set=data.get('set'), target=data.get('target'), verified=False,
@@ -257,9 +232,9 @@ def main():
 
     res = cli.run(['run'], run_args(step, params, module.check_mode), check=False)
     if not res.ok:
-        partial = from_run(res.data) if isinstance(res.data, dict) and not module.check_mode else {}
+        partial = translate(res.data, params) if isinstance(res.data, dict) and not module.check_mode else {}
         cli.fail(res, **partial)
-    result = from_plan(res.data, params) if module.check_mode else from_run(res.data)
+    result = translate(res.data, params)
     if step != 'open':
         result.pop('resumed')
     result['cmd'] = res.cmd
