@@ -201,7 +201,7 @@ def recheck(cli, params):
         cli.fail(res, set=data.get('set'), target=data.get('target'), verified=False,
                  verification=data.get('verification'))
     return dict(changed=False, set=data.get('set'), target=data.get('target'), status=None, ran=[],
-                verified=bool(data.get('verified')), verification=data.get('verification'))
+                verified=bool(data.get('verified')), verification=data.get('verification'), cmd=res.cmd)
 
 
 def argument_spec():
@@ -226,9 +226,7 @@ def main():
     step = STATES[params['state']]
 
     if params['recheck']:
-        result = recheck(cli, params)
-        result['cmd'] = cli.argv(['verify'])
-        module.exit_json(**result)
+        module.exit_json(**recheck(cli, params))
 
     res = cli.run(['run'], run_args(step, params, module.check_mode), check=False)
     if not res.ok:
