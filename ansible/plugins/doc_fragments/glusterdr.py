@@ -7,9 +7,19 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Options every glusterdr.dr module shares: how the glusterdr CLI is found
-    # and which schedule it works on.
+    # What every glusterdr.dr module shares: how the glusterdr CLI is found
+    # and which schedule it works on, the author, and the attributes' support
+    # (ansible-doc merges each attribute with the module's, whose keys win:
+    # a module gives its own check_mode description, and may support diffs).
     DOCUMENTATION = r'''
+author:
+  - glusterdr maintainers
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+    description: The module returns no diff; its result says what changed (in check mode, what would).
 options:
   schedule:
     description:

@@ -10,6 +10,10 @@ on standard error. A failure exits non-zero (cmd/glusterdr/CLI.md: 1 failed,
 2 usage, 3 a copy found damaged, 75 another run holds the lock) and the
 document on standard output then has an "error" object (message, kind,
 exit_code); standard error says it too, as "Error: ...".
+
+The modules that take a backup set through one step of the nightly cycle
+(backup_set, restore_point) read `glusterdr run --step S` the same way:
+set_args and StepReport.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -113,3 +117,44 @@ class Glusterdr(object):
             result['report'] = res.data
         self.module.fail_json(msg=msg or res.error(), **result)
 
+
+
+def set_args(params):
+    """--set and --target from the options of those names: the backup set a
+    command works on, or the target whose newest unfinished set it takes."""
+    args = []
+    if params.get('set'):
+        args += ['--set', params['set']]
+    if params.get('target'):
+        args += ['--target', params['target']]
+    return args
+
+
+class StepReport(object):
+    """The report of `glusterdr run --step S [--plan] --json`, read for a
+    module that takes a backup set through one step."""
+
+    def __init__(self, report):
+        report = report if isinstance(report, dict) else {}
+        self.changed = bool(report.get('changed'))
+        # With --plan, the engine's plan for the set; None when the step ran.
+        self.planned = (report.get('planned') or [{}])[0] if report.get('plan') else None
+        done = (report.get('sets') or [{}])[0]
+        # The set's set.json after the step; empty when planned, or when the
+        # run failed before it had a set.
+        self.meta = done.get('set') or {}
+        self.ran = list(done.get('ran') or [])
+        # What the engine did or would do with the set: opened, resumed, stepped, ...
+        self.action = (done if self.planned is None else self.planned).get('action')
+
+    def result(self, params):
+        """The results every step module returns: changed, the set, its
+        target and status, and the steps that ran; when planned, the plan,
+        with the set and target the step would work on (the module's own
+        options where the engine names none)."""
+        if self.planned is not None:
+            return dict(changed=self.changed, set=self.planned.get('set') or params.get('set'),
+                        target=self.planned.get('target') or params.get('target'), status=None, ran=[],
+                        planned=self.planned)
+        return dict(changed=self.changed, set=self.meta.get('id'), target=self.meta.get('target'),
+                    status=self.meta.get('status'), ran=self.ran)

@@ -30,19 +30,14 @@ description:
   - The engine refuses a step whose earlier steps are not done, and names them.
   - Runs C(glusterdr run --step S [--set ID] [--target T] [--resume] --json); check mode adds C(--plan). The
     module only translates; which set a step works on, and what it needs first, the engine decides.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description:
       - Check mode reports what the step would do and changes nothing.
       - A set that the open step only planned (check mode) does not exist, and the earlier steps of a set were
         only planned; the engine then reports what the step would do after them (C(planned.after)).
-  diff_mode:
-    support: none
 options:
   state:
     description: The step the set is taken through.
@@ -169,7 +164,7 @@ cmd:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
-    Glusterdr, glusterdr_argument_spec)
+    Glusterdr, StepReport, glusterdr_argument_spec, set_args)
 
 # The step each state takes a set through. The order of the steps, and what
 # a step needs before it, are the engine's business.
@@ -178,11 +173,7 @@ STATES = dict(opened='open', filled='fill', replicated='replicate', verified='ve
 
 def run_args(step, params, check_mode):
     """The arguments of `glusterdr run` for the step."""
-    args = ['--step', step]
-    if params.get('set'):
-        args += ['--set', params['set']]
-    if params.get('target'):
-        args += ['--target', params['target']]
+    args = ['--step', step] + set_args(params)
     if step == 'open' and params['resume'] and not params.get('set'):
         args.append('--resume')
     if check_mode:
@@ -190,48 +181,27 @@ def run_args(step, params, check_mode):
     return args
 
 
-def set_result(meta, ran):
-    """The module's result for the set a run worked on."""
-    meta = meta or {}
-    return dict(set=meta.get('id'), target=meta.get('target'), status=meta.get('status'), ran=list(ran or []),
-                verified=meta.get('status') == 'verified', info=meta,
-                **(dict(verification=meta['verification']) if meta.get('verification') else {}))
-
-
-def from_run(report):
-    """Translates `glusterdr run --step S --json` (not planned)."""
-    sets = report.get('sets') or []
-    if not sets:
-        return dict(changed=bool(report.get('changed')), set=None, target=None, status=None, ran=[], verified=False,
-                    resumed=False)
-    first = sets[0]
-    result = set_result(first.get('set'), first.get('ran'))
-    result.update(changed=bool(report.get('changed')), resumed=first.get('action') == 'resumed')
+def translate(report, params):
+    """The module's result from `glusterdr run --step S [--plan] --json`."""
+    step = StepReport(report)
+    result = step.result(params)
+    result.update(resumed=step.action == 'resumed', verified=step.meta.get('status') == 'verified')
+    if step.meta:
+        result['info'] = step.meta
+    if step.meta.get('verification'):
+        result['verification'] = step.meta['verification']
     return result
-
-
-def from_plan(report, params):
-    """Translates `glusterdr run --step S --plan --json`."""
-    planned = (report.get('planned') or [{}])[0]
-    return dict(changed=bool(report.get('changed')), set=planned.get('set') or params.get('set'),
-                target=planned.get('target') or params.get('target'), status=None, ran=[], verified=False,
-                planned=planned, resumed=planned.get('action') == 'resumed')
 
 
 def recheck(cli, params):
     """`glusterdr verify`: verify again, change nothing."""
-    args = []
-    if params.get('set'):
-        args += ['--set', params['set']]
-    if params.get('target'):
-        args += ['--target', params['target']]
-    res = cli.run(['verify'], args, check=False)
+    res = cli.run(['verify'], set_args(params), check=False)
     data = res.data if isinstance(res.data, dict) else {}
     if not res.ok:
         cli.fail(res, set=data.get('set'), target=data.get('target'), verified=False,
                  verification=data.get('verification'))
     return dict(changed=False, set=data.get('set'), target=data.get('target'), status=None, ran=[],
-                verified=bool(data.get('verified')), verification=data.get('verification'))
+                verified=bool(data.get('verified')), verification=data.get('verification'), cmd=res.cmd)
 
 
 def argument_spec():
@@ -256,15 +226,13 @@ def main():
     step = STATES[params['state']]
 
     if params['recheck']:
-        result = recheck(cli, params)
-        result['cmd'] = cli.argv(['verify'])
-        module.exit_json(**result)
+        module.exit_json(**recheck(cli, params))
 
     res = cli.run(['run'], run_args(step, params, module.check_mode), check=False)
     if not res.ok:
-        partial = from_run(res.data) if isinstance(res.data, dict) and not module.check_mode else {}
+        partial = translate(res.data, params) if isinstance(res.data, dict) and not module.check_mode else {}
         cli.fail(res, **partial)
-    result = from_plan(res.data, params) if module.check_mode else from_run(res.data)
+    result = translate(res.data, params)
     if step != 'open':
         result.pop('resumed')
     result['cmd'] = res.cmd

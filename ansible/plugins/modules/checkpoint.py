@@ -24,16 +24,11 @@ description:
     I(state=replicated), which records the cycle in the backup set.
   - Runs C(glusterdr checkpoint --target T [--timeout D] --json); check mode adds C(--plan), which only reads
     the session's status.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: Check mode reads the session's status and reports that a cycle would run (changed).
-  diff_mode:
-    support: none
 options:
   target:
     description: Name of the target in the schedule, such as C(sdsc).

@@ -21,18 +21,14 @@ description:
   - With I(sessions=true), also C(glusterdr_sessions), each target's geo-replication session as read (exists,
     state, worker status, host key pinning, config), from C(glusterdr session --plan).
   - It never changes anything.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: The module only reads, in check mode as otherwise.
-  diff_mode:
-    support: none
   facts:
     support: full
+    description: Sets C(glusterdr_status); with I(sets), also C(glusterdr_sets); with I(sessions), also C(glusterdr_sessions).
 options:
   sets:
     description: Also list the backup sets (reads the backup folder on the primary over SSH).

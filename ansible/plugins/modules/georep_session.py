@@ -19,13 +19,10 @@ description:
     gsyncd so that it checks them strictly, then the config. It is left stopped unless I(state) says otherwise.
   - The running state is checked by reading the session's status, not trusted from the CLI's exit code.
   - Runs C(glusterdr session --target T --state S [--config key=value ...] --json); check mode adds C(--plan).
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: Check mode reports the changes the CLI plans (C(--plan)) and makes none.
   diff_mode:
     support: full

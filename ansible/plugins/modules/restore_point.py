@@ -24,16 +24,11 @@ description:
     retention deletes nothing that night.
   - Runs C(glusterdr run --step restore-point [--set ID] [--target T] --json); check mode adds C(--plan). The step
     runs only once per set; running the task again changes nothing.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: Check mode reports whether the step would run and changes nothing.
-  diff_mode:
-    support: none
 options:
   set:
     description:
@@ -105,23 +100,17 @@ cmd:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
-    Glusterdr, glusterdr_argument_spec)
+    Glusterdr, StepReport, glusterdr_argument_spec, set_args)
 
 STEP = 'restore-point'
 
 
 def result_of(report, params):
-    """The module's result from `glusterdr run --step restore-point --json`."""
-    report = report if isinstance(report, dict) else {}
-    if report.get('plan'):
-        planned = (report.get('planned') or [{}])[0]
-        return dict(changed=bool(report.get('changed')), set=planned.get('set') or params.get('set'),
-                    target=planned.get('target') or params.get('target'), status=None, ran=[], restore_point=None,
-                    planned=planned)
-    sets = report.get('sets') or [{}]
-    meta = sets[0].get('set') or {}
-    return dict(changed=bool(report.get('changed')), set=meta.get('id'), target=meta.get('target'),
-                status=meta.get('status'), ran=list(sets[0].get('ran') or []), restore_point=meta.get('restore_point'))
+    """The module's result from `glusterdr run --step restore-point [--plan] --json`."""
+    step = StepReport(report)
+    result = step.result(params)
+    result['restore_point'] = step.meta.get('restore_point')
+    return result
 
 
 def argument_spec():
@@ -135,11 +124,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
     cli = Glusterdr(module)
-    args = ['--step', STEP]
-    if params.get('set'):
-        args += ['--set', params['set']]
-    if params.get('target'):
-        args += ['--target', params['target']]
+    args = ['--step', STEP] + set_args(params)
     if module.check_mode:
         args.append('--plan')
     res = cli.run(['run'], args, check=False)

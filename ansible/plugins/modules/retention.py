@@ -22,16 +22,11 @@ description:
     (C(glusterdr retention --apply --json)). With I(set) it runs the retention step of that backup set instead
     (C(glusterdr run --step retention --set ID --json)), which the engine records in the set and allows only
     once the set is verified, so that a failed night never deletes anything.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: Check mode reports the plan and whether applying it would change anything.
-  diff_mode:
-    support: none
 options:
   state:
     description: C(applied) carries the plan out; C(planned) only reports it.

@@ -24,16 +24,11 @@ description:
     Check mode adds C(--plan).
   - The reasons the trigger may not run as meant (no cron daemon, a cron that reads the fields in another time
     zone, no CLI where the trigger expects it) come as warnings.
-author:
-  - glusterdr maintainers
 extends_documentation_fragment:
   - glusterdr.dr.glusterdr
 attributes:
   check_mode:
-    support: full
     description: Check mode reports whether the trigger would change, and changes nothing.
-  diff_mode:
-    support: none
 options:
   state:
     description: Whether the schedule's trigger is installed.

@@ -15,6 +15,8 @@ merged):
     defaults, choices, required, elements and suboptions;
   - every example task passes only documented options;
   - every return value has a description, returned and type;
+  - the module has an author, and every attribute a description and a
+    support level (the doc fragment gives the shared ones);
   - the module imports nothing but the standard library, ansible.module_utils
     and this collection's module_utils.
 and for every role that ansible-doc reads its argument_specs.
@@ -36,6 +38,8 @@ from yamllint.config import YamlLintConfig
 COLLECTION = 'glusterdr.dr'
 YAMLLINT = YamlLintConfig('{extends: default, rules: {line-length: {max: 160}, document-start: disable, '
                           'truthy: {allowed-values: ["true", "false"], check-keys: false}}}')
+# The support levels of an attribute (validate-modules' schema).
+SUPPORT = ('full', 'partial', 'none', 'N/A')
 ALLOWED_IMPORTS = ('ansible.module_utils.', 'ansible_collections.glusterdr.dr.plugins.module_utils.')
 
 
@@ -133,6 +137,13 @@ def check_module(root, name, problems):
                 problems.append('%s RETURN %s has no %s' % (where, rv, key))
     if not doc['doc'].get('short_description') or not doc['doc'].get('description'):
         problems.append('%s has no short_description or description' % where)
+    if not doc['doc'].get('author'):
+        problems.append('%s has no author' % where)
+    for name, attr in sorted((doc['doc'].get('attributes') or {}).items()):
+        if not attr.get('description'):
+            problems.append('%s attribute %s has no description' % (where, name))
+        if attr.get('support') not in SUPPORT:
+            problems.append('%s attribute %s: support %r, not one of %s' % (where, name, attr.get('support'), ', '.join(SUPPORT)))
     check_imports(where, mod.__file__, problems)
 
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.glusterdr.dr.plugins.module_utils.glusterdr import (
-    CLIResult, Glusterdr, decode_report)
+    CLIResult, Glusterdr, StepReport, decode_report, set_args)
 
 
 class FakeModule(object):
@@ -85,3 +85,37 @@ def test_unchecked_failure_is_returned():
     m = FakeModule(dict(schedule='/s.hcl', binary='/b/glusterdr', log_level='warn'), answer=(1, '{"error": "x"}', ''))
     res = Glusterdr(m).run(['verify'], check=False)
     assert not res.ok and res.data == dict(error='x') and m.failed is None
+
+
+def test_set_args_name_the_set_or_the_target():
+    assert set_args(dict(set='20261125T020000Z-sdsc', target=None)) == ['--set', '20261125T020000Z-sdsc']
+    assert set_args(dict(set=None, target='sdsc')) == ['--target', 'sdsc']
+    assert set_args(dict(set=None, target=None)) == []
+
+
+def test_step_report_of_a_run_is_the_set_after_the_step():
+    meta = dict(id='20261125T020000Z-sdsc', target='sdsc', status='verified', restore_point=dict(files=3))
+    step = StepReport(dict(plan=False, changed=True, sets=[dict(action='stepped', ran=['restore-point'], set=meta)]))
+    assert step.result(dict(set=None, target=None)) == dict(
+        changed=True, set='20261125T020000Z-sdsc', target='sdsc', status='verified', ran=['restore-point'])
+    assert step.meta == meta and step.action == 'stepped'
+
+
+def test_step_report_of_a_plan_names_the_set_it_would_work_on():
+    planned = dict(action='resumed', set='20261125T020000Z-sdsc', target='sdsc', steps=['fill'], after=[])
+    step = StepReport(dict(plan=True, changed=False, sets=[], planned=[planned]))
+    assert step.result(dict(set=None, target=None)) == dict(
+        changed=False, set='20261125T020000Z-sdsc', target='sdsc', status=None, ran=[], planned=planned)
+    assert step.meta == {} and step.action == 'resumed'
+
+
+def test_step_report_of_a_refused_plan_keeps_the_options():
+    step = StepReport(dict(plan=True, ok=False, changed=False, sets=[], error='step verify needs step fill first'))
+    assert step.result(dict(set='20261125T020000Z-sdsc', target='sdsc')) == dict(
+        changed=False, set='20261125T020000Z-sdsc', target='sdsc', status=None, ran=[], planned={})
+
+
+def test_step_report_without_a_report_has_no_set():
+    step = StepReport(None)
+    assert step.result(dict(set=None, target=None)) == dict(changed=False, set=None, target=None, status=None, ran=[])
+    assert step.meta == {} and step.action is None

@@ -142,6 +142,7 @@ def test_recheck_changes_nothing(cli):
     kind, res = run_module(backup_set.main, dict(state='verified', target='sdsc', recheck=True))
     assert kind == 'exit'
     assert cli.argv() == [BINARY, 'verify'] + COMMON + ['--target', 'sdsc']
+    assert res['cmd'] == cli.argv(), 'cmd is the invocation, with its arguments'
     assert res['changed'] is False and res['verified'] is True and res['set'] == SET
 
 
