@@ -13,7 +13,7 @@ class ModuleDocFragment(object):
     # a module gives its own check_mode description, and may support diffs).
     DOCUMENTATION = r'''
 author:
-  - glusterdr maintainers
+  - glusterdr maintainers (@glusterdr)
 attributes:
   check_mode:
     support: full

@@ -28,6 +28,7 @@ __metaclass__ = type
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -40,6 +41,8 @@ YAMLLINT = YamlLintConfig('{extends: default, rules: {line-length: {max: 160}, d
                           'truthy: {allowed-values: ["true", "false"], check-keys: false}}}')
 # The support levels of an attribute (validate-modules' schema).
 SUPPORT = ('full', 'partial', 'none', 'N/A')
+# validate-modules' rule for an author line (skipped offline, so checked here).
+AUTHOR = re.compile(r'^\w.*\(@[\w-]+\)$')
 ALLOWED_IMPORTS = ('ansible.module_utils.', 'ansible_collections.glusterdr.dr.plugins.module_utils.')
 
 
@@ -137,8 +140,12 @@ def check_module(root, name, problems):
                 problems.append('%s RETURN %s has no %s' % (where, rv, key))
     if not doc['doc'].get('short_description') or not doc['doc'].get('description'):
         problems.append('%s has no short_description or description' % where)
-    if not doc['doc'].get('author'):
+    authors = doc['doc'].get('author') or []
+    if not authors:
         problems.append('%s has no author' % where)
+    for a in authors:
+        if not AUTHOR.search(a):
+            problems.append('%s author %r is not "Name (@github)", as validate-modules requires' % (where, a))
     for name, attr in sorted((doc['doc'].get('attributes') or {}).items()):
         if not attr.get('description'):
             problems.append('%s attribute %s has no description' % (where, name))
