@@ -23,11 +23,14 @@ var (
 // backupSetsReadTimeout is the default time allowed for a read.
 const backupSetsReadTimeout = 2 * time.Minute
 
-// NewBackupSetsDataSource is dr_backup_sets.
-func NewBackupSetsDataSource() datasource.DataSource { return &backupSetsDataSource{} }
+// NewBackupSetsDataSource is dr_backup_sets, the name users asked for, like
+// dr_schedule: data blocks say provider = gluster.
+func NewBackupSetsDataSource() datasource.DataSource {
+	return &backupSetsDataSource{dataSourceBase{typeName: "dr_backup_sets"}}
+}
 
 type backupSetsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type backupSetsModel struct {
@@ -127,11 +130,6 @@ func computedAttrs(table []struct {
 	return out
 }
 
-func (d *backupSetsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	// The name users asked for, like dr_schedule: data blocks say provider = gluster.
-	resp.TypeName = "dr_backup_sets"
-}
-
 func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	setAttrs := computedAttrs(backupSetAttrs)
 	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
@@ -171,10 +169,6 @@ func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 			"timeouts": ta,
 		},
 	}
-}
-
-func (d *backupSetsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *backupSetsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

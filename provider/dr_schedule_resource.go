@@ -30,11 +30,14 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*scheduleResource)(nil)
 )
 
-// NewScheduleResource is dr_schedule.
-func NewScheduleResource() resource.Resource { return &scheduleResource{} }
+// NewScheduleResource is dr_schedule, the name users asked for, without the
+// provider's prefix: configurations say provider = gluster.
+func NewScheduleResource() resource.Resource {
+	return &scheduleResource{resourceBase{typeName: "dr_schedule"}}
+}
 
 type scheduleResource struct {
-	data *providerData
+	resourceBase
 }
 
 // nowFunc is the clock of next_runs and the RPO.
@@ -44,20 +47,6 @@ var nowFunc = time.Now
 // installed.
 func (d *providerData) controller(node string) trigger.Host {
 	return trigger.Host{Name: node, Run: d.runner(node), Files: d.files(node)}
-}
-
-// Metadata names the type dr_schedule, the name users asked for, without
-// the provider's prefix: configurations say provider = gluster.
-func (r *scheduleResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = "dr_schedule"
-}
-
-func (r *scheduleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema(ctx)
-}
-
-func (r *scheduleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *scheduleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -105,7 +106,7 @@ var (
 	}
 )
 
-func (r *georepSessionResource) schema(ctx context.Context) schema.Schema {
+func (r *georepSessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "`<primary node>/<primary volume>/[<user>@]<secondary node>::<secondary volume>`, e.g. " +
@@ -216,7 +217,7 @@ func (r *georepSessionResource) schema(ctx context.Context) schema.Schema {
 	for _, a := range sessionConfigAttrs {
 		attrs[a.name] = a.schemaAttribute()
 	}
-	return schema.Schema{
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "One geo-replication session from a primary volume to a secondary `host::volume`: the keys " +
 			"(`gsec_create`, `create push-pem`, waiting until they reached the secondary), `ssh_port`, host keys pinned for " +
 			"gsyncd, the config values users change, and an optional desired state.\n\n" +

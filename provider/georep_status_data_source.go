@@ -24,10 +24,12 @@ var (
 const georepStatusReadTimeout = 2 * time.Minute
 
 // NewGeorepStatusDataSource is gluster_georep_status.
-func NewGeorepStatusDataSource() datasource.DataSource { return &georepStatusDataSource{} }
+func NewGeorepStatusDataSource() datasource.DataSource {
+	return &georepStatusDataSource{dataSourceBase{typeName: "gluster_georep_status"}}
+}
 
 type georepStatusDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type georepStatusModel struct {
@@ -44,10 +46,6 @@ type georepStatusModel struct {
 
 var pendingAttrTypes = map[string]attr.Type{
 	"entry": types.Int64Type, "data": types.Int64Type, "meta": types.Int64Type, "failures": types.Int64Type,
-}
-
-func (d *georepStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_georep_status"
 }
 
 func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -105,10 +103,6 @@ func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"timeouts": ta,
 		},
 	}
-}
-
-func (d *georepStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

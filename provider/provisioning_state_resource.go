@@ -30,10 +30,12 @@ var (
 )
 
 // NewProvisioningStateResource is gluster_provisioning_state.
-func NewProvisioningStateResource() resource.Resource { return &provisioningStateResource{} }
+func NewProvisioningStateResource() resource.Resource {
+	return &provisioningStateResource{resourceBase{typeName: "gluster_provisioning_state"}}
+}
 
 type provisioningStateResource struct {
-	data *providerData
+	resourceBase
 }
 
 // provisioningStateModel is gluster_provisioning_state's data.
@@ -53,18 +55,6 @@ type provisioningStateModel struct {
 	Redactions              types.Int64    `tfsdk:"redactions"`
 	Status                  types.String   `tfsdk:"status"`
 	Timeouts                timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *provisioningStateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_provisioning_state"
-}
-
-func (r *provisioningStateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema(ctx)
-}
-
-func (r *provisioningStateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *provisioningStateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
