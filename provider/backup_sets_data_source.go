@@ -45,13 +45,16 @@ type backupSetsModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// backupSetAttrs describe one set, as backupset.Summary does; the table
-// drives the schema and the object type.
-var backupSetAttrs = []struct {
+// attrSpec is one computed attribute of a nested object; a table of them
+// drives both the schema and the object type.
+type attrSpec struct {
 	name string
 	typ  attr.Type
 	desc string
-}{
+}
+
+// backupSetAttrs describe one set, as backupset.Summary does.
+var backupSetAttrs = []attrSpec{
 	{"id", types.StringType, "The set's folder name, `<UTC timestamp>-<target>`."},
 	{"time", types.StringType, "When the set was opened (RFC 3339, UTC)."},
 	{"target", types.StringType, "The target site it was replicated to."},
@@ -75,11 +78,7 @@ var backupSetAttrs = []struct {
 
 // sitePointsAttrs describe one site's restore points, as
 // backupset.SitePoints does.
-var sitePointsAttrs = []struct {
-	name string
-	typ  attr.Type
-	desc string
-}{
+var sitePointsAttrs = []attrSpec{
 	{"target", types.StringType, "The target site."},
 	{"method", types.StringType, "`link-tree` or `gluster-snapshot`."},
 	{"count", types.Int64Type, "Verified restore points the site holds."},
@@ -92,30 +91,23 @@ var sitePointsAttrs = []struct {
 }
 
 var (
-	backupSetAttrTypes = func() map[string]attr.Type {
-		out := map[string]attr.Type{}
-		for _, a := range backupSetAttrs {
-			out[a.name] = a.typ
-		}
-		return out
-	}()
+	backupSetAttrTypes  = attrTypes(backupSetAttrs)
 	unreadableAttrTypes = map[string]attr.Type{"id": types.StringType, "error": types.StringType}
-	sitePointsAttrTypes = func() map[string]attr.Type {
-		out := map[string]attr.Type{}
-		for _, a := range sitePointsAttrs {
-			out[a.name] = a.typ
-		}
-		return out
-	}()
+	sitePointsAttrTypes = attrTypes(sitePointsAttrs)
 )
+
+// attrTypes are the object type's attribute types from a table.
+func attrTypes(table []attrSpec) map[string]attr.Type {
+	out := map[string]attr.Type{}
+	for _, a := range table {
+		out[a.name] = a.typ
+	}
+	return out
+}
 
 // computedAttrs are read-only attributes from a table of names, types and
 // descriptions.
-func computedAttrs(table []struct {
-	name string
-	typ  attr.Type
-	desc string
-}) map[string]schema.Attribute {
+func computedAttrs(table []attrSpec) map[string]schema.Attribute {
 	out := map[string]schema.Attribute{}
 	for _, a := range table {
 		switch a.typ {
