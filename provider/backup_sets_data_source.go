@@ -124,11 +124,6 @@ func computedAttrs(table []attrSpec) map[string]schema.Attribute {
 
 func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	setAttrs := computedAttrs(backupSetAttrs)
-	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", backupSetsReadTimeout),
-	}).(schema.SingleNestedAttribute)
-	ta.MarkdownDescription = "How long the read may take, SSH connections included."
-	ta.Attributes["read"] = boundedTimeout(ta.Attributes["read"])
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The backup sets in the backup folder on the primary node, oldest first, with their " +
 			"level, target, status, size and what verification at the target found: what `glusterdr sets` lists, read " +
@@ -158,7 +153,7 @@ func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "Each site's restore points (of `target`, when set), in target order: how many, how far " +
 					"back, and what they cost.",
 				NestedObject: schema.NestedAttributeObject{Attributes: computedAttrs(sitePointsAttrs)}},
-			"timeouts": ta,
+			"timeouts": dataSourceTimeouts(ctx, backupSetsReadTimeout),
 		},
 	}
 }

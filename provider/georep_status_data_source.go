@@ -60,11 +60,6 @@ func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.Schema
 	pendingAttr := func(what string) schema.Int64Attribute {
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: what}
 	}
-	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", georepStatusReadTimeout),
-	}).(schema.SingleNestedAttribute)
-	ta.MarkdownDescription = "How long the read may take, SSH connections included."
-	ta.Attributes["read"] = boundedTimeout(ta.Attributes["read"])
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The live status of one geo-replication session, for outputs and checks " +
 			"(for example a `check` block that fails when the session is `faulty` or the secondary is too far behind). " +
@@ -100,7 +95,7 @@ func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"workers": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One element per primary brick's gsyncd worker.",
 				NestedObject:        schema.NestedAttributeObject{Attributes: workerAttrs}},
-			"timeouts": ta,
+			"timeouts": dataSourceTimeouts(ctx, georepStatusReadTimeout),
 		},
 	}
 }
