@@ -52,13 +52,8 @@ func (d *providerData) controller(node string) trigger.Host {
 func (r *scheduleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scheduleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, scheduleCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	s, content, diags := plan.render()
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -72,6 +67,11 @@ func (r *scheduleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not check for %s on %s", plan.Path.ValueString(), c.Name), timeoutHint(err, "create"))
+		return
+	}
+	s, content, diags := plan.render()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	warnings, err := r.apply(ctx, c, &plan, s, content, "")
@@ -89,9 +89,6 @@ func (r *scheduleResource) Create(ctx context.Context, req resource.CreateReques
 func (r *scheduleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scheduleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, scheduleReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -115,17 +112,17 @@ func (r *scheduleResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan, state scheduleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, scheduleUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, scheduleUpdateTimeout, &resp.Diagnostics)
-	defer cancel()
+
 	s, content, diags := plan.render()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
 	c := r.data.controller(plan.ControllerNode.ValueString())
 	warnings, err := r.apply(ctx, c, &plan, s, content, state.Trigger.ValueString())
 	if err != nil {
@@ -140,9 +137,6 @@ func (r *scheduleResource) Update(ctx context.Context, req resource.UpdateReques
 func (r *scheduleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scheduleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, scheduleDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
