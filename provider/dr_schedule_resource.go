@@ -3,8 +3,6 @@ package provider
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -239,8 +237,7 @@ func (r *scheduleResource) observe(ctx context.Context, c trigger.Host, m *sched
 		addError(diags, fmt.Sprintf("Could not read the schedule file %s on %s", p, c.Name), timeoutHint(err, "read"))
 		return false
 	}
-	sum := sha256.Sum256(content)
-	m.SHA256 = types.StringValue(hex.EncodeToString(sum[:]))
+	m.SHA256 = types.StringValue(sha256Hex(content))
 	s, hd := schedule.Parse(p, content)
 	if hd.HasErrors() {
 		diags.AddWarning("Schedule File Does Not Parse", fmt.Sprintf("The schedule file %s on %s does not parse, so the "+

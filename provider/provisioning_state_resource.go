@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -240,8 +238,7 @@ func (r *provisioningStateResource) readBack(ctx context.Context, m *provisionin
 		addError(diags, fmt.Sprintf("Could not read back %s on %s", m.file(), m.PrimaryNode.ValueString()), err)
 		return false
 	}
-	sum := sha256.Sum256(data)
-	m.SHA256 = types.StringValue(hex.EncodeToString(sum[:]))
+	m.SHA256 = types.StringValue(sha256Hex(data))
 	m.File = types.StringValue(m.file())
 	m.setCapture(st)
 	m.Status = types.StringValue(captureCurrent)
@@ -260,8 +257,7 @@ func (r *provisioningStateResource) observe(ctx context.Context, m *provisioning
 		addError(diags, fmt.Sprintf("Could not read the provisioning state %s on %s", m.file(), node), timeoutHint(err, "read"))
 		return nil, false
 	}
-	sum := sha256.Sum256(data)
-	live := hex.EncodeToString(sum[:])
+	live := sha256Hex(data)
 	imported := m.SHA256.IsNull() || m.SHA256.IsUnknown()
 	if imported {
 		m.SHA256 = types.StringValue(live)
