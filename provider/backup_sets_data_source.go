@@ -45,14 +45,6 @@ type backupSetsModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// attrSpec is one computed attribute of a nested object; a table of them
-// drives both the schema and the object type.
-type attrSpec struct {
-	name string
-	typ  attr.Type
-	desc string
-}
-
 // backupSetAttrs describe one set, as backupset.Summary does.
 var backupSetAttrs = []attrSpec{
 	{"id", types.StringType, "The set's folder name, `<UTC timestamp>-<target>`."},
@@ -95,32 +87,6 @@ var (
 	unreadableAttrTypes = map[string]attr.Type{"id": types.StringType, "error": types.StringType}
 	sitePointsAttrTypes = attrTypes(sitePointsAttrs)
 )
-
-// attrTypes are the object type's attribute types from a table.
-func attrTypes(table []attrSpec) map[string]attr.Type {
-	out := map[string]attr.Type{}
-	for _, a := range table {
-		out[a.name] = a.typ
-	}
-	return out
-}
-
-// computedAttrs are read-only attributes from a table of names, types and
-// descriptions.
-func computedAttrs(table []attrSpec) map[string]schema.Attribute {
-	out := map[string]schema.Attribute{}
-	for _, a := range table {
-		switch a.typ {
-		case types.BoolType:
-			out[a.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: a.desc}
-		case types.Int64Type:
-			out[a.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: a.desc}
-		default:
-			out[a.name] = schema.StringAttribute{Computed: true, MarkdownDescription: a.desc}
-		}
-	}
-	return out
-}
 
 func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	setAttrs := computedAttrs(backupSetAttrs)

@@ -44,22 +44,17 @@ type georepStatusModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-var pendingAttrTypes = map[string]attr.Type{
-	"entry": types.Int64Type, "data": types.Int64Type, "meta": types.Int64Type, "failures": types.Int64Type,
+// pendingAttrs describe pending, summed over the workers.
+var pendingAttrs = []attrSpec{
+	{"entry", types.Int64Type, "Pending entry operations (create, rename, delete)."},
+	{"data", types.Int64Type, "Pending data operations."},
+	{"meta", types.Int64Type, "Pending metadata operations."},
+	{"failures", types.Int64Type, "Operations that failed."},
 }
 
+var pendingAttrTypes = attrTypes(pendingAttrs)
+
 func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	workerAttrs := map[string]schema.Attribute{}
-	for name, t := range workerAttrTypes {
-		if t == types.BoolType {
-			workerAttrs[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: workerDescriptions[name]}
-		} else {
-			workerAttrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions[name]}
-		}
-	}
-	pendingAttr := func(what string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: what}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The live status of one geo-replication session, for outputs and checks " +
 			"(for example a `check` block that fails when the session is `faulty` or the secondary is too far behind). " +
@@ -86,15 +81,10 @@ func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.Schema
 				MarkdownDescription: "Whether every Active worker (at least one) has completed that checkpoint."},
 			"pending": schema.SingleNestedAttribute{Computed: true,
 				MarkdownDescription: "Operations not yet synced, summed over the workers.",
-				Attributes: map[string]schema.Attribute{
-					"entry":    pendingAttr("Pending entry operations (create, rename, delete)."),
-					"data":     pendingAttr("Pending data operations."),
-					"meta":     pendingAttr("Pending metadata operations."),
-					"failures": pendingAttr("Operations that failed."),
-				}},
+				Attributes:          computedAttrs(pendingAttrs)},
 			"workers": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One element per primary brick's gsyncd worker.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: workerAttrs}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: computedAttrs(workerAttrs)}},
 			"timeouts": dataSourceTimeouts(ctx, georepStatusReadTimeout),
 		},
 	}
