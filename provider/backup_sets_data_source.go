@@ -23,11 +23,14 @@ var (
 // backupSetsReadTimeout is the default time allowed for a read.
 const backupSetsReadTimeout = 2 * time.Minute
 
-// NewBackupSetsDataSource is dr_backup_sets.
-func NewBackupSetsDataSource() datasource.DataSource { return &backupSetsDataSource{} }
+// NewBackupSetsDataSource is dr_backup_sets, the name users asked for, like
+// dr_schedule: data blocks say provider = gluster.
+func NewBackupSetsDataSource() datasource.DataSource {
+	return &backupSetsDataSource{dataSourceBase{typeName: "dr_backup_sets"}}
+}
 
 type backupSetsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type backupSetsModel struct {
@@ -42,13 +45,8 @@ type backupSetsModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// backupSetAttrs describe one set, as backupset.Summary does; the table
-// drives the schema and the object type.
-var backupSetAttrs = []struct {
-	name string
-	typ  attr.Type
-	desc string
-}{
+// backupSetAttrs describe one set, as backupset.Summary does.
+var backupSetAttrs = []attrSpec{
 	{"id", types.StringType, "The set's folder name, `<UTC timestamp>-<target>`."},
 	{"time", types.StringType, "When the set was opened (RFC 3339, UTC)."},
 	{"target", types.StringType, "The target site it was replicated to."},
@@ -72,11 +70,7 @@ var backupSetAttrs = []struct {
 
 // sitePointsAttrs describe one site's restore points, as
 // backupset.SitePoints does.
-var sitePointsAttrs = []struct {
-	name string
-	typ  attr.Type
-	desc string
-}{
+var sitePointsAttrs = []attrSpec{
 	{"target", types.StringType, "The target site."},
 	{"method", types.StringType, "`link-tree` or `gluster-snapshot`."},
 	{"count", types.Int64Type, "Verified restore points the site holds."},
@@ -89,56 +83,13 @@ var sitePointsAttrs = []struct {
 }
 
 var (
-	backupSetAttrTypes = func() map[string]attr.Type {
-		out := map[string]attr.Type{}
-		for _, a := range backupSetAttrs {
-			out[a.name] = a.typ
-		}
-		return out
-	}()
+	backupSetAttrTypes  = attrTypes(backupSetAttrs)
 	unreadableAttrTypes = map[string]attr.Type{"id": types.StringType, "error": types.StringType}
-	sitePointsAttrTypes = func() map[string]attr.Type {
-		out := map[string]attr.Type{}
-		for _, a := range sitePointsAttrs {
-			out[a.name] = a.typ
-		}
-		return out
-	}()
+	sitePointsAttrTypes = attrTypes(sitePointsAttrs)
 )
-
-// computedAttrs are read-only attributes from a table of names, types and
-// descriptions.
-func computedAttrs(table []struct {
-	name string
-	typ  attr.Type
-	desc string
-}) map[string]schema.Attribute {
-	out := map[string]schema.Attribute{}
-	for _, a := range table {
-		switch a.typ {
-		case types.BoolType:
-			out[a.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: a.desc}
-		case types.Int64Type:
-			out[a.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: a.desc}
-		default:
-			out[a.name] = schema.StringAttribute{Computed: true, MarkdownDescription: a.desc}
-		}
-	}
-	return out
-}
-
-func (d *backupSetsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	// The name users asked for, like dr_schedule: data blocks say provider = gluster.
-	resp.TypeName = "dr_backup_sets"
-}
 
 func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	setAttrs := computedAttrs(backupSetAttrs)
-	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", backupSetsReadTimeout),
-	}).(schema.SingleNestedAttribute)
-	ta.MarkdownDescription = "How long the read may take, SSH connections included."
-	ta.Attributes["read"] = boundedTimeout(ta.Attributes["read"])
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The backup sets in the backup folder on the primary node, oldest first, with their " +
 			"level, target, status, size and what verification at the target found: what `glusterdr sets` lists, read " +
@@ -168,13 +119,9 @@ func (d *backupSetsDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "Each site's restore points (of `target`, when set), in target order: how many, how far " +
 					"back, and what they cost.",
 				NestedObject: schema.NestedAttributeObject{Attributes: computedAttrs(sitePointsAttrs)}},
-			"timeouts": ta,
+			"timeouts": dataSourceTimeouts(ctx, backupSetsReadTimeout),
 		},
 	}
-}
-
-func (d *backupSetsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *backupSetsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -49,3 +51,9 @@ func stringMap(values map[string]string) types.Map {
 
 // diagnostics is the framework's diagnostics list.
 type diagnostics = diag.Diagnostics
+
+// sha256Hex is the hex sha256 of data, as the sha256 attributes show a file.
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

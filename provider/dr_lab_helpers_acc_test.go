@@ -5,8 +5,6 @@ package provider
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -63,11 +61,6 @@ func (l *accLab) removeAll(node string, paths ...string) {
 			l.t.Errorf("removing %s on %s: %v", p, node, err)
 		}
 	}
-}
-
-func sha256Hex(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
 }
 
 // runCronJob runs, on node, the job of the cron entry there exactly as cron

@@ -3,8 +3,6 @@ package provider
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,11 +28,14 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*scheduleResource)(nil)
 )
 
-// NewScheduleResource is dr_schedule.
-func NewScheduleResource() resource.Resource { return &scheduleResource{} }
+// NewScheduleResource is dr_schedule, the name users asked for, without the
+// provider's prefix: configurations say provider = gluster.
+func NewScheduleResource() resource.Resource {
+	return &scheduleResource{resourceBase{typeName: "dr_schedule"}}
+}
 
 type scheduleResource struct {
-	data *providerData
+	resourceBase
 }
 
 // nowFunc is the clock of next_runs and the RPO.
@@ -46,30 +47,11 @@ func (d *providerData) controller(node string) trigger.Host {
 	return trigger.Host{Name: node, Run: d.runner(node), Files: d.files(node)}
 }
 
-// Metadata names the type dr_schedule, the name users asked for, without
-// the provider's prefix: configurations say provider = gluster.
-func (r *scheduleResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = "dr_schedule"
-}
-
-func (r *scheduleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema(ctx)
-}
-
-func (r *scheduleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *scheduleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scheduleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, scheduleCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	s, content, diags := plan.render()
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -83,6 +65,11 @@ func (r *scheduleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		addError(&resp.Diagnostics, fmt.Sprintf("Could not check for %s on %s", plan.Path.ValueString(), c.Name), timeoutHint(err, "create"))
+		return
+	}
+	s, content, diags := plan.render()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	warnings, err := r.apply(ctx, c, &plan, s, content, "")
@@ -100,9 +87,6 @@ func (r *scheduleResource) Create(ctx context.Context, req resource.CreateReques
 func (r *scheduleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scheduleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, scheduleReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -126,17 +110,17 @@ func (r *scheduleResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan, state scheduleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, scheduleUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, scheduleUpdateTimeout, &resp.Diagnostics)
-	defer cancel()
+
 	s, content, diags := plan.render()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
 	c := r.data.controller(plan.ControllerNode.ValueString())
 	warnings, err := r.apply(ctx, c, &plan, s, content, state.Trigger.ValueString())
 	if err != nil {
@@ -151,9 +135,6 @@ func (r *scheduleResource) Update(ctx context.Context, req resource.UpdateReques
 func (r *scheduleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scheduleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, scheduleDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -256,8 +237,7 @@ func (r *scheduleResource) observe(ctx context.Context, c trigger.Host, m *sched
 		addError(diags, fmt.Sprintf("Could not read the schedule file %s on %s", p, c.Name), timeoutHint(err, "read"))
 		return false
 	}
-	sum := sha256.Sum256(content)
-	m.SHA256 = types.StringValue(hex.EncodeToString(sum[:]))
+	m.SHA256 = types.StringValue(sha256Hex(content))
 	s, hd := schedule.Parse(p, content)
 	if hd.HasErrors() {
 		diags.AddWarning("Schedule File Does Not Parse", fmt.Sprintf("The schedule file %s on %s does not parse, so the "+

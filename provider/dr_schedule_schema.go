@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -31,7 +32,7 @@ const (
 	scheduleFileMode = 0o640
 )
 
-func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
+func (r *scheduleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	optional := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Computed: true}
 	}
@@ -41,7 +42,7 @@ func (r *scheduleResource) schema(ctx context.Context) schema.Schema {
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
-	return schema.Schema{
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "The nightly DR policy: the schedule file that `glusterdr run` and the `glusterdr.dr.nightly` " +
 			"playbook read, written onto the controller node, and the trigger that runs the cycle every night.\n\n" +
 			"**The type is `dr_schedule`, the name users asked for.** Its prefix is not the provider's, so every " +

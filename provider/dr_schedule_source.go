@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -174,8 +172,7 @@ func (s scheduleSource) parse() (*schedule.Schedule, diag.Diagnostics) {
 // encoded is the canonical file of a parsed schedule and its sha256.
 func encoded(s *schedule.Schedule) ([]byte, string) {
 	content := schedule.Encode(s)
-	sum := sha256.Sum256(content)
-	return content, hex.EncodeToString(sum[:])
+	return content, sha256Hex(content)
 }
 
 // diagnostics turns the file's diagnostics into attribute diagnostics.

@@ -231,15 +231,7 @@ var rollupNames = []string{
 }
 
 // workerAttrTypes is the object type of one element of workers.
-var workerAttrTypes = map[string]attr.Type{
-	"primary_node":         types.StringType,
-	"brick":                types.StringType,
-	"status":               types.StringType,
-	"crawl_status":         types.StringType,
-	"last_synced":          types.StringType,
-	"checkpoint_time":      types.StringType,
-	"checkpoint_completed": types.BoolType,
-}
+var workerAttrTypes = attrTypes(workerAttrs)
 
 func workersValue(ws []gluster.Worker) types.List {
 	objType := types.ObjectType{AttrTypes: workerAttrTypes}

@@ -20,22 +20,12 @@ var (
 )
 
 // NewGeorepSessionResource is gluster_georep_session.
-func NewGeorepSessionResource() resource.Resource { return &georepSessionResource{} }
+func NewGeorepSessionResource() resource.Resource {
+	return &georepSessionResource{resourceBase{typeName: "gluster_georep_session"}}
+}
 
 type georepSessionResource struct {
-	data *providerData
-}
-
-func (r *georepSessionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_georep_session"
-}
-
-func (r *georepSessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema(ctx)
-}
-
-func (r *georepSessionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	resourceBase
 }
 
 func (r *georepSessionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

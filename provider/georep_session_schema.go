@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
@@ -105,7 +107,7 @@ var (
 	}
 )
 
-func (r *georepSessionResource) schema(ctx context.Context) schema.Schema {
+func (r *georepSessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "`<primary node>/<primary volume>/[<user>@]<secondary node>::<secondary volume>`, e.g. " +
@@ -216,7 +218,7 @@ func (r *georepSessionResource) schema(ctx context.Context) schema.Schema {
 	for _, a := range sessionConfigAttrs {
 		attrs[a.name] = a.schemaAttribute()
 	}
-	return schema.Schema{
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "One geo-replication session from a primary volume to a secondary `host::volume`: the keys " +
 			"(`gsec_create`, `create push-pem`, waiting until they reached the secondary), `ssh_port`, host keys pinned for " +
 			"gsyncd, the config values users change, and an optional desired state.\n\n" +
@@ -280,29 +282,29 @@ func (a sessionConfigAttr) defaultValue() string {
 
 // workersAttribute is the computed per-worker status of a session.
 func workersAttribute() schema.ListNestedAttribute {
+	attrs := map[string]schema.Attribute{}
+	for _, a := range workerAttrs {
+		if a.typ == types.BoolType {
+			attrs[a.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: a.desc}
+		} else {
+			attrs[a.name] = schema.StringAttribute{Computed: true, MarkdownDescription: a.desc}
+		}
+	}
 	return schema.ListNestedAttribute{
 		MarkdownDescription: "One element per primary brick's gsyncd worker, as `status detail` reports it.",
 		Computed:            true,
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"primary_node":         schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions["primary_node"]},
-			"brick":                schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions["brick"]},
-			"status":               schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions["status"]},
-			"crawl_status":         schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions["crawl_status"]},
-			"last_synced":          schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions["last_synced"]},
-			"checkpoint_time":      schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions["checkpoint_time"]},
-			"checkpoint_completed": schema.BoolAttribute{Computed: true, MarkdownDescription: workerDescriptions["checkpoint_completed"]},
-		}},
+		NestedObject:        schema.NestedAttributeObject{Attributes: attrs},
 	}
 }
 
-// workerDescriptions document the worker attributes of the resource and
-// of the data source alike.
-var workerDescriptions = map[string]string{
-	"primary_node":         "Primary node that runs the worker.",
-	"brick":                "Path of the primary brick the worker replicates.",
-	"status":               "`Active`, `Passive`, `Faulty`, `Created`, `Stopped`, `Paused`, `Initializing...` or `Offline`.",
-	"crawl_status":         "`Changelog Crawl`, `History Crawl`, `Hybrid Crawl`, or `N/A`.",
-	"last_synced":          "When the worker last synced (RFC 3339, UTC); null when never.",
-	"checkpoint_time":      "The checkpoint the worker measures against (RFC 3339, UTC); null when none is set.",
-	"checkpoint_completed": "Whether the worker has reached that checkpoint.",
+// workerAttrs describe one element of workers, in the resource and in the
+// data source alike.
+var workerAttrs = []attrSpec{
+	{"primary_node", types.StringType, "Primary node that runs the worker."},
+	{"brick", types.StringType, "Path of the primary brick the worker replicates."},
+	{"status", types.StringType, "`Active`, `Passive`, `Faulty`, `Created`, `Stopped`, `Paused`, `Initializing...` or `Offline`."},
+	{"crawl_status", types.StringType, "`Changelog Crawl`, `History Crawl`, `Hybrid Crawl`, or `N/A`."},
+	{"last_synced", types.StringType, "When the worker last synced (RFC 3339, UTC); null when never."},
+	{"checkpoint_time", types.StringType, "The checkpoint the worker measures against (RFC 3339, UTC); null when none is set."},
+	{"checkpoint_completed", types.BoolType, "Whether the worker has reached that checkpoint."},
 }

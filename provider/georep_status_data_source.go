@@ -24,10 +24,12 @@ var (
 const georepStatusReadTimeout = 2 * time.Minute
 
 // NewGeorepStatusDataSource is gluster_georep_status.
-func NewGeorepStatusDataSource() datasource.DataSource { return &georepStatusDataSource{} }
+func NewGeorepStatusDataSource() datasource.DataSource {
+	return &georepStatusDataSource{dataSourceBase{typeName: "gluster_georep_status"}}
+}
 
 type georepStatusDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type georepStatusModel struct {
@@ -42,31 +44,17 @@ type georepStatusModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-var pendingAttrTypes = map[string]attr.Type{
-	"entry": types.Int64Type, "data": types.Int64Type, "meta": types.Int64Type, "failures": types.Int64Type,
+// pendingAttrs describe pending, summed over the workers.
+var pendingAttrs = []attrSpec{
+	{"entry", types.Int64Type, "Pending entry operations (create, rename, delete)."},
+	{"data", types.Int64Type, "Pending data operations."},
+	{"meta", types.Int64Type, "Pending metadata operations."},
+	{"failures", types.Int64Type, "Operations that failed."},
 }
 
-func (d *georepStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_georep_status"
-}
+var pendingAttrTypes = attrTypes(pendingAttrs)
 
 func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	workerAttrs := map[string]schema.Attribute{}
-	for name, t := range workerAttrTypes {
-		if t == types.BoolType {
-			workerAttrs[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: workerDescriptions[name]}
-		} else {
-			workerAttrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: workerDescriptions[name]}
-		}
-	}
-	pendingAttr := func(what string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: what}
-	}
-	ta := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", georepStatusReadTimeout),
-	}).(schema.SingleNestedAttribute)
-	ta.MarkdownDescription = "How long the read may take, SSH connections included."
-	ta.Attributes["read"] = boundedTimeout(ta.Attributes["read"])
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The live status of one geo-replication session, for outputs and checks " +
 			"(for example a `check` block that fails when the session is `faulty` or the secondary is too far behind). " +
@@ -93,22 +81,13 @@ func (d *georepStatusDataSource) Schema(ctx context.Context, _ datasource.Schema
 				MarkdownDescription: "Whether every Active worker (at least one) has completed that checkpoint."},
 			"pending": schema.SingleNestedAttribute{Computed: true,
 				MarkdownDescription: "Operations not yet synced, summed over the workers.",
-				Attributes: map[string]schema.Attribute{
-					"entry":    pendingAttr("Pending entry operations (create, rename, delete)."),
-					"data":     pendingAttr("Pending data operations."),
-					"meta":     pendingAttr("Pending metadata operations."),
-					"failures": pendingAttr("Operations that failed."),
-				}},
+				Attributes:          computedAttrs(pendingAttrs)},
 			"workers": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One element per primary brick's gsyncd worker.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: workerAttrs}},
-			"timeouts": ta,
+				NestedObject:        schema.NestedAttributeObject{Attributes: computedAttrs(workerAttrs)}},
+			"timeouts": dataSourceTimeouts(ctx, georepStatusReadTimeout),
 		},
 	}
-}
-
-func (d *georepStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *georepStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

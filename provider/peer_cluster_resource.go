@@ -23,22 +23,12 @@ var (
 )
 
 // NewPeerClusterResource is gluster_peer_cluster.
-func NewPeerClusterResource() resource.Resource { return &peerClusterResource{} }
+func NewPeerClusterResource() resource.Resource {
+	return &peerClusterResource{resourceBase{typeName: "gluster_peer_cluster"}}
+}
 
 type peerClusterResource struct {
-	data *providerData
-}
-
-func (r *peerClusterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_peer_cluster"
-}
-
-func (r *peerClusterResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema(ctx)
-}
-
-func (r *peerClusterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	resourceBase
 }
 
 func (r *peerClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -39,8 +40,9 @@ var (
 	volumeStates = []string{"started", "stopped"}
 )
 
-func (r *peerClusterResource) schema(ctx context.Context) schema.Schema {
-	return schema.Schema{
+func (r *peerClusterResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "A DR site: its GlusterFS trusted pool (`gluster peer probe`), the volume that holds the " +
 			"DR copy, and optionally further volumes of the pool (`store_volumes`, e.g. the store of restore points). " +
 			"Commands run on the first of `nodes` over SSH.\n\n" +

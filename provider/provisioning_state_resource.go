@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,10 +28,12 @@ var (
 )
 
 // NewProvisioningStateResource is gluster_provisioning_state.
-func NewProvisioningStateResource() resource.Resource { return &provisioningStateResource{} }
+func NewProvisioningStateResource() resource.Resource {
+	return &provisioningStateResource{resourceBase{typeName: "gluster_provisioning_state"}}
+}
 
 type provisioningStateResource struct {
-	data *providerData
+	resourceBase
 }
 
 // provisioningStateModel is gluster_provisioning_state's data.
@@ -53,18 +53,6 @@ type provisioningStateModel struct {
 	Redactions              types.Int64    `tfsdk:"redactions"`
 	Status                  types.String   `tfsdk:"status"`
 	Timeouts                timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *provisioningStateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_provisioning_state"
-}
-
-func (r *provisioningStateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema(ctx)
-}
-
-func (r *provisioningStateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *provisioningStateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -250,8 +238,7 @@ func (r *provisioningStateResource) readBack(ctx context.Context, m *provisionin
 		addError(diags, fmt.Sprintf("Could not read back %s on %s", m.file(), m.PrimaryNode.ValueString()), err)
 		return false
 	}
-	sum := sha256.Sum256(data)
-	m.SHA256 = types.StringValue(hex.EncodeToString(sum[:]))
+	m.SHA256 = types.StringValue(sha256Hex(data))
 	m.File = types.StringValue(m.file())
 	m.setCapture(st)
 	m.Status = types.StringValue(captureCurrent)
@@ -270,8 +257,7 @@ func (r *provisioningStateResource) observe(ctx context.Context, m *provisioning
 		addError(diags, fmt.Sprintf("Could not read the provisioning state %s on %s", m.file(), node), timeoutHint(err, "read"))
 		return nil, false
 	}
-	sum := sha256.Sum256(data)
-	live := hex.EncodeToString(sum[:])
+	live := sha256Hex(data)
 	imported := m.SHA256.IsNull() || m.SHA256.IsUnknown()
 	if imported {
 		m.SHA256 = types.StringValue(live)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -49,7 +50,7 @@ var (
 	captureNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 )
 
-func (r *provisioningStateResource) schema(ctx context.Context) schema.Schema {
+func (r *provisioningStateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
@@ -58,7 +59,7 @@ func (r *provisioningStateResource) schema(ctx context.Context) schema.Schema {
 	for i, a := range defaultCommand {
 		commandElems[i] = types.StringValue(a)
 	}
-	return schema.Schema{
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Ansible provisioning state of the platform as it was on day one: at apply, the " +
 			"controller node runs the inventory command (`ansible-inventory --list`: every host's variables) and reads " +
 			"the inventory files, over SSH as the nightly engine does; everything is redacted (vault blobs, and values " +

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -20,14 +22,18 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 	return context.WithTimeout(ctx, timeout)
 }
 
-// boundedTimeout adds to a data source's timeouts.read what every duration a
-// user gives must be (positive, at most valid.MaxDuration) on top of the
-// timeouts package's own parse check.
-func boundedTimeout(a schema.Attribute) schema.Attribute {
-	sa, ok := a.(schema.StringAttribute)
-	if !ok {
-		return a
+// dataSourceTimeouts is a data source's timeouts attribute, with read's
+// default in its description. Its read value must also be what every
+// duration a user gives must be (positive, at most valid.MaxDuration), on
+// top of the timeouts package's own parse check.
+func dataSourceTimeouts(ctx context.Context, read time.Duration) schema.Attribute {
+	a := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: fmt.Sprintf("Time allowed for the read, as a Go duration. Default `%s`.", read),
+	}).(schema.SingleNestedAttribute)
+	a.MarkdownDescription = "How long the read may take, SSH connections included."
+	if ra, ok := a.Attributes["read"].(schema.StringAttribute); ok {
+		ra.Validators = append([]validator.String{duration()}, ra.Validators...)
+		a.Attributes["read"] = ra
 	}
-	sa.Validators = append([]validator.String{duration()}, sa.Validators...)
-	return sa
+	return a
 }
