@@ -26,7 +26,9 @@ type sshSettings struct {
 	// and timeout; Host is empty.
 	base     remote.Config
 	hostKeys []pinnedKey
-	nodes    map[string]nodeSettings
+	// nodes are the node blocks' settings, each over base where it sets
+	// them (remote.Config.Override).
+	nodes map[string]remote.Config
 }
 
 // pinnedKey is one host_keys line: the hosts it names and the key, in
@@ -36,18 +38,9 @@ type pinnedKey struct {
 	key   string
 }
 
-type nodeSettings struct {
-	address        string
-	port           int
-	user           string
-	privateKey     []byte
-	privateKeyFile string
-	knownHostsFile string
-}
-
 func newSSHSettings(m providerModel) (*sshSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	s := &sshSettings{nodes: map[string]nodeSettings{}}
+	s := &sshSettings{nodes: map[string]remote.Config{}}
 	b := &s.base
 	b.User = stringOr(m.User, defaultSSHUser)
 	b.Port = int(int64Or(m.Port, defaultSSHPort))
@@ -102,15 +95,15 @@ func newSSHSettings(m providerModel) (*sshSettings, diag.Diagnostics) {
 	}
 
 	for name, n := range m.Nodes {
-		ns := nodeSettings{
-			address:        n.Address.ValueString(),
-			port:           int(n.Port.ValueInt64()),
-			user:           n.User.ValueString(),
-			privateKeyFile: expandHome(n.PrivateKeyFile.ValueString()),
-			knownHostsFile: expandHome(n.KnownHostsFile.ValueString()),
+		ns := remote.Config{
+			Host:           n.Address.ValueString(),
+			Port:           int(n.Port.ValueInt64()),
+			User:           n.User.ValueString(),
+			PrivateKeyFile: expandHome(n.PrivateKeyFile.ValueString()),
+			KnownHostsFile: expandHome(n.KnownHostsFile.ValueString()),
 		}
 		if k := n.PrivateKey.ValueString(); k != "" {
-			ns.privateKey = []byte(k)
+			ns.PrivateKey = []byte(k)
 		}
 		s.nodes[name] = ns
 	}
@@ -122,21 +115,7 @@ func (s *sshSettings) config(node string) remote.Config {
 	cfg := s.base
 	cfg.Host = node
 	if o, ok := s.nodes[node]; ok {
-		if o.address != "" {
-			cfg.Host = o.address
-		}
-		if o.port != 0 {
-			cfg.Port = o.port
-		}
-		if o.user != "" {
-			cfg.User = o.user
-		}
-		if o.privateKey != nil || o.privateKeyFile != "" {
-			cfg.PrivateKey, cfg.PrivateKeyFile = o.privateKey, o.privateKeyFile
-		}
-		if o.knownHostsFile != "" {
-			cfg.KnownHostsFile = o.knownHostsFile
-		}
+		cfg = cfg.Override(o)
 	}
 	cfg.HostKeys = s.keysFor(node, cfg.Host, cfg.Port)
 	return cfg
@@ -180,7 +159,7 @@ func (s *sshSettings) secrets() []string {
 	}
 	addKey(s.base.PrivateKey)
 	for _, n := range s.nodes {
-		addKey(n.privateKey)
+		addKey(n.PrivateKey)
 	}
 	add(s.base.Passphrase)
 	add(s.base.Password)
