@@ -24,9 +24,12 @@ const rolloverSlack = 2 * time.Second
 // startLead is the part of the wait for the marker's changelog that the
 // session's own start covers: a worker's history crawl began 4.6 s or more
 // after `start` in every lab log (SSH to the secondary 1.5-2.7 s, the mount
-// 1.0-1.4 s, 2 s to register with the brick's changelog). Should a worker
-// ever be faster and miss the marker, LiveGrace restarts it.
-const startLead = 3 * time.Second
+// 1.0-1.4 s, 2 s to register with the brick's changelog), and 4.99-5.69 s
+// after `start` returned in 31 cycles at a load average of 1.3. Against
+// the latest close (the rollover plus rolloverSlack) that leaves 0.6 s.
+// Should a worker ever be faster and miss the marker, LiveGrace restarts
+// it.
+const startLead = 4 * time.Second
 
 // markerAfterCheckpoint is how long after `config checkpoint now` returns
 // the marker is written. gsyncd saves as the stime the time of the last
