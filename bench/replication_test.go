@@ -43,23 +43,39 @@ func BenchmarkReplicationEmptyCycle(b *testing.B) {
 	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) { return r.EmptyCycle(ctx) })
 }
 
+// BenchmarkReplicationEmptyCycleModes measures the empty cycle kept on
+// paused workers against the stop/start cycle and the bare gluster calls,
+// in turn in one run (benchrepl.Replication.EmptyCycleModes).
+func BenchmarkReplicationEmptyCycleModes(b *testing.B) {
+	runRows(b, func(ctx context.Context, r *benchrepl.Replication) ([]benchrepl.Row, error) {
+		return r.EmptyCycleModes(ctx)
+	})
+}
+
 func run(b *testing.B, measure func(context.Context, *benchrepl.Replication) (benchrepl.Row, error)) {
+	runRows(b, func(ctx context.Context, r *benchrepl.Replication) ([]benchrepl.Row, error) {
+		row, err := measure(ctx, r)
+		return []benchrepl.Row{row}, err
+	})
+}
+
+func runRows(b *testing.B, measure func(context.Context, *benchrepl.Replication) ([]benchrepl.Row, error)) {
 	conn := labtest.Conn(b)
 	ctx := context.Background()
 	r, cleanup := setUp(ctx, b, conn)
 	defer cleanup()
 	for b.Loop() {
-		row, err := measure(ctx, r)
+		rows, err := measure(ctx, r)
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchrepl.Print(os.Stdout, []benchrepl.Row{row})
-		if err := benchrepl.WriteJSON(outFile(b), []benchrepl.Row{row}); err != nil {
+		benchrepl.Print(os.Stdout, rows)
+		if err := benchrepl.WriteJSON(outFile(b), rows); err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(row.OursSeconds, "ours-s")
-		b.ReportMetric(row.ReferenceSeconds, "reference-s")
-		b.ReportMetric(row.Ratio, "ratio")
+		b.ReportMetric(rows[0].OursSeconds, "ours-s")
+		b.ReportMetric(rows[0].ReferenceSeconds, "reference-s")
+		b.ReportMetric(rows[0].Ratio, "ratio")
 	}
 }
 

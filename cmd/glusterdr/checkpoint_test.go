@@ -84,7 +84,7 @@ func TestCheckpointCycleCompletes(t *testing.T) {
 			order = append(order, c[i+len("vm::gv1 "):])
 		}
 	}
-	want := []string{"stop", "config checkpoint now", "config checkpoint", "start", "status detail", "stop"}
+	want := []string{"config checkpoint now", "stop", "config checkpoint", "start", "status detail", "stop"}
 	if strings.Join(order, ",") != strings.Join(want, ",") {
 		t.Fatalf("commands %q, want %q", order, want)
 	}

@@ -120,9 +120,11 @@ type CycleResult struct {
 // RunCheckpointCycle replicates once up to "now", in the order that worked
 // every time on real GlusterFS 10:
 //
-//  1. make sure the session is stopped;
-//  2. `config checkpoint now`, then read back the checkpoint gluster set;
-//  3. opts.Marker, so that an idle volume has a change to sync;
+//  1. `config checkpoint now`, and make sure the session is stopped;
+//  2. opts.Marker, so that an idle volume has a change to sync, at least a
+//     second after the checkpoint (markerAfterCheckpoint);
+//  3. read back the checkpoint gluster set, and wait until the marker's
+//     changelog is closed (Rollover): the read overlaps the wait;
 //  4. start, and check that the workers leave Created (StartGrace);
 //  5. poll `status detail` until every Active worker has completed a
 //     checkpoint at least as new as ours and no worker is Faulty;
@@ -144,34 +146,16 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 	}
 	o := opts.withDefaults()
 	start := c.clock.Now()
-	if err := c.Stop(ctx, ref, false); err != nil {
-		return nil, err
-	}
-	rollover, err := c.rollover(ctx, ref, o)
+	res, rollover, err := c.prepareCycle(ctx, ref, o)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	if o.LiveGrace <= 0 {
 		o.LiveGrace = liveGraceBase + rollover
 	}
-	cp, err := c.SetCheckpoint(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	if cp.IsZero() {
-		return nil, fmt.Errorf("set checkpoint of geo-replication session %s: gluster reports no checkpoint after `config checkpoint now`", ref)
-	}
-	res := &CycleResult{CheckpointTime: cp}
+	cp := res.CheckpointTime
 	log := o.Logger.With("session", ref.String(), "host", c.Host())
 	log.Info("checkpoint set", "checkpoint", cp)
-	if o.Marker != nil {
-		if err := o.Marker(ctx); err != nil {
-			return res, fmt.Errorf("write the checkpoint marker for geo-replication session %s: %w", ref, err)
-		}
-		if err := c.waitRollover(ctx, c.clock.Now(), rollover); err != nil {
-			return res, err
-		}
-	}
 	if err := c.Start(ctx, ref, false); err != nil {
 		return res, c.abort(ctx, ref, err)
 	}
@@ -179,6 +163,49 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 	w := &cycleWatch{c: c, ref: ref, o: o, log: log, cp: cp, start: start, startedAt: c.clock.Now(), res: res,
 		faultySince: map[string]time.Time{}, rollover: rollover}
 	return w.run(ctx)
+}
+
+// prepareCycle sets the checkpoint, makes sure the session is stopped,
+// writes the marker, and returns once the session may be started: when the
+// marker's changelog will have closed by the time the workers begin their
+// history crawl. The checkpoint's read-back and the rollover's read run
+// within that wait.
+func (c *Client) prepareCycle(ctx context.Context, ref SessionRef, o CycleOptions) (*CycleResult, time.Duration, error) {
+	if err := c.ConfigSet(ctx, ref, "checkpoint", "now"); err != nil {
+		return nil, 0, err
+	}
+	setAt := c.clock.Now()
+	if err := c.Stop(ctx, ref, false); err != nil {
+		return nil, 0, err
+	}
+	markedAt := c.clock.Now()
+	if o.Marker != nil {
+		if err := c.sleepUntil(ctx, setAt.Add(markerAfterCheckpoint)); err != nil {
+			return nil, 0, err
+		}
+		if err := o.Marker(ctx); err != nil {
+			return nil, 0, fmt.Errorf("write the checkpoint marker for geo-replication session %s: %w", ref, err)
+		}
+		markedAt = c.clock.Now()
+	}
+	cp, err := c.Checkpoint(ctx, ref)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cp.IsZero() {
+		return nil, 0, fmt.Errorf("set checkpoint of geo-replication session %s: gluster reports no checkpoint after `config checkpoint now`", ref)
+	}
+	res := &CycleResult{CheckpointTime: cp}
+	rollover, err := c.rollover(ctx, ref, o)
+	if err != nil {
+		return res, 0, err
+	}
+	if o.Marker != nil {
+		if err := c.waitRollover(ctx, markedAt, rollover); err != nil {
+			return res, rollover, err
+		}
+	}
+	return res, rollover, nil
 }
 
 // cycleWatch is the polling half of a checkpoint cycle.

@@ -24,9 +24,23 @@ const rolloverSlack = 2 * time.Second
 // startLead is the part of the wait for the marker's changelog that the
 // session's own start covers: a worker's history crawl began 4.6 s or more
 // after `start` in every lab log (SSH to the secondary 1.5-2.7 s, the mount
-// 1.0-1.4 s, 2 s to register with the brick's changelog). Should a worker
-// ever be faster and miss the marker, LiveGrace restarts it.
-const startLead = 3 * time.Second
+// 1.0-1.4 s, 2 s to register with the brick's changelog), and 4.99-5.69 s
+// after `start` returned in 31 cycles at a load average of 1.3. Against
+// the latest close (the rollover plus rolloverSlack) that leaves 0.6 s.
+// Should a worker ever be faster and miss the marker, LiveGrace restarts
+// it.
+const startLead = 4 * time.Second
+
+// markerAfterCheckpoint is how long after `config checkpoint now` returns
+// the marker is written. gsyncd saves as the stime the time of the last
+// changelog it synced less a second, and the checkpoint completes when the
+// stime reaches it: a marker recorded in a changelog that closed within
+// the checkpoint's own second leaves the stime a second short, and an idle
+// volume has no later change to close the gap (docs/gluster-facts.md, "A
+// marker in the checkpoint's own second"). The checkpoint is gluster's
+// clock at the call, in whole seconds, so a second later by any clock the
+// primary's is past it.
+const markerAfterCheckpoint = time.Second
 
 // liveGraceBase is the part of the default LiveGrace that does not depend
 // on the rollover interval: gsyncd's change_interval (5 s by default) and a
@@ -82,11 +96,15 @@ func (c *Client) waitRollover(ctx context.Context, markedAt time.Time, rollover 
 	if rollover <= 0 {
 		return nil
 	}
-	wait := markedAt.Add(rollover + rolloverSlack - startLead).Sub(c.clock.Now())
-	if wait <= 0 {
-		return nil
+	return c.sleepUntil(ctx, markedAt.Add(rollover+rolloverSlack-startLead))
+}
+
+// sleepUntil sleeps until t, if it is still ahead.
+func (c *Client) sleepUntil(ctx context.Context, t time.Time) error {
+	if d := t.Sub(c.clock.Now()); d > 0 {
+		return c.clock.Sleep(ctx, d)
 	}
-	return c.clock.Sleep(ctx, wait)
+	return nil
 }
 
 // idleInLiveCrawl reports a session whose Active workers have all left the

@@ -33,8 +33,8 @@ func TestCycleReadsRolloverAndWaitsAfterMarker(t *testing.T) {
 	if len(sleeps) != 0 {
 		t.Errorf("sleeps %v, want none", sleeps)
 	}
-	if len(r.events) != 1 || !strings.Contains(r.events[0], "checkpoint") {
-		t.Errorf("the marker must follow the checkpoint and precede the wait: %v", r.events)
+	if len(r.events) != 1 || r.events[0] != "marker after "+key(cycStop) || slices.Index(cmds, key(cycCPNow)) > slices.Index(cmds, key(cycStop)) {
+		t.Errorf("the marker must follow the checkpoint and the stop, and precede the wait: %v\n%s", r.events, strings.Join(cmds, "\n"))
 	}
 }
 
@@ -45,6 +45,47 @@ func TestCycleGivenRolloverIsNotRead(t *testing.T) {
 	}
 	if want := 5*time.Second + rolloverSlack - startLead; len(sleeps) == 0 || sleeps[0] != want {
 		t.Errorf("first sleep %v, want %v", sleeps, want)
+	}
+}
+
+func TestCycleCallsAfterMarkerShortenTheWait(t *testing.T) {
+	r := newRig(t, cpFixture, func(int, int) reply { return fixture(t, "georep-status-detail-checkpoint-completed-small100MB.xml") })
+	r.f.onRun = func(argv []string) {
+		switch key(argv) {
+		case key(cycStop):
+			r.clk.advance(time.Second)
+		case key(cycCPGet): // a slow read-back of the checkpoint, after the marker
+			r.clk.advance(2 * time.Second)
+		}
+	}
+	o := r.opts(CycleOptions{})
+	o.Rollover = 5 * time.Second
+	if _, err := r.c.RunCheckpointCycle(context.Background(), refVM, o); err != nil {
+		t.Fatal(err)
+	}
+	if want := 5*time.Second + rolloverSlack - startLead - 2*time.Second; len(r.clk.sleeps()) == 0 || r.clk.sleeps()[0] != want {
+		t.Errorf("sleeps %v: the wait runs from the marker, and the read-back after it is part of it (want %v first)", r.clk.sleeps(), want)
+	}
+}
+
+// A marker recorded in a changelog closed within the checkpoint's own
+// second does not complete it (markerAfterCheckpoint).
+func TestCycleMarkerFollowsCheckpointByASecond(t *testing.T) {
+	r := newRig(t, cpFixture, func(int, int) reply { return fixture(t, "georep-status-detail-checkpoint-completed-small100MB.xml") })
+	var setAt, markedAt time.Time
+	r.f.onRun = func(argv []string) {
+		if key(argv) == key(cycCPNow) {
+			r.clk.advance(300 * time.Millisecond)
+			setAt = r.clk.Now()
+		}
+	}
+	o := r.opts(CycleOptions{})
+	o.Marker = func(context.Context) error { markedAt = r.clk.Now(); return nil }
+	if _, err := r.c.RunCheckpointCycle(context.Background(), refVM, o); err != nil {
+		t.Fatal(err)
+	}
+	if d := markedAt.Sub(setAt); d != markerAfterCheckpoint {
+		t.Errorf("marker written %s after `config checkpoint now` returned; want %s", d, markerAfterCheckpoint)
 	}
 }
 

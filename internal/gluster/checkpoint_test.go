@@ -91,8 +91,8 @@ func doneW(doneAt string) wk {
 }
 
 // rig scripts a whole cycle: stop, checkpoint, start and a status answer
-// chosen by poll number and restarts so far. Each status call costs one
-// second of fake time, like a fast real one.
+// chosen by poll number and restarts so far. Each status call and each
+// stop costs one second of fake time, like a fast real one.
 type rig struct {
 	t        *testing.T
 	f        *fakeRunner
@@ -121,7 +121,8 @@ func newRig(t *testing.T, cp time.Time, status func(poll, restarts int) reply) *
 		return status(poll, r.f.count(cycStart)-1)
 	})
 	r.f.onRun = func(argv []string) {
-		if key(argv) == key(cycStatus) {
+		switch key(argv) {
+		case key(cycStatus), key(cycStop):
 			r.clk.advance(time.Second)
 		}
 	}
@@ -166,20 +167,21 @@ func TestCycleCompletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{key(cycStop), key(cycCPNow), key(cycCPGet), key(cycStart),
+	want := []string{key(cycCPNow), key(cycStop), key(cycCPGet), key(cycStart),
 		key(cycStatus), key(cycStatus), key(cycStatus), key(cycStop)}
 	if got := r.f.commands(); !reflect.DeepEqual(got, want) {
 		t.Errorf("commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !reflect.DeepEqual(r.events, []string{"marker after " + key(cycCPGet)}) {
-		t.Errorf("marker must run once, after the checkpoint is set and before start: %v", r.events)
+	if !reflect.DeepEqual(r.events, []string{"marker after " + key(cycStop)}) {
+		t.Errorf("marker must run once, after the checkpoint is set and the session stopped, before the start: %v", r.events)
 	}
 	if !res.CheckpointTime.Equal(cpFixture) || !res.CompletedAt.Equal(utc("2026-11-25 17:25:03")) {
 		t.Errorf("checkpoint %v completed %v", res.CheckpointTime, res.CompletedAt)
 	}
 	// Latency: the cycle returns on the poll that shows completion, without
-	// another sleep: 3 status calls of 1 s and 2 pauses of PollMin.
-	if res.Polls != 3 || !res.NoticedAt.Equal(start.Add(3*time.Second+400*time.Millisecond)) || res.Duration != res.NoticedAt.Sub(start) {
+	// another sleep: the stop and 3 status calls of 1 s, and 2 pauses of
+	// PollMin.
+	if res.Polls != 3 || !res.NoticedAt.Equal(start.Add(4*time.Second+400*time.Millisecond)) || res.Duration != res.NoticedAt.Sub(start) {
 		t.Errorf("polls %d noticed %v duration %v", res.Polls, res.NoticedAt.Sub(start), res.Duration)
 	}
 	if got := r.clk.sleeps(); !reflect.DeepEqual(got, []time.Duration{DefaultPollMin, DefaultPollMin}) {
@@ -201,11 +203,11 @@ func TestCycleProgressValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Progress{
-		{Elapsed: time.Second, Timeout: 10 * time.Minute, Pending: Pending{Data: 2002}, Done: 0, Total: 1, Rollup: RollupUp,
+		{Elapsed: 2 * time.Second, Timeout: 10 * time.Minute, Pending: Pending{Data: 2002}, Done: 0, Total: 1, Rollup: RollupUp,
 			Workers: []WorkerProgress{
 				{Brick: "vm:" + brickB1, Status: "Active", Pending: Pending{Data: 2002}},
 				{Brick: "vm:" + brickB2, Status: "Passive"}}},
-		{Elapsed: 2*time.Second + DefaultPollMin, Timeout: 10 * time.Minute, Done: 1, Total: 1, Rollup: RollupUp,
+		{Elapsed: 3*time.Second + DefaultPollMin, Timeout: 10 * time.Minute, Done: 1, Total: 1, Rollup: RollupUp,
 			Workers: []WorkerProgress{
 				{Brick: "vm:" + brickB1, Status: "Active", Completed: true},
 				{Brick: "vm:" + brickB2, Status: "Passive"}}},
@@ -252,7 +254,7 @@ func TestCycleStallRestartsOnce(t *testing.T) {
 		t.Errorf("restarts %d, nudges %d, starts %d, stops %d", res.Restarts, res.Nudges, r.f.count(cycStart), r.f.count(cycStop))
 	}
 	// The restart wrote the marker again while the session was stopped.
-	if want := []string{"marker after " + key(cycCPGet), "marker after " + key(cycStop)}; !reflect.DeepEqual(r.events, want) {
+	if want := []string{"marker after " + key(cycStop), "marker after " + key(cycStop)}; !reflect.DeepEqual(r.events, want) {
 		t.Errorf("markers: %v, want %v", r.events, want)
 	}
 	if last := r.progress[len(r.progress)-1]; !last.Restarted || r.progress[0].Restarted {
@@ -321,8 +323,9 @@ func TestCycleTimeout(t *testing.T) {
 	if r.lastCommand() != key(cycStop) {
 		t.Error("session not stopped after the timeout")
 	}
-	if over := r.clk.Now().Sub(start) - 2*time.Minute; over < 0 || over > time.Second {
-		t.Errorf("gave up %v after the timeout; the last pause must end at the deadline", over)
+	// The stop after the timeout takes the rig's 1 s.
+	if over := r.clk.Now().Sub(start) - 2*time.Minute; over < time.Second || over > 2*time.Second {
+		t.Errorf("gave up %v after the timeout and the stop; the last pause must end at the deadline", over)
 	}
 }
 
@@ -441,7 +444,7 @@ func TestCycleSessionVanishes(t *testing.T) {
 
 func TestCycleEarlyFailures(t *testing.T) {
 	t.Run("no session", func(t *testing.T) {
-		f := newFake(t).on(cycStop, ok(`<?xml version="1.0"?><cliOutput><opRet>-1</opRet><opErrno>30800</opErrno>`+
+		f := newFake(t).on(cycCPNow, ok(`<?xml version="1.0"?><cliOutput><opRet>-1</opRet><opErrno>30800</opErrno>`+
 			`<opErrstr>Geo-replication session between gv0 and vm::gv1 does not exist.</opErrstr></cliOutput>`))
 		_, err := New(f, WithClock(newClock())).RunCheckpointCycle(context.Background(), refVM, CycleOptions{})
 		if !errors.Is(err, ErrNoSession) || len(f.commands()) != 1 {
@@ -453,8 +456,8 @@ func TestCycleEarlyFailures(t *testing.T) {
 		_, err := r.c.RunCheckpointCycle(context.Background(), refVM, CycleOptions{
 			Marker: func(context.Context) error { return errors.New("mount gone") },
 		})
-		if err == nil || !strings.Contains(err.Error(), "mount gone") || r.f.count(cycStart) != 0 {
-			t.Fatalf("got %v; starts %d", err, r.f.count(cycStart))
+		if err == nil || !strings.Contains(err.Error(), "mount gone") || r.f.count(cycStart) != 0 || r.lastCommand() != key(cycStop) {
+			t.Fatalf("got %v; starts %d; the session must be left stopped: %v", err, r.f.count(cycStart), r.f.commands())
 		}
 	})
 	t.Run("no checkpoint recorded", func(t *testing.T) {
