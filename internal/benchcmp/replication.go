@@ -56,7 +56,7 @@ func copyComparison(name, reference string, goal float64, tree func(*Env) (files
 func emptyCycle() Comparison {
 	return Comparison{
 		Name:      "empty checkpoint cycle (the fixed cost), primary to sdsc",
-		Ours:      "a checkpoint cycle carrying only the marker: stop, checkpoint, marker, start, complete, stop (benchrepl.Replication.EmptyCycle)",
+		Ours:      "a checkpoint cycle carrying only the marker: checkpoint, stop, marker, rollover wait, start, complete, stop (benchrepl.Replication.EmptyCycle)",
 		Reference: "the gluster calls it is made of, bare: geo-replication stop; config checkpoint now; start; stop",
 		Run: func(ctx context.Context, env *Env) (Measured, error) {
 			row, err := measureReplication(ctx, env, env.Repeats, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {

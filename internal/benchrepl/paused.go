@@ -13,7 +13,7 @@ import (
 const pausedCycleTimeout = 60 * time.Second
 
 // EmptyCycleModes measures, in turn in each repeat, the empty cycle as
-// RunCheckpointCycle runs it (stop, checkpoint, marker, start, complete,
+// RunCheckpointCycle runs it (checkpoint, stop, marker, start, complete,
 // stop), the bare gluster calls of that cycle, and the same cycle run on
 // workers kept between cycles, paused (checkpoint, marker, resume,
 // complete, pause): the experiment of whether pause and resume cut the
@@ -56,7 +56,7 @@ func (r *Replication) EmptyCycleModes(ctx context.Context) ([]Row, error) {
 	notes := fmt.Sprintf("ratio = ours / reference; ours is checkpoint, marker, resume, complete, pause on workers started and paused before it (untimed); "+
 		"missed (not completed in %s): %d of %d; session %s; load %s", pausedCycleTimeout, missed, len(paused), r.Setup, LoadAverage())
 	vsCycle := NewRow("empty cycle kept paused (checkpoint, marker, resume, complete, pause) against the stop/start cycle, primary to sdsc", Cost, paused, stopStart)
-	vsCycle.ReferenceCommand = "gluster.Client.RunCheckpointCycle: stop, checkpoint, marker, rollover wait, start, complete, stop"
+	vsCycle.ReferenceCommand = "gluster.Client.RunCheckpointCycle: checkpoint, stop, marker, rollover wait, start, complete, stop"
 	vsCycle.Notes = notes
 	vsBare := NewRow("empty cycle kept paused (checkpoint, marker, resume, complete, pause) against the bare gluster calls, primary to sdsc", Cost, paused, bare)
 	vsBare.ReferenceCommand = "gluster volume geo-replication global SITE stop; config checkpoint now; start; stop (the CLI calls alone, no wait)"

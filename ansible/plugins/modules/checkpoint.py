@@ -13,9 +13,10 @@ short_description: Replicate a DR target up to now with one geo-replication chec
 version_added: 0.1.0
 description:
   - Runs one checkpoint cycle of the geo-replication session to a target of the DR schedule, in the order
-    that works on GlusterFS 10, stop the session, C(config checkpoint now), write a marker at the root of the
-    primary mount (an idle volume never completes a checkpoint otherwise), start, wait until every Active
-    worker completed the checkpoint and none is Faulty, then stop.
+    that works on GlusterFS 10, C(config checkpoint now), stop the session, write a marker at the root of the
+    primary mount a second after the checkpoint (an idle volume never completes a checkpoint otherwise), wait
+    for the marker's changelog to close, start, wait until every Active worker completed the checkpoint and
+    none is Faulty, then stop.
   - A session that makes no progress is stopped and started once. The cycle fails after I(timeout), and sooner
     when the workers never leave C(Created) or one stays C(Faulty); the session is stopped in every case and
     the result still carries the per-worker status and the pending counts.
