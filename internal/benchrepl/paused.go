@@ -110,6 +110,9 @@ func (r *Replication) pausedCycle(ctx context.Context) (time.Duration, bool, err
 	if err != nil {
 		return 0, false, err
 	}
+	// A marker in the checkpoint's own second never completes it, as in
+	// the stop/start cycle.
+	time.Sleep(gluster.MarkerAfterCheckpoint)
 	if err := r.Mount.Marker(ctx); err != nil {
 		return 0, false, err
 	}

@@ -122,7 +122,7 @@ type CycleResult struct {
 //
 //  1. `config checkpoint now`, and make sure the session is stopped;
 //  2. opts.Marker, so that an idle volume has a change to sync, at least a
-//     second after the checkpoint (markerAfterCheckpoint);
+//     second after the checkpoint (MarkerAfterCheckpoint);
 //  3. read back the checkpoint gluster set, and wait until the marker's
 //     changelog is closed (Rollover): the read overlaps the wait;
 //  4. start, and check that the workers leave Created (StartGrace);
@@ -180,7 +180,7 @@ func (c *Client) prepareCycle(ctx context.Context, ref SessionRef, o CycleOption
 	}
 	markedAt := c.clock.Now()
 	if o.Marker != nil {
-		if err := c.sleepUntil(ctx, setAt.Add(markerAfterCheckpoint)); err != nil {
+		if err := c.sleepUntil(ctx, setAt.Add(MarkerAfterCheckpoint)); err != nil {
 			return nil, 0, err
 		}
 		if err := o.Marker(ctx); err != nil {

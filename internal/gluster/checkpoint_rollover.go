@@ -31,7 +31,7 @@ const rolloverSlack = 2 * time.Second
 // it.
 const startLead = 4 * time.Second
 
-// markerAfterCheckpoint is how long after `config checkpoint now` returns
+// MarkerAfterCheckpoint is how long after `config checkpoint now` returns
 // the marker is written. gsyncd saves as the stime the time of the last
 // changelog it synced less a second, and the checkpoint completes when the
 // stime reaches it: a marker recorded in a changelog that closed within
@@ -40,7 +40,7 @@ const startLead = 4 * time.Second
 // marker in the checkpoint's own second"). The checkpoint is gluster's
 // clock at the call, in whole seconds, so a second later by any clock the
 // primary's is past it.
-const markerAfterCheckpoint = time.Second
+const MarkerAfterCheckpoint = time.Second
 
 // liveGraceBase is the part of the default LiveGrace that does not depend
 // on the rollover interval: gsyncd's change_interval (5 s by default) and a

@@ -69,7 +69,7 @@ func TestCycleCallsAfterMarkerShortenTheWait(t *testing.T) {
 }
 
 // A marker recorded in a changelog closed within the checkpoint's own
-// second does not complete it (markerAfterCheckpoint).
+// second does not complete it (MarkerAfterCheckpoint).
 func TestCycleMarkerFollowsCheckpointByASecond(t *testing.T) {
 	r := newRig(t, cpFixture, func(int, int) reply { return fixture(t, "georep-status-detail-checkpoint-completed-small100MB.xml") })
 	var setAt, markedAt time.Time
@@ -84,8 +84,8 @@ func TestCycleMarkerFollowsCheckpointByASecond(t *testing.T) {
 	if _, err := r.c.RunCheckpointCycle(context.Background(), refVM, o); err != nil {
 		t.Fatal(err)
 	}
-	if d := markedAt.Sub(setAt); d != markerAfterCheckpoint {
-		t.Errorf("marker written %s after `config checkpoint now` returned; want %s", d, markerAfterCheckpoint)
+	if d := markedAt.Sub(setAt); d != MarkerAfterCheckpoint {
+		t.Errorf("marker written %s after `config checkpoint now` returned; want %s", d, MarkerAfterCheckpoint)
 	}
 }
 
