@@ -76,7 +76,7 @@ func (r *Replication) startPaused(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if live(st) {
+		if st.IdleInLiveCrawl() {
 			return r.Primary.Pause(ctx, r.Ref, false)
 		}
 		if time.Now().After(deadline) {
@@ -84,22 +84,6 @@ func (r *Replication) startPaused(ctx context.Context) error {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-}
-
-// live reports a session whose Active workers are all in the live crawl
-// with nothing pending.
-func live(st *gluster.SessionStatus) bool {
-	active := 0
-	for _, w := range st.Workers {
-		if w.Status != gluster.WorkerActive {
-			continue
-		}
-		active++
-		if w.CrawlStatus != gluster.CrawlChangelog || w.Entry+w.Data+w.Meta > 0 {
-			return false
-		}
-	}
-	return active > 0
 }
 
 // pausedCycle sets a checkpoint on the paused session, writes the marker,

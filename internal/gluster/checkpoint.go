@@ -398,7 +398,7 @@ func (w *cycleWatch) observe(st *SessionStatus, now time.Time) (changed, stalled
 	}
 	idle := now.Sub(w.lastChange)
 	switch {
-	case idleInLiveCrawl(st):
+	case st.IdleInLiveCrawl():
 		return false, idle >= w.o.LiveGrace
 	case st.Pending().Total() > 0:
 		// A batch in flight shows the same counts until it is done: one

@@ -107,11 +107,12 @@ func (c *Client) sleepUntil(ctx context.Context, t time.Time) error {
 	return nil
 }
 
-// idleInLiveCrawl reports a session whose Active workers have all left the
-// history crawl for the live one with nothing pending, while the checkpoint
-// is not reached: the history crawl did not carry the marker, and the live
-// crawl may never be handed its changelog.
-func idleInLiveCrawl(st *SessionStatus) bool {
+// IdleInLiveCrawl reports whether every Active worker (and there is one)
+// has left the history crawl for the live one with nothing pending. In a
+// cycle whose checkpoint is not reached, that means the history crawl did
+// not carry the marker, and the live crawl may never be handed its
+// changelog.
+func (st *SessionStatus) IdleInLiveCrawl() bool {
 	active := 0
 	for _, w := range st.Workers {
 		if w.Status != WorkerActive {
