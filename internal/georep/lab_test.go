@@ -7,6 +7,7 @@ import (
 	"errors"
 	"path"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,71 @@ func TestLabTunedSessionDeliversBytes(t *testing.T) {
 	if st.Rollup != gluster.RollupStopped {
 		t.Errorf("the cycle must leave the session stopped for the restore point; it is %s", st.Rollup)
 	}
+}
+
+// TestLabLongRolloverCycleClosesTheChangelog: on a primary volume that
+// rolls its changelog over only every ten minutes, a cycle closes the
+// marker's changelog itself under a write barrier, carries the files written
+// just before it within a timeout shorter than the rollover time, and lifts
+// the barrier.
+func TestLabLongRolloverCycleClosesTheChangelog(t *testing.T) {
+	conn := labtest.Conn(t)
+	ctx := context.Background()
+	const site = "sdsc"
+	primary, _ := conn.Gluster("p1")
+	ref := tunedSession(ctx, t, conn, site)
+	setRollover := func(ctx context.Context, seconds int) error {
+		return primary.SetOptions(ctx, ref.PrimaryVolume, map[string]string{gluster.RolloverOption: strconv.Itoa(seconds)})
+	}
+	if err := setRollover(ctx, 600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = setRollover(context.Background(), georep.DefaultRolloverSeconds) })
+	p1, _ := conn.Runner("p1")
+	p1files, _ := conn.Files("p1")
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "TestLabLongRolloverCycleClosesTheChangelog"}
+	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
+	t.Cleanup(func() {
+		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
+	})
+	if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir), 20, 50_000, 10); err != nil {
+		t.Fatal(err)
+	}
+	closes := explicitRollovers(ctx, t, p1)
+	res, err := primary.RunCheckpointCycle(ctx, ref, gluster.CycleOptions{Timeout: 4 * time.Minute,
+		StallAfter: lab.StallAfter, Marker: marker.Write})
+	if err != nil {
+		t.Fatalf("a cycle with a ten-minute rollover time: %v", err)
+	}
+	if n := explicitRollovers(ctx, t, p1); n <= closes {
+		t.Error("the brick logged no explicit rollover: the cycle did not close the marker's changelog")
+	}
+	if res.Stalls != 0 {
+		t.Errorf("%d stalls: the marker's changelog was closed before the start", res.Stalls)
+	}
+	if v, err := primary.GetOption(ctx, ref.PrimaryVolume, "features.barrier"); err != nil || strings.TrimSpace(v) != "disable" {
+		t.Errorf("features.barrier = %q, %v after the cycle; want disable (writes to the primary would wait)", v, err)
+	}
+	if bad := compareAtSite(ctx, t, conn, site, dir); len(bad) > 0 {
+		t.Fatalf("%d files differ at %s:\n%s", len(bad), site, manifest.Report(bad))
+	}
+	t.Logf("cycle %s, %d polls", res.Duration.Round(time.Millisecond), res.Polls)
+}
+
+// explicitRollovers counts the changelogs p1's bricks closed on a barrier.
+func explicitRollovers(ctx context.Context, t *testing.T, p1 remote.Runner) int {
+	t.Helper()
+	res, err := p1.Run(ctx, remote.Command("grep", "-rhc", "--include=*.log", "Explicit rollover changelog", "/var/log/glusterfs/bricks"))
+	var none *remote.CommandError // grep exits 1 when no file has a match
+	if err != nil && !errors.As(err, &none) {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range strings.Fields(string(res.Stdout)) {
+		c, _ := strconv.Atoi(f)
+		n += c
+	}
+	return n
 }
 
 // TestLabNewSessionFirstCycleDeliversBytes: the short file seen twice in an

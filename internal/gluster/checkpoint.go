@@ -124,7 +124,9 @@ type CycleResult struct {
 //  2. opts.Marker, so that an idle volume has a change to sync, at least a
 //     second after the checkpoint (MarkerAfterCheckpoint);
 //  3. read back the checkpoint gluster set, and wait until the marker's
-//     changelog is closed (Rollover): the read overlaps the wait;
+//     changelog is closed (Rollover): the read overlaps the wait. With a
+//     rollover time longer than CloseChangelogAbove the cycle closes it
+//     instead, under a write barrier of a second or two (CloseChangelog);
 //  4. start, and check that the workers leave Created (StartGrace);
 //  5. poll `status detail` until every Active worker has completed a
 //     checkpoint at least as new as ours and no worker is Faulty;
@@ -169,7 +171,8 @@ func (c *Client) RunCheckpointCycle(ctx context.Context, ref SessionRef, opts Cy
 // writes the marker, and returns once the session may be started: when the
 // marker's changelog will have closed by the time the workers begin their
 // history crawl. The checkpoint's read-back and the rollover's read run
-// within that wait.
+// within that wait. It returns the rollover the cycle waited on: zero when
+// it closed the changelog itself (closeMarkerChangelog).
 func (c *Client) prepareCycle(ctx context.Context, ref SessionRef, o CycleOptions) (*CycleResult, time.Duration, error) {
 	if err := c.ConfigSet(ctx, ref, "checkpoint", "now"); err != nil {
 		return nil, 0, err
@@ -197,15 +200,14 @@ func (c *Client) prepareCycle(ctx context.Context, ref SessionRef, o CycleOption
 	}
 	res := &CycleResult{CheckpointTime: cp}
 	rollover, err := c.rollover(ctx, ref, o)
+	if err != nil || o.Marker == nil {
+		return res, rollover, err
+	}
+	wait, err := c.closeMarkerChangelog(ctx, ref, rollover, o.Logger)
 	if err != nil {
-		return res, 0, err
+		return res, wait, err
 	}
-	if o.Marker != nil {
-		if err := c.waitRollover(ctx, markedAt, rollover); err != nil {
-			return res, rollover, err
-		}
-	}
-	return res, rollover, nil
+	return res, wait, c.waitRollover(ctx, markedAt, wait)
 }
 
 // cycleWatch is the polling half of a checkpoint cycle.

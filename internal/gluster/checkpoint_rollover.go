@@ -2,7 +2,9 @@ package gluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +43,38 @@ const startLead = 4 * time.Second
 // clock at the call, in whole seconds, so a second later by any clock the
 // primary's is past it.
 const MarkerAfterCheckpoint = time.Second
+
+// CloseChangelogAbove is the rollover time above which a cycle closes the
+// marker's changelog itself (CloseChangelog) rather than wait for the
+// brick to. gsyncd copies a file once per changelog that recorded a write
+// to it, so a long rollover time copies a file written over minutes fewer
+// times (docs/gluster-facts.md, "The changelog rollover time"); up to
+// gluster's own default of 15 s, waiting costs the cycle little and holds
+// no writes.
+const CloseChangelogAbove = 15 * time.Second
+
+// closeMarkerChangelog closes the marker's changelog when the rollover time
+// is longer than CloseChangelogAbove, and returns how long the cycle must
+// still wait for it: zero once closed, the rollover time otherwise. A
+// barrier gluster refuses leaves the cycle to wait, with a warning; one
+// that could not be lifted (*BarrierLeftError) fails the cycle, since
+// writes to the primary wait on it.
+func (c *Client) closeMarkerChangelog(ctx context.Context, ref SessionRef, rollover time.Duration, log *slog.Logger) (time.Duration, error) {
+	if rollover <= CloseChangelogAbove {
+		return rollover, nil
+	}
+	err := c.CloseChangelog(ctx, ref.PrimaryVolume)
+	var left *BarrierLeftError
+	switch {
+	case err == nil:
+		return 0, nil
+	case errors.As(err, &left):
+		return rollover, err
+	}
+	log.Warn("could not close the marker's changelog; waiting for the rollover instead", "session", ref.String(),
+		"host", c.Host(), "rollover", rollover, "err", err)
+	return rollover, nil
+}
 
 // liveGraceBase is the part of the default LiveGrace that does not depend
 // on the rollover interval: gsyncd's change_interval (5 s by default) and a

@@ -43,6 +43,9 @@ func TestCycleGivenRolloverIsNotRead(t *testing.T) {
 	if r.f.count(cycRollover) != 0 {
 		t.Error("a given Rollover must not be read from the volume")
 	}
+	if r.f.count(cycBarrierOn) != 0 {
+		t.Error("a short rollover is waited for, not closed under a barrier")
+	}
 	if want := 5*time.Second + rolloverSlack - startLead; len(sleeps) == 0 || sleeps[0] != want {
 		t.Errorf("first sleep %v, want %v", sleeps, want)
 	}
