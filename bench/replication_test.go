@@ -39,6 +39,15 @@ func BenchmarkReplication1GiBOneFile(b *testing.B) {
 	})
 }
 
+// BenchmarkReplicationGrownFile: 64 MiB appended a piece a second for a
+// minute, then one cycle. Vary GLUSTERDR_BENCH_ROLLOVER to see what the
+// rollover time costs a file that a long job writes.
+func BenchmarkReplicationGrownFile(b *testing.B) {
+	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) {
+		return r.CopyGrown(ctx, "replication, 64 MiB in one file grown over a minute, primary to sdsc", 64<<20, time.Minute)
+	})
+}
+
 func BenchmarkReplicationEmptyCycle(b *testing.B) {
 	run(b, func(ctx context.Context, r *benchrepl.Replication) (benchrepl.Row, error) { return r.EmptyCycle(ctx) })
 }

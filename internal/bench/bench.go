@@ -25,6 +25,10 @@ type Options struct {
 	Cycle gluster.CycleOptions
 	// KeepTree leaves the tree on the volume; by default it is removed.
 	KeepTree bool
+	// GrowFor writes each file as a writer that appends to it would: in
+	// steps a second apart over about this long (GrowFile). Zero writes each
+	// file at once.
+	GrowFor time.Duration
 }
 
 // Result is one measurement.
@@ -79,6 +83,27 @@ func WriteTree(ctx context.Context, r remote.Runner, dir string, n int, size int
 	return nil
 }
 
+// growFile appends to a file a piece of random data a second, steps times.
+const growFile = `file=$1 steps=$2 piece=$3 i=0
+mkdir -p "$(dirname "$file")" && : > "$file" || exit 1
+while [ "$i" -lt "$steps" ]; do
+  head -c "$piece" /dev/urandom >> "$file" || exit 1
+  sleep 1
+  i=$((i + 1))
+done`
+
+// GrowFile writes size bytes of random data to file on the runner's host
+// over about d, a piece a second, as a log or a result written by a long
+// job grows.
+func GrowFile(ctx context.Context, r remote.Runner, file string, size int64, d time.Duration) error {
+	steps := max(int64(d/time.Second), 1)
+	argv := []string{"sh", "-c", growFile, "sh", file, strconv.FormatInt(steps, 10), strconv.FormatInt(size/steps, 10)}
+	if _, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout}); err != nil {
+		return fmt.Errorf("bench: growing %s on %s: %w", file, r.Host(), err)
+	}
+	return nil
+}
+
 // Run measures one session's throughput.
 func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount, opts Options) (*Result, error) {
 	if opts.Files < 1 || opts.FileSize < 1 {
@@ -99,7 +124,7 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 
 	res.Dir = path.Join(m.Path, ".glusterdr-bench", time.Now().UTC().Format("20060102T150405.000Z"))
 	start := time.Now()
-	if err := WriteTree(ctx, m.Runner, res.Dir, opts.Files, opts.FileSize, opts.PerDir); err != nil {
+	if err := writeFiles(ctx, m.Runner, res.Dir, opts); err != nil {
 		return nil, err
 	}
 	res.WriteSeconds = time.Since(start).Seconds()
@@ -130,4 +155,18 @@ func Run(ctx context.Context, c *gluster.Client, ref gluster.SessionRef, m Mount
 	}
 	res.DeleteCycleSeconds = del.Duration.Seconds()
 	return res, nil
+}
+
+// writeFiles writes the tree of opts under dir, at once or growing.
+func writeFiles(ctx context.Context, r remote.Runner, dir string, opts Options) error {
+	if opts.GrowFor <= 0 {
+		return WriteTree(ctx, r, dir, opts.Files, opts.FileSize, opts.PerDir)
+	}
+	for i := range opts.Files {
+		file := path.Join(dir, "d"+strconv.Itoa(i/opts.PerDir), "f"+strconv.Itoa(i))
+		if err := GrowFile(ctx, r, file, opts.FileSize, opts.GrowFor); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -34,10 +34,24 @@ type Replication struct {
 // and copies the same tree to the site with the reference command. After
 // each repeat the tree is removed and the removal replicated.
 func (r *Replication) Copy(ctx context.Context, name string, files int, size int64) (Row, error) {
+	return r.copy(ctx, name, bench.Options{Files: files, FileSize: size})
+}
+
+// CopyGrown is Copy of one file of size bytes that grew over d before the
+// cycle (bench.GrowFile): gsyncd copies a file once per changelog that
+// recorded a write to it, so this row shows what the rollover time costs
+// a file written by a long job.
+func (r *Replication) CopyGrown(ctx context.Context, name string, size int64, d time.Duration) (Row, error) {
+	return r.copy(ctx, name, bench.Options{Files: 1, FileSize: size, GrowFor: d})
+}
+
+func (r *Replication) copy(ctx context.Context, name string, opts bench.Options) (Row, error) {
+	files, size := opts.Files, opts.FileSize
+	opts.Cycle, opts.KeepTree = r.Cycle, true
 	var ours, ref, empty []float64
 	ratios := []string{}
 	for i := range max(r.Repeats, 1) {
-		res, err := bench.Run(ctx, r.Primary, r.Ref, r.Mount, bench.Options{Files: files, FileSize: size, Cycle: r.Cycle, KeepTree: true})
+		res, err := bench.Run(ctx, r.Primary, r.Ref, r.Mount, opts)
 		if err != nil {
 			return Row{}, err
 		}
