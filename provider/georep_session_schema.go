@@ -160,11 +160,16 @@ func (r *georepSessionResource) Schema(ctx context.Context, _ resource.SchemaReq
 		},
 		"changelog_rollover_time": schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("Seconds between the changelogs of the primary volume's bricks "+
-				"(the volume option `%s`, %d-%d; gluster's own default is 15). A checkpoint cycle waits this long after "+
-				"its marker before it starts the session, so it is part of the cycle's floor; each rollover adds about 90 "+
-				"bytes to a brick's changelog index. Below 3 s GlusterFS 10.3 was seen to lose changelogs. It belongs to "+
-				"the primary volume: give every session from one volume the same value. Default `%d`.",
-				gluster.RolloverOption, georep.MinRolloverSeconds, georep.MaxRolloverSeconds, georep.DefaultRolloverSeconds),
+				"(the volume option `%s`, %d-%d; gluster's own default is 15). gsyncd copies a file once for every "+
+				"changelog that recorded a write to it, so a file that grows over minutes is sent about (its minutes × 60 / "+
+				"this) times by the next cycle: a longer time sends it fewer times. Up to %d s, a checkpoint cycle waits "+
+				"this long after its marker before it starts the session; above, it closes the marker's changelog at once "+
+				"with `gluster volume barrier` enable and disable, which holds writes to the primary volume for a second "+
+				"or two (and waits instead if gluster refuses the barrier). Each rollover adds about 90 bytes to a brick's "+
+				"changelog index. Below 3 s GlusterFS 10.3 was seen to lose changelogs. It belongs to the primary volume: "+
+				"give every session from one volume the same value. Default `%d`.",
+				gluster.RolloverOption, georep.MinRolloverSeconds, georep.MaxRolloverSeconds,
+				int(gluster.CloseChangelogAbove/time.Second), georep.DefaultRolloverSeconds),
 			Optional: true, Computed: true,
 			Default:    int64default.StaticInt64(georep.DefaultRolloverSeconds),
 			Validators: []validator.Int64{int64validator.Between(georep.MinRolloverSeconds, georep.MaxRolloverSeconds)},

@@ -76,7 +76,10 @@ func newCheckpointCommand(g *globals) *cobra.Command {
 		Long: `Checkpoint runs one checkpoint cycle of the session to a schedule target, in the order
 that works on GlusterFS 10: "config checkpoint now", stop the session, write a marker
 file at the root of the primary mount a second after the checkpoint (an idle volume
-completes no checkpoint otherwise), wait for the marker's changelog to close, start, wait until every Active worker has completed the checkpoint and none is Faulty
+completes no checkpoint otherwise), wait for the marker's changelog to close (or, when
+the primary volume's changelog.rollover-time is over 15 s, close it at once with
+"gluster volume barrier" enable and disable, which holds writes to the primary for a
+second or two), start, wait until every Active worker has completed the checkpoint and none is Faulty
 (a session in which nothing moves for the schedule's checkpoint_stall_after is stopped
 and started once), then stop. It fails after --timeout,
 and a session that never leaves Created or a worker Faulty too long fails it sooner;

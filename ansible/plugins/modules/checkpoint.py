@@ -17,6 +17,9 @@ description:
     primary mount a second after the checkpoint (an idle volume never completes a checkpoint otherwise), wait
     for the marker's changelog to close, start, wait until every Active worker completed the checkpoint and
     none is Faulty, then stop.
+  - When the primary volume's C(changelog.rollover-time) is over 15 seconds, the cycle does not wait for the
+    marker's changelog but closes it with C(gluster volume barrier) enable and disable, which holds writes
+    to the primary volume for a second or two.
   - A session that makes no progress is stopped and started once. The cycle fails after I(timeout), and sooner
     when the workers never leave C(Created) or one stays C(Faulty); the session is stopped in every case and
     the result still carries the per-worker status and the pending counts.
