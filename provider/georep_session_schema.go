@@ -160,9 +160,7 @@ func (r *georepSessionResource) Schema(ctx context.Context, _ resource.SchemaReq
 		},
 		"changelog_rollover_time": schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("Seconds between the changelogs of the primary volume's bricks "+
-				"(the volume option `%s`, %d-%d; gluster's own default is 15). gsyncd copies a file once for every "+
-				"changelog that recorded a write to it, so a file that grows over minutes is sent about (its minutes × 60 / "+
-				"this) times by the next cycle: a longer time sends it fewer times. Up to %d s, a checkpoint cycle waits "+
+				"(the volume option `%s`, %d-%d; gluster's own default is 15). Up to %d s, a checkpoint cycle waits "+
 				"this long after its marker before it starts the session; above, it closes the marker's changelog at once "+
 				"with `gluster volume barrier` enable and disable, which holds writes to the primary volume for a second "+
 				"or two (and waits instead if gluster refuses the barrier). Each rollover adds about 90 bytes to a brick's "+

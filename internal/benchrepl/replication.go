@@ -38,9 +38,8 @@ func (r *Replication) Copy(ctx context.Context, name string, files int, size int
 }
 
 // CopyGrown is Copy of one file of size bytes that grew over d before the
-// cycle (bench.GrowFile): gsyncd copies a file once per changelog that
-// recorded a write to it, so this row shows what the rollover time costs
-// a file written by a long job.
+// cycle (bench.GrowFile), and so lies in several changelogs: this row shows
+// what the rollover time costs a file written by a long job.
 func (r *Replication) CopyGrown(ctx context.Context, name string, size int64, d time.Duration) (Row, error) {
 	return r.copy(ctx, name, bench.Options{Files: 1, FileSize: size, GrowFor: d})
 }

@@ -46,11 +46,8 @@ const MarkerAfterCheckpoint = time.Second
 
 // CloseChangelogAbove is the rollover time above which a cycle closes the
 // marker's changelog itself (CloseChangelog) rather than wait for the
-// brick to. gsyncd copies a file once per changelog that recorded a write
-// to it, so a long rollover time copies a file written over minutes fewer
-// times (docs/gluster-facts.md, "The changelog rollover time"); up to
-// gluster's own default of 15 s, waiting costs the cycle little and holds
-// no writes.
+// brick to: up to gluster's own default of 15 s, the wait costs a cycle
+// little and holds no writes; above, it would be most of the cycle.
 const CloseChangelogAbove = 15 * time.Second
 
 // closeMarkerChangelog closes the marker's changelog when the rollover time
@@ -87,7 +84,7 @@ const liveGraceBase = 10 * time.Second
 // max_rsync_retries) with the same counts. In the lab a 30 s StallAfter
 // restarted a worker 50 s into a 100 MB batch of 1140 files, and four
 // times that killed a 1 GiB file's copy after 134 s (its three jobs were
-// sending it together, once per changelog that recorded a write to it).
+// sending it together, each from a post box of its own).
 // With the default StallAfter a busy worker is left alone for 30 minutes,
 // the default cycle timeout: a restart throws away the batch's work.
 const busyStallFactor = 10
