@@ -96,7 +96,7 @@ done`
 // over about d, a piece a second, as a log or a result written by a long
 // job grows.
 func GrowFile(ctx context.Context, r remote.Runner, file string, size int64, d time.Duration) error {
-	steps := max(int64(d/time.Second), 1)
+	steps := min(max(int64(d/time.Second), 1), max(size, 1))
 	argv := []string{"sh", "-c", growFile, "sh", file, strconv.FormatInt(steps, 10), strconv.FormatInt(size/steps, 10)}
 	if _, err := r.Run(ctx, remote.Cmd{Argv: argv, Timeout: remote.NoTimeout}); err != nil {
 		return fmt.Errorf("bench: growing %s on %s: %w", file, r.Host(), err)

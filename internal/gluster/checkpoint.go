@@ -55,7 +55,8 @@ type CycleOptions struct {
 	StartGrace time.Duration
 	// Rollover is the primary volume's changelog rollover interval: the
 	// session is started only once the changelog that recorded the marker
-	// has been closed. Zero reads it from the volume (RolloverOption);
+	// has been closed, which the cycle does itself over
+	// CloseChangelogAbove. Zero reads it from the volume (RolloverOption);
 	// negative starts at once.
 	Rollover time.Duration
 	// LiveGrace: Active workers idle in the live changelog crawl with the
