@@ -27,7 +27,8 @@ type Scratch struct {
 	r    remote.Runner
 }
 
-// NewScratch creates, starts and mounts the scratch volume on node.
+// NewScratch creates, starts and mounts the scratch volume on node, after
+// removing the one a killed run may have left there.
 func NewScratch(ctx context.Context, conn lab.Conn, node string) (*Scratch, error) {
 	n, err := conn.D.Node(node)
 	if err != nil {
@@ -38,6 +39,14 @@ func NewScratch(ctx context.Context, conn lab.Conn, node string) (*Scratch, erro
 		return nil, err
 	}
 	s := &Scratch{conn: conn, node: n, g: gluster.New(r), r: r}
+	switch _, err := s.g.VolumeInfo(ctx, ScratchVolume); {
+	case err == nil: // left by a run that was killed: it is the harness's own
+		if err := s.Close(ctx); err != nil {
+			return nil, fmt.Errorf("removing the scratch volume an earlier run left on %s: %w", node, err)
+		}
+	case !errors.Is(err, gluster.ErrNotFound):
+		return nil, err
+	}
 	brick := lab.BrickPath(conn.D.Dir, n.Name, ScratchVolume)
 	spec := gluster.VolumeSpec{Name: ScratchVolume, Type: gluster.Distribute, Force: true,
 		Bricks: []gluster.Brick{{Host: n.Address, Path: brick}}}
