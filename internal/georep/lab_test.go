@@ -37,13 +37,7 @@ func TestLabTunedSessionDeliversBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := tunedSession(ctx, t, conn, site)
-	p1, _ := conn.Runner("p1")
-	p1files, _ := conn.Files("p1")
-	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "TestLabTunedSessionDeliversBytes"}
-	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
-	t.Cleanup(func() {
-		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
-	})
+	p1, marker, dir := testTree(t, conn)
 	for round := range 2 {
 		// Round 0 creates the files; round 1 writes them again in place.
 		if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir, "small"), 300, 50_000, 100); err != nil {
@@ -93,13 +87,7 @@ func TestLabLongRolloverCycleClosesTheChangelog(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = setRollover(context.Background(), georep.DefaultRolloverSeconds) })
-	p1, _ := conn.Runner("p1")
-	p1files, _ := conn.Files("p1")
-	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: "TestLabLongRolloverCycleClosesTheChangelog"}
-	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
-	t.Cleanup(func() {
-		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
-	})
+	p1, marker, dir := testTree(t, conn)
 	if err := bench.WriteTree(ctx, p1, path.Join(lab.MountPath, dir), 20, 50_000, 10); err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +110,20 @@ func TestLabLongRolloverCycleClosesTheChangelog(t *testing.T) {
 		t.Fatalf("%d files differ at %s:\n%s", len(bad), site, manifest.Report(bad))
 	}
 	t.Logf("cycle %s, %d polls", res.Duration.Round(time.Millisecond), res.Polls)
+}
+
+// testTree is p1, a marker for the test's cycles, and a folder of the
+// primary's mount for its files, removed after the test.
+func testTree(t *testing.T, conn lab.Conn) (remote.Runner, gluster.Marker, string) {
+	t.Helper()
+	p1, _ := conn.Runner("p1")
+	p1files, _ := conn.Files("p1")
+	marker := gluster.Marker{Files: p1files, Mount: lab.MountPath, By: t.Name()}
+	dir := path.Join(".glusterdr-labtest", strconv.FormatInt(time.Now().UnixNano(), 36))
+	t.Cleanup(func() {
+		_, _ = p1.Run(context.Background(), remote.Command("rm", "-rf", "--", path.Join(lab.MountPath, dir)))
+	})
+	return p1, marker, dir
 }
 
 // explicitRollovers counts the changelogs p1's bricks closed on a barrier.
