@@ -74,24 +74,35 @@ func TestCycleFailsBeforeStartWhenTheBarrierStaysOn(t *testing.T) {
 	}
 }
 
+// A barrier whose enable was answered lost may be on: it is lifted, and
+// the enable's failure is returned, not a *BarrierLeftError, whether the
+// lift found one on or not.
 func TestCloseChangelogLiftsABarrierWhoseAnswerWasLost(t *testing.T) {
-	f := newFake(t).on(cycBarrierOn, reply{err: errLost}).on(cycBarrierOff, fixture(t, "volume-barrier-disable.xml"))
-	err := New(f).CloseChangelog(context.Background(), "gv0")
-	var left *BarrierLeftError
-	if err == nil || errors.As(err, &left) {
-		t.Fatalf("err = %v, want the enable's failure (the barrier was lifted)", err)
-	}
-	if f.count(cycBarrierOff) != 1 {
-		t.Error("a barrier that may have been enabled must be lifted")
+	for _, lift := range []string{"volume-barrier-disable.xml", "err-volume-barrier-disable-already.xml"} {
+		f := newFake(t).on(cycBarrierOn, reply{err: errLost}).on(cycBarrierOff, fixture(t, lift))
+		err := New(f).CloseChangelog(context.Background(), "gv0")
+		var left *BarrierLeftError
+		if err == nil || errors.As(err, &left) {
+			t.Errorf("lift answered %s: err = %v, want the enable's failure", lift, err)
+		}
+		if f.count(cycBarrierOff) != 1 {
+			t.Errorf("lift answered %s: a barrier that may have been enabled must be lifted", lift)
+		}
 	}
 }
 
-func TestCloseChangelogLostAnswerAndNoBarrierIsNotLeft(t *testing.T) {
-	f := newFake(t).on(cycBarrierOn, reply{err: errLost}).on(cycBarrierOff, fixture(t, "err-volume-barrier-disable-already.xml"))
-	err := New(f).CloseChangelog(context.Background(), "gv0")
-	var left *BarrierLeftError
-	if err == nil || errors.As(err, &left) {
-		t.Fatalf("err = %v: gluster says no barrier is on, so none is left", err)
+// A barrier gluster refused to enable is someone else's, or none at all:
+// the refusal is returned and nothing is lifted.
+func TestCloseChangelogLeavesARefusedBarrier(t *testing.T) {
+	for _, refusal := range []string{"err-volume-barrier-enable-already.xml", "err-volume-barrier-not-started.xml",
+		"err-volume-barrier-missing.xml"} {
+		f := newFake(t).on(cycBarrierOn, fixture(t, refusal)).on(cycBarrierOff, fixture(t, "volume-barrier-disable.xml"))
+		if err := New(f).CloseChangelog(context.Background(), "gv0"); err == nil {
+			t.Errorf("%s: no error", refusal)
+		}
+		if f.count(cycBarrierOff) != 0 {
+			t.Errorf("%s: a refused barrier was lifted", refusal)
+		}
 	}
 }
 
@@ -103,8 +114,9 @@ func TestCloseChangelogLiftsEvenWhenTheCallerGaveUp(t *testing.T) {
 			cancel()
 		}
 	}
-	_ = New(f).CloseChangelog(ctx, "gv0")
-	if f.count(cycBarrierOff) != 1 {
-		t.Error("the barrier must be lifted even after the caller's context is done")
+	err := New(f).CloseChangelog(ctx, "gv0")
+	var left *BarrierLeftError
+	if f.count(cycBarrierOff) != 1 || errors.As(err, &left) {
+		t.Errorf("the barrier must be lifted even after the caller's context is done: %v", err)
 	}
 }
