@@ -64,6 +64,8 @@ func TestAccExampleLab(t *testing.T) {
 					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "pinned_host_keys.1", l.pinnedLine("sdsc2")),
 					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "pinned_host_keys.0", l.pinnedLine("tacc1")),
 					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "sync_method", "tarssh"),
+					resource.TestCheckResourceAttr("gluster_georep_session.sdsc", "tar_blocking_factor", "256"),
+					resource.TestCheckResourceAttr("gluster_georep_session.tacc", "tar_blocking_factor", "256"),
 					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger", trigger.Cron),
 					resource.TestCheckResourceAttr("dr_schedule.lab", "trigger_command.0", cli),
 					resource.TestCheckResourceAttr("gluster_provisioning_state.initial", "status", captureCurrent),

@@ -29,6 +29,7 @@ type georepSessionModel struct {
 	SyncAcls                   types.Bool     `tfsdk:"sync_acls"`
 	ChangelogBatchSize         types.Int64    `tfsdk:"changelog_batch_size"`
 	ChangelogRolloverTime      types.Int64    `tfsdk:"changelog_rollover_time"`
+	TarBlockingFactor          types.Int64    `tfsdk:"tar_blocking_factor"`
 	DesiredState               types.String   `tfsdk:"desired_state"`
 	InsecureSkipHostKeyPinning types.Bool     `tfsdk:"insecure_skip_host_key_pinning"`
 	ResetSyncTimeOnDelete      types.Bool     `tfsdk:"reset_sync_time_on_delete"`
@@ -142,7 +143,8 @@ func (f configField) set(live map[string]string) error {
 func (m *georepSessionModel) spec() georep.Spec {
 	s := georep.Spec{SSHPort: m.sshPort(), Config: map[string]string{}, Reset: map[string]string{},
 		InsecureSkipHostKeyPinning: m.InsecureSkipHostKeyPinning.ValueBool(),
-		RolloverSeconds:            int(int64Or(m.ChangelogRolloverTime, georep.DefaultRolloverSeconds))}
+		RolloverSeconds:            int(int64Or(m.ChangelogRolloverTime, georep.DefaultRolloverSeconds)),
+		TarBlocking:                int(int64Or(m.TarBlockingFactor, georep.DefaultTarBlocking))}
 	if !m.DesiredState.IsNull() && !m.DesiredState.IsUnknown() {
 		s.State = georep.State(m.DesiredState.ValueString())
 	}
@@ -163,7 +165,7 @@ func (m *georepSessionModel) spec() georep.Spec {
 func (m *georepSessionModel) view() georep.View {
 	v := georep.View{Exists: true, State: georep.StateOf(gluster.Rollup(m.Status.ValueString())),
 		Config:          map[string]string{"ssh_port": strconv.Itoa(m.sshPort())},
-		RolloverSeconds: int(m.ChangelogRolloverTime.ValueInt64())}
+		RolloverSeconds: int(m.ChangelogRolloverTime.ValueInt64()), TarBlocking: int(m.TarBlockingFactor.ValueInt64())}
 	for _, f := range m.configFields() {
 		if t, ok := f.text(); ok {
 			v.Config[f.key] = t
@@ -176,12 +178,16 @@ func (m *georepSessionModel) view() georep.View {
 
 // observe writes what the engine read into the model. When the pinning
 // could not be checked (PinErr), insecure_skip_host_key_pinning keeps what
-// state says.
+// state says; so does tar_blocking_factor when it could not be read
+// (TarErr).
 func (m *georepSessionModel) observe(v georep.View) error {
 	if err := m.observeConfig(v.Config); err != nil {
 		return err
 	}
 	m.ChangelogRolloverTime = types.Int64Value(int64(v.RolloverSeconds))
+	if v.TarErr == nil || m.TarBlockingFactor.IsUnknown() {
+		m.TarBlockingFactor = types.Int64Value(int64(v.TarBlocking))
+	}
 	m.observeStatus(v.Status)
 	m.PinnedHostKeys = stringList(v.PinnedKeys)
 	switch {

@@ -21,7 +21,8 @@ func defaultsModel(t *testing.T) *georepSessionModel {
 	if err := m.observeConfig(map[string]string{}); err != nil {
 		t.Fatal(err)
 	}
-	m.ChangelogRolloverTime = types.Int64Value(georep.DefaultRolloverSeconds) // the schema's default
+	m.ChangelogRolloverTime = types.Int64Value(georep.DefaultRolloverSeconds) // the schema's defaults
+	m.TarBlockingFactor = types.Int64Value(georep.DefaultTarBlocking)
 	return m
 }
 
@@ -51,7 +52,7 @@ func TestSessionConfigChanges(t *testing.T) {
 	live := map[string]string{"sync_method": "tarssh", "rsync_options": "--bwlimit=100", "sync_jobs": "3",
 		"ignore_deletes": "false", "ssh_port": "22"}
 	have := georep.View{Exists: true, State: georep.Stopped, Config: live, PinsInUse: true, Pinned: true,
-		RolloverSeconds: georep.DefaultRolloverSeconds}
+		RolloverSeconds: georep.DefaultRolloverSeconds, TarBlocking: georep.DefaultTarBlocking}
 	want := defaultsModel(t)
 	want.SyncJobs = types.Int64Value(5)
 	want.IgnoreDeletes = types.BoolValue(true)
@@ -207,4 +208,36 @@ func TestSessionTunedDefaults(t *testing.T) {
 	if s := m.spec(); s.Reset["sync_method"] != "rsync" {
 		t.Errorf("rsync is gluster's own default and must reset the key: %v", s.Reset)
 	}
+}
+
+// TestSessionTarBlockingDrift: a secondary node put back to push-pem's line
+// reads as GNU tar's factor and plans the change to the declared one; a
+// read that failed keeps what state says, so that it plans nothing.
+func TestSessionTarBlockingDrift(t *testing.T) {
+	state := defaultsModel(t)
+	state.Status = types.StringValue(string(gluster.RollupStopped))
+	v := state.view()
+	v.TarBlocking = gluster.DefaultTarBlocking
+	if err := state.observe(withStatus(v)); err != nil {
+		t.Fatal(err)
+	}
+	if got := state.TarBlockingFactor.ValueInt64(); got != gluster.DefaultTarBlocking {
+		t.Fatalf("observed %d", got)
+	}
+	want := []georep.Change{{What: georep.ChangeTarBlocking, Key: georep.ChangeTarBlocking, From: "20", To: "256"}}
+	if got := georep.Plan(state.view(), defaultsModel(t).spec()); !slices.Equal(got, want) {
+		t.Errorf("plan %+v, want %+v", got, want)
+	}
+	v.TarBlocking, v.TarErr = gluster.TarKeyMissing, errors.New("ssh sdsc2: connection refused")
+	if err := state.observe(withStatus(v)); err != nil {
+		t.Fatal(err)
+	}
+	if got := state.TarBlockingFactor.ValueInt64(); got != gluster.DefaultTarBlocking {
+		t.Errorf("after a failed read: %d; want the last known %d", got, gluster.DefaultTarBlocking)
+	}
+}
+
+func withStatus(v georep.View) georep.View {
+	v.Status = &gluster.SessionStatus{Rollup: gluster.RollupStopped}
+	return v
 }

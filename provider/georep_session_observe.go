@@ -31,5 +31,10 @@ func (r *georepSessionResource) observe(ctx context.Context, m *georepSessionMod
 			fmt.Sprintf("gsyncd's ssh options of %s point at the pinned known_hosts file, but the keys in it could not be "+
 				"compared with the secondary nodes' keys:\n\n%v", s.Ref, v.PinErr))
 	}
+	if v.TarErr != nil {
+		diags.AddWarning("Tar Blocking Factor Not Read",
+			fmt.Sprintf("The forced command of gsyncd's tar key on the secondary nodes of %s could not be read, so "+
+				"tar_blocking_factor keeps its last known value:\n\n%v", s.Ref, v.TarErr))
+	}
 	return v.Exists
 }

@@ -55,7 +55,8 @@ func (l *accLab) pinnedLine(node string) string {
 // TestAccGeorepSession runs gluster_georep_session through its life:
 // create with host keys pinned end to end, import, update in place (config,
 // desired state, opting out of pinning and back), drift of the config, the
-// running state, the pinning and the session itself, and destroy.
+// running state, the pinning, the tar key's forced command and the session
+// itself, and destroy.
 func TestAccGeorepSession(t *testing.T) {
 	l := newAccLab(t)
 	l.resetSites()
@@ -127,6 +128,13 @@ func TestAccGeorepSession(t *testing.T) {
 			return nil
 		}
 	}
+	tuned := `command="` + gluster.TarCommand(georep.DefaultTarBlocking) + `"`
+	liveTarBlocking := func(*terraform.State) error {
+		if keys := l.run("tacc1", "cat", "/root/.ssh/authorized_keys"); !strings.Contains(keys, tuned) {
+			return fmt.Errorf("no line of tacc1's authorized_keys forces %s:\n%s", tuned, keys)
+		}
+		return nil
+	}
 	drift := func(change func(), before []any, want any, action plancheck.ResourceActionType) resource.TestStep {
 		return resource.TestStep{
 			PreConfig:          change,
@@ -165,8 +173,10 @@ func TestAccGeorepSession(t *testing.T) {
 					resource.TestCheckResourceAttr(addr, "pinned_host_keys.0", wantLine),
 					resource.TestCheckResourceAttr(addr, "workers.#", "1"),
 					resource.TestCheckResourceAttr(addr, "ssh_port", "22"),
+					resource.TestCheckResourceAttr(addr, "tar_blocking_factor", "256"),
 					liveConfig("sync_method", "tarssh"),
 					livePinned(true),
+					liveTarBlocking,
 				),
 			},
 			// 2. Import by id.
@@ -205,16 +215,21 @@ func TestAccGeorepSession(t *testing.T) {
 				l.run("p1", "sh", "-c", `echo "$1" > "$2"`, "sh", l.pinnedLine("sdsc1"), georep.KnownHostsPath(ref))
 			}, []any{"insecure_skip_host_key_pinning"}, true, plancheck.ResourceActionUpdate),
 			{Config: cfgStarted, Check: livePinned(true)},
-			// 8. The documented opt-out, and back.
+			// 8. Drift: tacc1's tar key put back to push-pem's forced command.
+			drift(func() {
+				l.run("tacc1", "sed", "-i", `s/command="tar -B -b 256 /command="tar /`, "/root/.ssh/authorized_keys")
+			}, []any{"tar_blocking_factor"}, 20, plancheck.ResourceActionUpdate),
+			{Config: cfgStarted, Check: liveTarBlocking},
+			// 9. The documented opt-out, and back.
 			{Config: cfgUnpinned, Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(addr, "pinned_host_keys.#", "0"),
 				livePinned(false),
 			)},
 			{Config: cfgStarted, Check: livePinned(true)},
-			// 9. Update in place: paused, then stopped.
+			// 10. Update in place: paused, then stopped.
 			{Config: cfgPaused, Check: liveState(georep.Paused)},
 			{Config: cfgStopped, Check: liveState(georep.Stopped)},
-			// 10. Drift: the session deleted by hand; plan proposes to
+			// 11. Drift: the session deleted by hand; plan proposes to
 			// create it again, and apply does.
 			{
 				PreConfig: func() {

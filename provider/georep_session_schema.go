@@ -172,6 +172,23 @@ func (r *georepSessionResource) Schema(ctx context.Context, _ resource.SchemaReq
 			Default:    int64default.StaticInt64(georep.DefaultRolloverSeconds),
 			Validators: []validator.Int64{int64validator.Between(georep.MinRolloverSeconds, georep.MaxRolloverSeconds)},
 		},
+		"tar_blocking_factor": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Record size, in blocks of 512 bytes, of the `tar` that writes the files "+
+				"on the secondary nodes when `sync_method` is `tarssh`. gsyncd takes no option for it, so the provider "+
+				"sets it in the forced command of gsyncd's tar key in the secondary user's `authorized_keys`, on the "+
+				"secondary node and on every node with a brick of the secondary volume: `%s`. At GNU tar's default of "+
+				"%d (push-pem's own line, `%s`) a large file reaches the secondary's FUSE mount in 10 KiB writes; in "+
+				"the lab, 1 GiB took about 24.6 s to copy that way and about 9 s at 256. Other lines of the file are "+
+				"left as they are. Read reports the factor the secondary nodes force: `0` when a node lacks the key's "+
+				"line (push-pem has not reached it), `-1` when the nodes differ or force a command the provider does "+
+				"not write. The line belongs to the primary cluster's tar key, so every session from the primary "+
+				"cluster to the same secondary user shares it: give them the same value. %d-%d, default `%d`.",
+				gluster.TarCommand(georep.DefaultTarBlocking), gluster.DefaultTarBlocking,
+				gluster.TarCommand(gluster.DefaultTarBlocking), 1, gluster.MaxTarBlocking, georep.DefaultTarBlocking),
+			Optional: true, Computed: true,
+			Default:    int64default.StaticInt64(georep.DefaultTarBlocking),
+			Validators: []validator.Int64{int64validator.Between(1, gluster.MaxTarBlocking)},
+		},
 		"desired_state": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("State to enforce: %s. **Unset by default, which means report, don't enforce**: "+
 				"a nightly schedule starts and stops the session, and that must not show as drift. When set, a session "+

@@ -61,11 +61,14 @@ func (a *applier) apply(ctx context.Context, ch Change) error {
 		return PinHostKeys(ctx, n, ref, a.want.HostKeys)
 	case ChangeUnpin:
 		return Unpin(ctx, n, ref)
+	case ChangeTarBlocking:
+		return SetTarBlocking(ctx, n, ref, a.want.TarBlocking)
 	}
 	return fmt.Errorf("unknown change %q to geo-replication session %s", ch.What, ref)
 }
 
-// gather reaches the nodes and, unless the spec opts out of pinning or
+// gather reaches the nodes (the secondary ones when the spec sets the tar
+// blocking factor) and, unless the spec opts out of pinning or
 // names them, the keys to pin.
 func (a *applier) gather(ctx context.Context) (Nodes, error) {
 	if a.nodes != nil {
@@ -74,6 +77,11 @@ func (a *applier) gather(ctx context.Context) (Nodes, error) {
 	n, err := NodesFor(ctx, a.s.Hosts, a.c, a.s.Ref)
 	if err != nil {
 		return n, err
+	}
+	if a.want.TarBlocking != 0 {
+		if n.SecondaryNodes, err = secondaryNodes(ctx, a.s.Hosts, a.s.Ref); err != nil {
+			return n, err
+		}
 	}
 	if len(a.want.HostKeys) == 0 && !a.want.InsecureSkipHostKeyPinning {
 		if a.want.HostKeys, err = ExpectedHostKeys(ctx, a.s.Hosts, a.s.Ref, a.want.port()); err != nil {

@@ -47,6 +47,12 @@ type Spec struct {
 	// set (gluster.RolloverOption); zero leaves the volume as it is. It is
 	// the volume's, shared by every session from it.
 	RolloverSeconds int
+	// TarBlocking is the blocking factor of the tar that extracts the
+	// files on the secondary nodes, set in the forced command of gsyncd's
+	// tar key there (gluster.TarCommand); zero leaves the nodes as they
+	// are. The line belongs to the primary node's key, shared by every
+	// session from the primary cluster to that secondary user.
+	TarBlocking int
 }
 
 // managedKeys are the config keys Create and Pin own.
@@ -62,6 +68,11 @@ func (s Spec) Validate() error {
 	}
 	if s.RolloverSeconds != 0 && (s.RolloverSeconds < MinRolloverSeconds || s.RolloverSeconds > MaxRolloverSeconds) {
 		return fmt.Errorf("changelog rollover time %d s is out of range %d-%d", s.RolloverSeconds, MinRolloverSeconds, MaxRolloverSeconds)
+	}
+	if s.TarBlocking != 0 {
+		if err := gluster.ValidTarBlocking(s.TarBlocking); err != nil {
+			return err
+		}
 	}
 	for _, k := range managedKeys {
 		_, set := s.Config[k]
@@ -82,11 +93,20 @@ func (s Spec) port() int {
 
 // Nodes reach the hosts of a session: the primary node that runs the
 // gluster CLI, the files of every primary node that runs a worker (for the
-// pinned known_hosts) and a secondary node (to see the keys arrive).
+// pinned known_hosts) and a secondary node (to see the keys arrive). For a
+// spec with TarBlocking, also every secondary node, whose authorized_keys
+// holds the tar key's forced command.
 type Nodes struct {
-	Primary      *gluster.Client
-	PrimaryFiles []remote.Files
-	Secondary    remote.Runner
+	Primary        *gluster.Client
+	PrimaryFiles   []remote.Files
+	Secondary      remote.Runner
+	SecondaryNodes []Node
+}
+
+// Node is one host's commands and files.
+type Node struct {
+	Runner remote.Runner
+	Files  remote.Files
 }
 
 // Create sets the session ref up from nothing, in the order that works:
@@ -107,6 +127,9 @@ func Create(ctx context.Context, n Nodes, ref gluster.SessionRef, s Spec) error 
 		return err
 	}
 	if err := configure(ctx, n, ref, s); err != nil {
+		return err
+	}
+	if err := SetTarBlocking(ctx, n, ref, s.TarBlocking); err != nil {
 		return err
 	}
 	return setRollover(ctx, n.Primary, ref, s.RolloverSeconds)

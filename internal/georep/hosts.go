@@ -68,13 +68,10 @@ func workerHosts(ctx context.Context, primary *gluster.Client, ref gluster.Sessi
 // secondary host and every host with a brick of the secondary volume, each
 // with the key the caller's own SSH handshake verified, at port.
 func ExpectedHostKeys(ctx context.Context, h Hosts, ref gluster.SessionRef, port int) ([]string, error) {
-	vol, err := gluster.New(h.Runner(ref.SecondaryHost)).VolumeInfo(ctx, ref.SecondaryVolume)
+	hosts, err := secondaryHosts(ctx, h, ref)
 	if err != nil {
 		return nil, fmt.Errorf("reading the secondary volume, to pin its nodes' host keys: %w", err)
 	}
-	hosts := append([]string{ref.SecondaryHost}, BrickHosts(vol)...)
-	slices.Sort(hosts)
-	hosts = slices.Compact(hosts)
 	if port == 0 {
 		port = 22
 	}
@@ -87,6 +84,18 @@ func ExpectedHostKeys(ctx context.Context, h Hosts, ref gluster.SessionRef, port
 		lines = append(lines, KnownHostsLine(host, port, key))
 	}
 	return lines, nil
+}
+
+// secondaryHosts are the secondary nodes gsyncd reaches: the secondary
+// host and every host with a brick of the secondary volume, sorted.
+func secondaryHosts(ctx context.Context, h Hosts, ref gluster.SessionRef) ([]string, error) {
+	vol, err := gluster.New(h.Runner(ref.SecondaryHost)).VolumeInfo(ctx, ref.SecondaryVolume)
+	if err != nil {
+		return nil, err
+	}
+	hosts := append([]string{ref.SecondaryHost}, BrickHosts(vol)...)
+	slices.Sort(hosts)
+	return slices.Compact(hosts), nil
 }
 
 // BrickHosts lists the distinct hosts of a volume's bricks, in order.

@@ -24,7 +24,8 @@ import (
 )
 
 // TestLabTunedSessionDeliversBytes: a session with glusterdr's tuning
-// (tarssh, three sync jobs, the primary volume's rollover time) carries a
+// (tarssh, three sync jobs, the primary volume's rollover time, 128 KiB
+// records for the secondary's extracting tar) carries a
 // tree of small files and one large one to sdsc, byte for byte, in one
 // checkpoint cycle each time, without a stall: once as new files, once
 // rewritten in place.
@@ -110,6 +111,73 @@ func TestLabLongRolloverCycleClosesTheChangelog(t *testing.T) {
 		t.Fatalf("%d files differ at %s:\n%s", len(bad), site, manifest.Report(bad))
 	}
 	t.Logf("cycle %s, %d polls", res.Duration.Round(time.Millisecond), res.Polls)
+}
+
+// TestLabTarBlockingDriftIsPlannedAndMended: the tuned session's tar key
+// forces 128 KiB records on both sdsc nodes; a node put back to push-pem's
+// line shows as a planned change, which Apply mends; and a later push-pem,
+// which appends its own line again, does not undo the tuning, because sshd
+// uses a key's first line.
+func TestLabTarBlockingDriftIsPlannedAndMended(t *testing.T) {
+	conn := labtest.Conn(t)
+	ctx := context.Background()
+	const site = "sdsc"
+	ref := tunedSession(ctx, t, conn, site)
+	s := georep.Session{Hosts: labHosts{conn}, Primary: "p1", Ref: ref}
+	want := georep.Spec{TarBlocking: georep.DefaultTarBlocking}
+	sdsc2, _ := conn.Runner("sdsc2")
+	if _, err := sdsc2.Run(ctx, remote.Command("sed", "-i", `s/command="tar -B -b 256 /command="tar /`, "/root/.ssh/authorized_keys")); err != nil {
+		t.Fatal(err)
+	}
+	have, err := georep.Observe(ctx, s)
+	if err != nil || have.TarErr != nil {
+		t.Fatal(err, have.TarErr)
+	}
+	changes := georep.Plan(have, want)
+	if len(changes) != 1 || changes[0].What != georep.ChangeTarBlocking || changes[0].From != "other" {
+		t.Fatalf("sdsc2 back at push-pem's line: plan %+v; want the tar blocking factor changed from other", changes)
+	}
+	if err := georep.Apply(ctx, s, want, changes); err != nil {
+		t.Fatal(err)
+	}
+	const record = georep.DefaultTarBlocking * 512
+	for _, node := range []string{"sdsc1", "sdsc2"} {
+		if n := tarRecordAt(ctx, t, conn, ref, node); n != record {
+			t.Errorf("through gsyncd's tar key, tar on %s writes records of %d bytes; want %d", node, n, record)
+		}
+	}
+	p1, _ := conn.Runner("p1")
+	if _, err := p1.Run(ctx, remote.Command("gluster", "volume", "geo-replication", ref.PrimaryVolume, ref.Secondary(),
+		"create", "push-pem", "force")); err != nil {
+		t.Fatal(err)
+	}
+	if err := gluster.New(p1).WaitForKeys(ctx, ref, sdsc2); err != nil {
+		t.Fatal(err)
+	}
+	if have, err = georep.Observe(ctx, s); err != nil || have.TarBlocking != georep.DefaultTarBlocking {
+		t.Errorf("after a new push-pem: tar blocking factor %d (%v, %v); want %d, the first line's",
+			have.TarBlocking, err, have.TarErr, georep.DefaultTarBlocking)
+	}
+	if n := tarRecordAt(ctx, t, conn, ref, "sdsc2"); n != record {
+		t.Errorf("after a new push-pem, tar on sdsc2 writes records of %d bytes; want %d", n, record)
+	}
+}
+
+// tarRecordAt logs in to a secondary node from p1 as gsyncd does, with its
+// tar key and pinned host keys, and has the forced command write an empty
+// archive: one record, whose size is the blocking factor sshd really runs
+// tar with.
+func tarRecordAt(ctx context.Context, t *testing.T, conn lab.Conn, ref gluster.SessionRef, node string) int {
+	t.Helper()
+	n, _ := conn.D.Node(node)
+	p1, _ := conn.Runner("p1")
+	argv := append([]string{"ssh"}, strings.Fields(georep.SSHOptions(ref, "tar_ssh.pem"))...)
+	argv = append(argv, "root@"+n.Address, "tar", "-cf", "-", "--files-from", "/dev/null")
+	res, err := p1.Run(ctx, remote.Command(argv...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(res.Stdout)
 }
 
 // testTree is p1, a marker for the test's cycles, and a folder of the
@@ -198,7 +266,8 @@ func tunedSession(ctx context.Context, t *testing.T, conn lab.Conn, site string)
 		t.Fatal(err)
 	}
 	s := georep.Session{Hosts: labHosts{conn}, Primary: "p1", Ref: ref}
-	want := georep.Spec{State: georep.Stopped, Config: georep.DefaultTuning(), RolloverSeconds: georep.DefaultRolloverSeconds}
+	want := georep.Spec{State: georep.Stopped, Config: georep.DefaultTuning(), RolloverSeconds: georep.DefaultRolloverSeconds,
+		TarBlocking: georep.DefaultTarBlocking}
 	keys, err := conn.D.HostKeys(site)
 	if err != nil {
 		t.Fatal(err)
@@ -215,8 +284,10 @@ func tunedSession(ctx context.Context, t *testing.T, conn lab.Conn, site string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if have.RolloverSeconds != georep.DefaultRolloverSeconds || have.Config["sync_method"] != "tarssh" {
-		t.Fatalf("after Apply: rollover %d s, sync_method %q", have.RolloverSeconds, have.Config["sync_method"])
+	if have.RolloverSeconds != georep.DefaultRolloverSeconds || have.Config["sync_method"] != "tarssh" ||
+		have.TarBlocking != georep.DefaultTarBlocking {
+		t.Fatalf("after Apply: rollover %d s, sync_method %q, tar blocking factor %d (%v)",
+			have.RolloverSeconds, have.Config["sync_method"], have.TarBlocking, have.TarErr)
 	}
 	return ref
 }

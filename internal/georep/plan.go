@@ -24,6 +24,9 @@ const (
 	ChangeReset  = "config_reset"
 	// ChangeRollover sets the primary volume's changelog rollover time.
 	ChangeRollover = "changelog_rollover_time"
+	// ChangeTarBlocking sets the forced command of gsyncd's tar key on
+	// every secondary node.
+	ChangeTarBlocking = "tar_blocking_factor"
 	ChangeState    = "state"
 	ChangeDelete   = "delete"
 )
@@ -85,6 +88,10 @@ func configChanges(have View, want Spec) []Change {
 		changes = append(changes, Change{What: ChangeRollover, Key: gluster.RolloverOption,
 			From: strconv.Itoa(have.RolloverSeconds), To: strconv.Itoa(want.RolloverSeconds)})
 	}
+	if want.TarBlocking != 0 && have.TarErr == nil && have.TarBlocking != want.TarBlocking {
+		changes = append(changes, Change{What: ChangeTarBlocking, Key: ChangeTarBlocking,
+			From: tarBlockingText(have.TarBlocking), To: strconv.Itoa(want.TarBlocking)})
+	}
 	return changes
 }
 
@@ -103,11 +110,13 @@ func Predict(have View, want Spec, changes []Change) View {
 			v = View{Exists: true, State: Stopped, Status: &gluster.SessionStatus{Rollup: gluster.RollupCreated},
 				Config: map[string]string{"ssh_port": strconv.Itoa(want.port())}, PinsInUse: pinned, Pinned: pinned}
 			maps.Copy(v.Config, want.Config)
-			v.RolloverSeconds = want.RolloverSeconds
+			v.RolloverSeconds, v.TarBlocking = want.RolloverSeconds, want.TarBlocking
 		case ChangePort, ChangeConfig, ChangeReset:
 			v.Config[ch.Key] = ch.To
 		case ChangeRollover:
 			v.RolloverSeconds = want.RolloverSeconds
+		case ChangeTarBlocking:
+			v.TarBlocking, v.TarErr = want.TarBlocking, nil
 		case ChangePin:
 			v.PinsInUse, v.Pinned, v.PinErr = true, true, nil
 		case ChangeUnpin:

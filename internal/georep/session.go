@@ -54,6 +54,12 @@ type View struct {
 	Pinned bool
 	// RolloverSeconds is the primary volume's changelog rollover time.
 	RolloverSeconds int
+	// TarBlocking is the blocking factor that the secondary nodes force
+	// for the primary's tar keys, or gluster.TarKeyMissing or
+	// gluster.TarCommandOther; TarErr says why it could not be read (e.g.
+	// a secondary node did not answer), and Plan then leaves it alone.
+	TarBlocking int
+	TarErr      error
 	// PinErr says why the pinned keys could not be compared with the
 	// secondary nodes' keys (e.g. a secondary node did not answer). Pinned
 	// is then false, which is not the same as the pinning being wrong: Plan
@@ -82,6 +88,7 @@ func Observe(ctx context.Context, s Session) (View, error) {
 		return v, err
 	}
 	v.RolloverSeconds = int(rollover / time.Second)
+	v.TarBlocking, v.TarErr = observeTarBlocking(ctx, s, c)
 	if v.PinsInUse = Pinned(s.Ref, v.Config); v.PinsInUse {
 		err = observePins(ctx, s, c, &v)
 	}

@@ -43,6 +43,8 @@ type cluster struct {
 	status  string
 	config  string
 	volInfo string
+	// down lists the hosts that do not answer.
+	down map[string]bool
 }
 
 func (c *cluster) Runner(host string) remote.Runner { return fakeRunner{c, host} }
@@ -68,7 +70,7 @@ func (c *cluster) mutating() []string {
 	var out []string
 	for _, a := range c.calls {
 		if !strings.HasSuffix(a, " status detail") && !strings.HasSuffix(a, " config") && !strings.Contains(a, " volume info ") &&
-			!strings.Contains(a, " volume get ") {
+			!strings.Contains(a, " volume get ") && !strings.Contains(a, ": cat ") {
 			out = append(out, a)
 		}
 	}
@@ -87,8 +89,17 @@ func (r fakeRunner) Run(_ context.Context, cmd remote.Cmd) (remote.Result, error
 	r.c.mu.Lock()
 	r.c.calls = append(r.c.calls, argv)
 	r.c.mu.Unlock()
+	if r.c.down[r.host] {
+		return remote.Result{}, fmt.Errorf("ssh %s: connection refused", r.host)
+	}
 	var out string
 	switch {
+	case strings.HasPrefix(argv, r.host+": cat /"):
+		data, err := r.c.Files(r.host).ReadFile(context.Background(), strings.TrimPrefix(argv, r.host+": cat "))
+		if err != nil {
+			return remote.Result{ExitCode: 1}, &remote.CommandError{Host: r.host, Argv: cmd.Argv, ExitCode: 1}
+		}
+		out = string(data)
 	case strings.HasSuffix(argv, "gv0 vm::gv1 status detail"):
 		out = r.c.status
 	case strings.HasSuffix(argv, "gv0 vm::gv1 config"):
@@ -134,8 +145,23 @@ func pinnedCluster(t *testing.T) (*cluster, Session) {
 	for _, h := range []string{"vm", "vm2"} {
 		pin(t, c, h, KnownHostsLine("vm", 22, c.keys["vm"]))
 	}
+	c.Files("vm").(*memFiles).m[gluster.CommonSecretPub] = []byte(commonPub)
+	for _, h := range []string{"vm", "vm2"} {
+		c.Files(h).(*memFiles).m[authorizedKeys] = []byte(commonPub)
+	}
 	return c, Session{Hosts: c, Primary: "vm", Ref: fixtureRef}
 }
+
+// commonPub is the primary's two keys as gsec_create writes them, each with
+// its forced command; push-pem's hook appends the same lines to every
+// secondary node's authorized_keys.
+const (
+	gsyncdLine = `command="/usr/lib/x86_64-linux-gnu/glusterfs/gsyncd" ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQDgsyncd root@vm`
+	tarLine    = `command="tar ${SSH_ORIGINAL_COMMAND#* }" ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQDtarssh root@vm`
+	commonPub  = gsyncdLine + "\n" + tarLine + "\n"
+
+	authorizedKeys = "/root/.ssh/authorized_keys"
+)
 
 // withSecondWorker repeats the first element from start to end in doc,
 // with old replaced by new in the copy.
@@ -258,5 +284,82 @@ func TestApplyRefusesABadSpec(t *testing.T) {
 	}
 	if !errors.Is(Apply(context.Background(), Session{Hosts: c, Primary: "vm"}, Spec{}, nil), gluster.ErrInvalid) {
 		t.Error("an empty session reference was accepted")
+	}
+}
+
+// twoSecondaryNodes gives the fixture's secondary volume gv1 a second
+// brick, on vm2, whose host key is pinned as well.
+func twoSecondaryNodes(t *testing.T, c *cluster) {
+	i := strings.Index(c.volInfo, "<name>gv1</name>")
+	c.volInfo = c.volInfo[:i] + withSecondWorker(c.volInfo[i:], "<brick uuid=", "</brick>", "vm:", "vm2:")
+	c.keys["vm2"] = newKey(t)
+	for _, h := range []string{"vm", "vm2"} {
+		pin(t, c, h, KnownHostsLine("vm", 22, c.keys["vm"]), KnownHostsLine("vm2", 22, c.keys["vm2"]))
+	}
+}
+
+func TestPlanAndApplyTheTarBlockingOnEverySecondaryNode(t *testing.T) {
+	c, s := pinnedCluster(t)
+	twoSecondaryNodes(t, c)
+	ctx := context.Background()
+	v, err := Observe(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.TarBlocking != gluster.DefaultTarBlocking || v.TarErr != nil {
+		t.Fatalf("as push-pem leaves it: observed %d, %v; want GNU tar's default", v.TarBlocking, v.TarErr)
+	}
+	if got := Plan(v, Spec{}); len(got) != 0 {
+		t.Fatalf("a spec without a blocking factor leaves it: plan %+v", got)
+	}
+	want := Spec{TarBlocking: 256}
+	changes := Plan(v, want)
+	if !slices.Equal(changes, []Change{{What: ChangeTarBlocking, Key: ChangeTarBlocking, From: "20", To: "256"}}) {
+		t.Fatalf("plan %+v", changes)
+	}
+	if err := Apply(ctx, s, want, changes); err != nil {
+		t.Fatal(err)
+	}
+	tuned := strings.Replace(tarLine, "tar ${", "tar -B -b 256 ${", 1)
+	for _, h := range []string{"vm", "vm2"} {
+		if got := string(c.files[h].m[authorizedKeys]); got != gsyncdLine+"\n"+tuned+"\n" {
+			t.Errorf("authorized_keys on %s:\n%s", h, got)
+		}
+	}
+	if v, err = Observe(ctx, s); err != nil || v.TarBlocking != 256 {
+		t.Fatalf("read back %d, %v", v.TarBlocking, err)
+	}
+	if got := Plan(v, want); len(got) != 0 {
+		t.Fatalf("plan after apply %+v", got)
+	}
+}
+
+func TestPlanLeavesTheTarBlockingOfAnUnreachableNode(t *testing.T) {
+	c, s := pinnedCluster(t)
+	twoSecondaryNodes(t, c)
+	c.down = map[string]bool{"vm2": true}
+	v, err := Observe(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.TarErr == nil || !strings.Contains(v.TarErr.Error(), "vm2") {
+		t.Fatalf("TarErr = %v; want one naming vm2", v.TarErr)
+	}
+	if got := Plan(v, Spec{TarBlocking: 256}); len(got) != 0 {
+		t.Fatalf("plan %+v; a factor that could not be read is left alone", got)
+	}
+}
+
+func TestPlanShowsATarKeyMissingOnANode(t *testing.T) {
+	c, s := pinnedCluster(t)
+	twoSecondaryNodes(t, c)
+	c.files["vm2"].m[authorizedKeys] = []byte(gsyncdLine + "\n")
+	v, err := Observe(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := Plan(v, Spec{TarBlocking: 256})
+	if len(changes) != 1 || changes[0].From != "missing" {
+		t.Fatalf("plan %+v; want the change from missing", changes)
 	}
 }

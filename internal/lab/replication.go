@@ -104,8 +104,9 @@ func (d *Description) HostKeys(site string) ([]string, error) {
 
 // SetUpReplication builds a site's pool and volume and the session to it
 // from the primary, with host keys pinned for gsyncd and the primary
-// volume's changelog rollover time set. The session is left stopped. It
-// gets georep.DefaultTuning, with config on top (e.g. sync_method).
+// volume's changelog rollover time and the secondary nodes' tar blocking
+// factor set. The session is left stopped. It gets georep.DefaultTuning,
+// with config on top (e.g. sync_method).
 func SetUpReplication(ctx context.Context, c Conn, site string, config map[string]string) (gluster.SessionRef, error) {
 	tuned := georep.DefaultTuning()
 	maps.Copy(tuned, config)
@@ -135,7 +136,13 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 		return ref, err
 	}
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: []remote.Files{files}, Secondary: secondary}
-	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: tuned, HostKeys: keys, RolloverSeconds: georep.DefaultRolloverSeconds})
+	for _, name := range s.Nodes {
+		r, _ := c.Runner(name)
+		f, _ := c.Files(name)
+		nodes.SecondaryNodes = append(nodes.SecondaryNodes, georep.Node{Runner: r, Files: f})
+	}
+	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: tuned, HostKeys: keys,
+		RolloverSeconds: georep.DefaultRolloverSeconds, TarBlocking: georep.DefaultTarBlocking})
 }
 
 // StallAfter is how long a checkpoint cycle in the lab may make no progress
