@@ -10,7 +10,9 @@
 // another file). The session's settings can be varied to compare them:
 // GLUSTERDR_BENCH_SESSION ("sync_jobs=3,sync_method=rsync"),
 // GLUSTERDR_BENCH_ROLLOVER (the primary volume's changelog.rollover-time
-// in seconds) and GLUSTERDR_BENCH_REPEATS (3 by default).
+// in seconds), GLUSTERDR_BENCH_TAR_BLOCKING (the secondary nodes' tar
+// blocking factor, 256 by default) and GLUSTERDR_BENCH_REPEATS (3 by
+// default).
 package bench
 
 import (
@@ -95,8 +97,9 @@ func setUp(ctx context.Context, b *testing.B, conn lab.Conn) (*benchrepl.Replica
 	if err != nil {
 		b.Fatalf("GLUSTERDR_BENCH_SESSION: %v", err)
 	}
-	rollover := envInt(b, "GLUSTERDR_BENCH_ROLLOVER", georep.DefaultRolloverSeconds)
-	r, closeScratch, err := benchrepl.Setup(ctx, conn, "sdsc", config, rollover, envInt(b, "GLUSTERDR_BENCH_REPEATS", 3))
+	set := benchrepl.Settings{Config: config, Rollover: envInt(b, "GLUSTERDR_BENCH_ROLLOVER", georep.DefaultRolloverSeconds),
+		TarBlocking: envInt(b, "GLUSTERDR_BENCH_TAR_BLOCKING", georep.DefaultTarBlocking)}
+	r, closeScratch, err := benchrepl.Setup(ctx, conn, "sdsc", set, envInt(b, "GLUSTERDR_BENCH_REPEATS", 3))
 	if err != nil {
 		b.Fatal(err)
 	}

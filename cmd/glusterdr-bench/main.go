@@ -22,6 +22,7 @@ import (
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchrepl"
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 )
 
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	largeMB := fs.Int("large-mb", 1024, "size of the one large file replicated, in MiB")
 	session := fs.String("repl-session", "", "gsyncd config on top of glusterdr's defaults for the replication comparisons, key=value,...")
 	rollover := fs.Int("repl-rollover", georep.DefaultRolloverSeconds, "the primary volume's changelog rollover time in seconds")
+	tarBlocking := fs.Int("repl-tar-blocking", georep.DefaultTarBlocking, "the blocking factor of the secondary nodes' extracting tar")
 	planSources := fs.Int("plan-sources", 30, "gluster_georep_status data sources of the larger plan")
 	terraform := fs.String("terraform", benchrepl.DefaultTerraform(), "the terraform the plans run")
 	providerDir := fs.String("provider-dir", "bin", "the folder holding terraform-provider-gluster, the provider the plans use")
@@ -66,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	env := &benchcmp.Env{Instance: lab.Instance(*instance), Repeats: *repeats, Warmup: *warmup,
 		Scratch: *scratch, TreeMB: *treeMB, ReplRepeats: *replRepeats, SmallFiles: *smallFiles, LargeMB: *largeMB,
-		Rollover: *rollover, PlanSources: *planSources, Terraform: *terraform, ProviderDir: *providerDir, Log: stderr}
+		Repl: benchrepl.Settings{Rollover: *rollover, TarBlocking: *tarBlocking}, PlanSources: *planSources, Terraform: *terraform, ProviderDir: *providerDir, Log: stderr}
 	if err := env.Instance.Valid(); err != nil {
 		return fmt.Errorf("-instance: %w", err)
 	}
@@ -82,7 +84,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *rollover < georep.MinRolloverSeconds || *rollover > georep.MaxRolloverSeconds {
 		return fmt.Errorf("-repl-rollover: %d s is outside %d to %d", *rollover, georep.MinRolloverSeconds, georep.MaxRolloverSeconds)
 	}
-	if env.Session, err = benchrepl.ParseConfig(*session); err != nil {
+	if err := gluster.ValidTarBlocking(*tarBlocking); err != nil {
+		return fmt.Errorf("-repl-tar-blocking: %w", err)
+	}
+	if env.Repl.Config, err = benchrepl.ParseConfig(*session); err != nil {
 		return fmt.Errorf("-repl-session: %w", err)
 	}
 	if env.EtcdMB, err = sizes(*etcdMB); err != nil {

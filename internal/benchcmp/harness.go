@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/benchrepl"
 	"github.com/glusterdr/terraform-provider-gluster/internal/benchtable"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
@@ -63,11 +64,8 @@ type Env struct {
 	// SmallFiles is how many files of 50 kB one cycle replicates, LargeMB
 	// the size in MiB of the one large file.
 	SmallFiles, LargeMB int
-	// Session is gsyncd config on top of georep.DefaultTuning, and Rollover
-	// the primary volume's changelog rollover time in seconds, for the
-	// replication comparisons.
-	Session  map[string]string
-	Rollover int
+	// Repl is the session's settings for the replication comparisons.
+	Repl benchrepl.Settings
 	// PlanSources is how many status data sources the larger plan reads;
 	// Terraform is the terraform it runs, with the provider in ProviderDir.
 	PlanSources int

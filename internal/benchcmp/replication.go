@@ -98,7 +98,7 @@ func measureReplication(ctx context.Context, env *Env, repeats int, measure func
 	if err != nil {
 		return benchrepl.Row{}, err
 	}
-	r, closeScratch, err := benchrepl.Setup(ctx, conn, replSite, env.Session, env.Rollover, repeats)
+	r, closeScratch, err := benchrepl.Setup(ctx, conn, replSite, env.Repl, repeats)
 	if err != nil {
 		return benchrepl.Row{}, fmt.Errorf("setting the session to %s up: %w", replSite, err)
 	}

@@ -20,15 +20,23 @@ import (
 // over the lab's wire with room for a stall and its fallback.
 const CycleTimeout = 20 * time.Minute
 
+// Settings are the session's settings a measurement runs with: gsyncd
+// config on top of georep.DefaultTuning, the primary volume's changelog
+// rollover time in seconds, and the secondary nodes' tar blocking factor.
+type Settings struct {
+	Config      map[string]string
+	Rollover    int
+	TarBlocking int
+}
+
 // Setup brings the session from the lab's primary to site to the settings
-// measured (creating it when missing): georep.DefaultTuning with config on
-// top, the session stopped, and the primary volume's changelog rollover
-// time set to rollover seconds. It makes the scratch volume on the site's
-// first node that the reference commands write into, and returns the
-// Replication and the function that removes the scratch volume.
-func Setup(ctx context.Context, conn lab.Conn, site string, config map[string]string, rollover, repeats int) (*Replication, func(context.Context) error, error) {
+// measured (creating it when missing), and leaves it stopped. It makes the
+// scratch volume on the site's first node that the reference commands
+// write into, and returns the Replication and the function that removes
+// the scratch volume.
+func Setup(ctx context.Context, conn lab.Conn, site string, set Settings, repeats int) (*Replication, func(context.Context) error, error) {
 	tuned := georep.DefaultTuning()
-	maps.Copy(tuned, config)
+	maps.Copy(tuned, set.Config)
 	ref, err := EnsureSession(ctx, conn, site, tuned)
 	if err != nil {
 		return nil, nil, err
@@ -45,7 +53,14 @@ func Setup(ctx context.Context, conn lab.Conn, site string, config map[string]st
 			return nil, nil, err
 		}
 	}
-	if err := primary.SetOptions(ctx, ref.PrimaryVolume, map[string]string{gluster.RolloverOption: strconv.Itoa(rollover)}); err != nil {
+	if err := primary.SetOptions(ctx, ref.PrimaryVolume, map[string]string{gluster.RolloverOption: strconv.Itoa(set.Rollover)}); err != nil {
+		return nil, nil, err
+	}
+	secondaries, err := conn.SiteNodes(site)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := georep.SetTarBlocking(ctx, georep.Nodes{Primary: primary, SecondaryNodes: secondaries}, ref, set.TarBlocking); err != nil {
 		return nil, nil, err
 	}
 	s, err := conn.D.Site(site)
@@ -70,7 +85,7 @@ func Setup(ctx context.Context, conn lab.Conn, site string, config map[string]st
 		Cycle:   gluster.CycleOptions{Timeout: CycleTimeout, StallAfter: lab.StallAfter},
 		Wire:    Wire{From: p1, To: scratch, SSH: conn.D.SSH, Timeout: CycleTimeout},
 		Repeats: repeats,
-		Setup:   describe(tuned, rollover)}
+		Setup:   describe(tuned, set)}
 	return r, scratch.Close, nil
 }
 
@@ -110,10 +125,11 @@ func ParseConfig(list string) (map[string]string, error) {
 }
 
 // describe is the session's settings as the rows' notes give them.
-func describe(config map[string]string, rollover int) string {
+func describe(config map[string]string, set Settings) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(config)) {
 		parts = append(parts, k+"="+config[k])
 	}
-	return strings.Join(parts, " ") + " " + gluster.RolloverOption + "=" + strconv.Itoa(rollover)
+	return strings.Join(parts, " ") + " " + gluster.RolloverOption + "=" + strconv.Itoa(set.Rollover) +
+		" tar_blocking_factor=" + strconv.Itoa(set.TarBlocking)
 }

@@ -20,8 +20,8 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestDescribeNamesEverySetting(t *testing.T) {
-	got := describe(map[string]string{"sync_method": "tarssh", "sync_jobs": "3"}, 5)
-	if want := "sync_jobs=3 sync_method=tarssh changelog.rollover-time=5"; got != want {
+	got := describe(map[string]string{"sync_method": "tarssh", "sync_jobs": "3"}, Settings{Rollover: 5, TarBlocking: 256})
+	if want := "sync_jobs=3 sync_method=tarssh changelog.rollover-time=5 tar_blocking_factor=256"; got != want {
 		t.Errorf("describe: %q, want %q", got, want)
 	}
 }

@@ -136,10 +136,8 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 		return ref, err
 	}
 	nodes := georep.Nodes{Primary: primary, PrimaryFiles: []remote.Files{files}, Secondary: secondary}
-	for _, name := range s.Nodes {
-		r, _ := c.Runner(name)
-		f, _ := c.Files(name)
-		nodes.SecondaryNodes = append(nodes.SecondaryNodes, georep.Node{Runner: r, Files: f})
+	if nodes.SecondaryNodes, err = c.SiteNodes(site); err != nil {
+		return ref, err
 	}
 	return ref, georep.Create(ctx, nodes, ref, georep.Spec{Config: tuned, HostKeys: keys,
 		RolloverSeconds: georep.DefaultRolloverSeconds, TarBlocking: georep.DefaultTarBlocking})
@@ -150,3 +148,22 @@ func SetUpReplication(ctx context.Context, c Conn, site string, config map[strin
 // default of 3 minutes would only make a lab stall slow to answer
 // (docs/gluster-facts.md, "Why a cycle stalled").
 const StallAfter = 30 * time.Second
+
+// SiteNodes reaches every node of a site, for what georep sets on each
+// secondary node.
+func (c Conn) SiteNodes(site string) ([]georep.Node, error) {
+	s, err := c.D.Site(site)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]georep.Node, 0, len(s.Nodes))
+	for _, name := range s.Nodes {
+		r, err := c.Runner(name)
+		if err != nil {
+			return nil, err
+		}
+		f, _ := c.Files(name)
+		nodes = append(nodes, georep.Node{Runner: r, Files: f})
+	}
+	return nodes, nil
+}
