@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/drrun"
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/remote"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
 )
@@ -70,9 +72,13 @@ type sessionView struct {
 	Status string `json:"status,omitempty"`
 	// Pinned is true when gsyncd verifies the secondary nodes' host keys
 	// against the keys the controller's own SSH verified.
-	Pinned  bool              `json:"pinned"`
-	Config  map[string]string `json:"config"`
-	Workers []workerView      `json:"workers"`
+	Pinned bool `json:"pinned"`
+	// TarBlockingFactor is what the secondary nodes' forced command for
+	// gsyncd's tar key sets: 0 when a node lacks the key's line, -1 when
+	// they differ or run another command; absent when it could not be read.
+	TarBlockingFactor *int              `json:"tar_blocking_factor,omitempty"`
+	Config            map[string]string `json:"config"`
+	Workers           []workerView      `json:"workers"`
 }
 
 // sessionWant is what the command is asked for.
@@ -81,12 +87,14 @@ type sessionWant struct {
 	Config        map[string]string
 	SSHPort       int
 	ResetSyncTime bool
+	TarBlocking   int
 }
 
 // spec is want as the engine takes it: present leaves the running state
 // alone.
 func (w sessionWant) spec() georep.Spec {
-	s := georep.Spec{State: georep.State(w.State), SSHPort: w.SSHPort, Config: w.Config, ResetSyncTime: w.ResetSyncTime}
+	s := georep.Spec{State: georep.State(w.State), SSHPort: w.SSHPort, Config: w.Config, ResetSyncTime: w.ResetSyncTime,
+		TarBlocking: w.TarBlocking}
 	if w.State == sessionPresent {
 		s.State = ""
 	}
@@ -99,6 +107,7 @@ func newSessionCommand(g *globals) *cobra.Command {
 		configs             []string
 		plan, resetSync     bool
 		timeout             time.Duration
+		tarBlocking         int
 	)
 	cmd := &cobra.Command{
 		Use:   "session",
@@ -119,6 +128,14 @@ schedule what --state and --config declare, and changes nothing that already is:
 keys not given are left as they are. ssh_port comes from the target's ssh_port, the
 ssh options from the host key pinning, and the checkpoint from "glusterdr checkpoint".
 
+--tar-blocking-factor N (default 256) is the record size, in blocks of 512 bytes, of the
+tar that writes the files on the secondary nodes (tarssh). gsyncd takes no option for it,
+so the command sets it in the forced command of gsyncd's tar key in authorized_keys on
+every secondary node: command="tar -B -b N ${SSH_ORIGINAL_COMMAND#* }". With GNU tar's
+default of 20 (push-pem's own line) a large file reaches the secondary in 10 KiB writes,
+at most a third of the wire's speed. Every session from the primary cluster to the same
+secondary user shares the line.
+
 The command reaches the primary node and the secondary nodes with the schedule's ssh
 block, takes the schedule's run lock while it changes anything, and reports
 "changed": true only when it changed something. --plan changes nothing and reports what
@@ -126,6 +143,9 @@ would change (Ansible's check mode). With --json the report is printed even on f
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			want, err := parseSessionWant(state, configs)
+			if err == nil {
+				want.TarBlocking, err = tarBlockingFlag(tarBlocking)
+			}
 			if err != nil {
 				return &usageError{err}
 			}
@@ -159,6 +179,8 @@ would change (Ansible's check mode). With --json the report is printed even on f
 	cmd.Flags().BoolVar(&plan, "plan", false, "say what would change, change nothing")
 	cmd.Flags().BoolVar(&resetSync, "reset-sync-time", false, "with --state absent: delete with reset-sync-time, so that a new session starts with a full crawl")
 	cmd.Flags().DurationVar(&timeout, "timeout", defaultSessionTimeout, "bound on the whole command, waits for keys and states included")
+	cmd.Flags().IntVar(&tarBlocking, "tar-blocking-factor", georep.DefaultTarBlocking,
+		"record size in 512-byte blocks of the secondary nodes' extracting tar (1-4096; 20 is push-pem's own)")
 	_ = cmd.MarkFlagRequired("target")
 	return cmd
 }
@@ -191,6 +213,14 @@ func parseSessionWant(state string, pairs []string) (sessionWant, error) {
 		return want, errors.New("--config makes no sense with --state absent")
 	}
 	return want, nil
+}
+
+// tarBlockingFlag checks --tar-blocking-factor.
+func tarBlockingFlag(n int) (int, error) {
+	if err := gluster.ValidTarBlocking(n); err != nil {
+		return 0, fmt.Errorf("--tar-blocking-factor: %w", err)
+	}
+	return n, nil
 }
 
 // sessionCmd is one run of `glusterdr session`.
@@ -247,10 +277,27 @@ func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessio
 // viewOf is the engine's view as the command prints it.
 func viewOf(v georep.View) sessionView {
 	out := sessionView{Exists: v.Exists, State: string(v.State), Pinned: v.Pinned, Config: v.Config, Workers: []workerView{}}
+	if v.Exists && v.TarErr == nil {
+		out.TarBlockingFactor = &v.TarBlocking
+	}
 	if v.Status != nil {
 		out.Status, out.Workers = string(v.Status.Rollup), workerViews(v.Status.Workers)
 	}
 	return out
+}
+
+// tarBlockingText is a view's tar blocking factor as the text report says
+// it.
+func tarBlockingText(n *int) string {
+	switch {
+	case n == nil:
+		return "unread"
+	case *n == gluster.TarKeyMissing:
+		return "missing"
+	case *n == gluster.TarCommandOther:
+		return "other"
+	}
+	return strconv.Itoa(*n)
 }
 
 func printSession(w io.Writer, r *sessionResult) {
@@ -270,7 +317,8 @@ func printSession(w io.Writer, r *sessionResult) {
 		tw.Flush()
 	}
 	if r.After.Exists {
-		fmt.Fprintf(w, "state %s (%s), host keys pinned %v, sync_method %s\n", r.After.State, r.After.Status, r.After.Pinned, r.After.Config["sync_method"])
+		fmt.Fprintf(w, "state %s (%s), host keys pinned %v, sync_method %s, tar blocking factor %s\n", r.After.State,
+			r.After.Status, r.After.Pinned, r.After.Config["sync_method"], tarBlockingText(r.After.TarBlockingFactor))
 	} else {
 		fmt.Fprintln(w, "the session does not exist")
 	}

@@ -212,8 +212,17 @@ func fixtureSession(t *testing.T, syncMethod string, pinned bool) *fakeNode {
 		}
 		n.files[georep.KnownHostsPath(fixtureRef)] = []byte(georep.KnownHostsLine("vm", 22, key) + "\n")
 	}
+	n.files[gluster.CommonSecretPub] = []byte(gsyncdLine + "\n" + tarLine + "\n")
+	n.files[authorizedKeys] = []byte(gsyncdLine + "\n" + strings.Replace(tarLine, "tar ${", "tar -B -b 256 ${", 1) + "\n")
 	started := false
 	n.answer = func(argv string) (string, int) {
+		if path, ok := strings.CutPrefix(argv, "cat "); ok {
+			data, found := n.files[path]
+			if !found {
+				return "", 1
+			}
+			return string(data), 0
+		}
 		switch {
 		case strings.HasSuffix(argv, "gv0 vm::gv1 status detail"):
 			if started {
@@ -238,6 +247,14 @@ func fixtureSession(t *testing.T, syncMethod string, pinned bool) *fakeNode {
 	return n
 }
 
+// The primary's keys as gsec_create writes them; fixtureSession's
+// authorized_keys holds them with the tar key tuned to 256.
+const (
+	gsyncdLine     = `command="/usr/lib/x86_64-linux-gnu/glusterfs/gsyncd" ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQDgsyncd root@vm`
+	tarLine        = `command="tar ${SSH_ORIGINAL_COMMAND#* }" ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQDtarssh root@vm`
+	authorizedKeys = "/root/.ssh/authorized_keys"
+)
+
 func testSessionCmd(n *fakeNode) *sessionCmd {
 	return &sessionCmd{session: georep.Session{Hosts: fakeHosts{n}, Primary: "vm", Ref: fixtureRef, Log: slog.New(slog.DiscardHandler)}}
 }
@@ -252,7 +269,7 @@ func mutating(cmds []string) []string {
 	var out []string
 	for _, c := range cmds {
 		if !strings.HasSuffix(c, " status detail") && !strings.HasSuffix(c, " config") && !strings.Contains(c, " volume info ") && !strings.Contains(c, " volume get ") &&
-			!strings.HasPrefix(c, "mkdir -- ") {
+			!strings.HasPrefix(c, "mkdir -- ") && !strings.HasPrefix(c, "cat ") {
 			out = append(out, c)
 		}
 	}
@@ -282,6 +299,36 @@ func TestSessionPlanChangesNothing(t *testing.T) {
 	}
 	if res.After.State != "started" || !res.After.Pinned || res.After.Config["sync_method"] != "tarssh" {
 		t.Fatalf("predicted after = %+v", res.After)
+	}
+}
+
+func TestSessionSetsTheTarBlockingFactor(t *testing.T) {
+	n := fixtureSession(t, "tarssh", true)
+	res := &sessionResult{}
+	want := sessionWant{State: "stopped", TarBlocking: gluster.DefaultTarBlocking}
+	if err := testSessionCmd(n).run(context.Background(), testSchedule(t), want, res); err != nil {
+		t.Fatal(err)
+	}
+	wantChanges := []sessionChange{{What: georep.ChangeTarBlocking, Key: georep.ChangeTarBlocking, From: "256", To: "20"}}
+	if !slices.Equal(res.Changes, wantChanges) {
+		t.Fatalf("changes %+v; want %+v", res.Changes, wantChanges)
+	}
+	if got := string(n.files[authorizedKeys]); got != gsyncdLine+"\n"+tarLine+"\n" {
+		t.Errorf("authorized_keys:\n%s\nwant push-pem's own lines back", got)
+	}
+	if f := res.After.TarBlockingFactor; f == nil || *f != gluster.DefaultTarBlocking {
+		t.Errorf("read back %v", f)
+	}
+}
+
+func TestTarBlockingFlag(t *testing.T) {
+	for _, bad := range []int{0, -1, 4097} {
+		if _, err := tarBlockingFlag(bad); err == nil || !strings.Contains(err.Error(), "--tar-blocking-factor") {
+			t.Errorf("%d: %v; want an error naming the flag", bad, err)
+		}
+	}
+	if n, err := tarBlockingFlag(256); err != nil || n != 256 {
+		t.Errorf("256: %d, %v", n, err)
 	}
 }
 

@@ -81,6 +81,18 @@ options:
         description: gsyncd's log level. Gluster's default is C(INFO).
         type: str
         choices: [ERROR, WARNING, INFO, DEBUG]
+  tar_blocking_factor:
+    description:
+      - Record size, in blocks of 512 bytes, of the C(tar) that writes the files on the secondary nodes when
+        C(sync_method) is C(tarssh).
+      - gsyncd takes no option for it, so the CLI sets it in the forced command of gsyncd's tar key in
+        C(authorized_keys) on every secondary node, C(command="tar -B -b N ${SSH_ORIGINAL_COMMAND#* }").
+      - With GNU tar's default of C(20), push-pem's own line, a large file reaches the secondary in 10 KiB writes,
+        at most a third of the wire's speed.
+      - The line belongs to the primary cluster's tar key, so every session from the primary cluster to the same
+        secondary user shares it. The CLI checks the range, 1 to 4096.
+    type: int
+    default: 256
   reset_sync_time:
     description:
       - With I(state=absent), delete with C(reset-sync-time), so that a new session to the same secondary starts
@@ -137,7 +149,8 @@ primary_node:
 changes:
   description:
     - What was changed, in order; in check mode, what would be.
-    - I(what) is one of C(create), C(ssh_port), C(pin_host_keys), C(config), C(state) and C(delete).
+    - I(what) is one of C(create), C(ssh_port), C(pin_host_keys), C(unpin_host_keys), C(config),
+      C(config_reset), C(changelog_rollover_time), C(tar_blocking_factor), C(state) and C(delete).
   returned: always
   type: list
   elements: dict
@@ -159,6 +172,11 @@ before:
     pinned:
       description: Whether gsyncd verifies the secondary nodes' host keys against the keys the controller verified.
       type: bool
+    tar_blocking_factor:
+      description:
+        - The blocking factor the secondary nodes' forced command for gsyncd's tar key sets; C(0) when a node lacks
+          the key's line, C(-1) when the nodes differ or run another command. Absent when it could not be read.
+      type: int
     config:
       description: gsyncd's whole config, as gluster prints it.
       type: dict
@@ -226,7 +244,8 @@ def check_config(config):
 
 
 def build_args(params, check_mode):
-    args = ['--target', params['target'], '--state', params['state'], '--timeout', params['timeout']]
+    args = ['--target', params['target'], '--state', params['state'], '--timeout', params['timeout'],
+            '--tar-blocking-factor', str(params['tar_blocking_factor'])]
     for pair in config_pairs(params.get('config')):
         args += ['--config', pair]
     if params.get('reset_sync_time'):
@@ -243,6 +262,8 @@ def diff_view(view, keys):
     if out['exists']:
         out['state'] = view.get('state')
         out['pinned'] = bool(view.get('pinned'))
+        if 'tar_blocking_factor' in view:
+            out['tar_blocking_factor'] = view['tar_blocking_factor']
         config = view.get('config') or {}
         out['config'] = dict((k, config.get(k)) for k in sorted(keys) if k in config)
     return out
@@ -273,6 +294,7 @@ def argument_spec():
         state=dict(type='str', default='present', choices=['present', 'started', 'stopped', 'paused', 'absent']),
         config=dict(type='dict', options=CONFIG_SPEC),
         reset_sync_time=dict(type='bool', default=False),
+        tar_blocking_factor=dict(type='int', default=256),
         timeout=dict(type='str', default='10m'),
     )
     return spec

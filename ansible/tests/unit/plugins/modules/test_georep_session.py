@@ -17,7 +17,7 @@ def test_typed_config_becomes_config_pairs(cli):
     assert kind == 'exit', res
     assert cli.argv() == [
         BINARY, 'session', '--schedule', '/etc/glusterdr/schedule.hcl', '--json', '--log-level', 'warn',
-        '--target', 'sdsc', '--state', 'stopped', '--timeout', '10m',
+        '--target', 'sdsc', '--state', 'stopped', '--timeout', '10m', '--tar-blocking-factor', '256',
         '--config', 'ignore_deletes=false', '--config', 'rsync_options=--bwlimit=1000',
         '--config', 'sync_jobs=3', '--config', 'sync_method=tarssh']
     assert res['cmd'] == cli.argv()
@@ -60,7 +60,23 @@ def test_stop_reports_the_state_change(cli):
 def test_absent_passes_reset_sync_time(cli):
     cli.on(['session'], load('session-unchanged.json'))
     run_module(georep_session.main, dict(target='tacc', state='absent', reset_sync_time=True))
-    assert cli.argv()[-7:] == ['--target', 'tacc', '--state', 'absent', '--timeout', '10m', '--reset-sync-time']
+    assert cli.argv()[-9:] == ['--target', 'tacc', '--state', 'absent', '--timeout', '10m',
+                               '--tar-blocking-factor', '256', '--reset-sync-time']
+
+
+def test_tar_blocking_factor_reaches_the_cli_and_the_diff(cli):
+    report = load('session-plan.json')
+    report['changes'] = [{'what': 'tar_blocking_factor', 'key': 'tar_blocking_factor', 'from': '20', 'to': '128'}]
+    report['before']['tar_blocking_factor'] = 20
+    report['after']['tar_blocking_factor'] = 128
+    cli.on(['session', '--plan'], report)
+    kind, res = run_module(georep_session.main, dict(target='sdsc', state='stopped', tar_blocking_factor=128),
+                           check_mode=True, diff=True)
+    assert kind == 'exit', res
+    assert cli.argv()[cli.argv().index('--tar-blocking-factor') + 1] == '128'
+    assert res['changed'] is True
+    assert res['diff']['before']['tar_blocking_factor'] == 20
+    assert res['diff']['after']['tar_blocking_factor'] == 128
 
 
 def test_cli_failure_fails_with_its_error(cli):
