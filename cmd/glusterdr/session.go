@@ -247,8 +247,11 @@ func (sc *sessionCmd) run(ctx context.Context, s *schedule.Schedule, want sessio
 	if err != nil {
 		return err
 	}
-	if before.PinErr != nil && spec.State != georep.Absent {
-		return before.PinErr
+	if spec.State != georep.Absent {
+		// What could not be read cannot be brought to the declaration.
+		if err := errors.Join(before.PinErr, before.TarErr); err != nil {
+			return err
+		}
 	}
 	res.Before, res.After = viewOf(before), viewOf(before)
 	changes := georep.Plan(before, spec)

@@ -131,13 +131,19 @@ func parseAuthorizedKeys(text string) map[string]bool {
 	return keys
 }
 
-// splitKeyLine splits on blanks outside double quotes; a backslash escapes
-// the next character inside quotes, as sshd reads it.
+// splitKeyLine splits an authorized_keys line on blanks outside double
+// quotes.
 func splitKeyLine(line string) []string {
+	return splitUnquoted(line, func(r rune) bool { return r == ' ' || r == '\t' })
+}
+
+// splitUnquoted splits s at the runes sep reports, outside double quotes,
+// and drops empty fields; a backslash escapes the next character inside
+// quotes, as sshd reads it.
+func splitUnquoted(s string, sep func(rune) bool) []string {
 	var fields []string
-	var cur strings.Builder
-	inQuote, escaped := false, false
-	for _, r := range line {
+	start, inQuote, escaped := 0, false, false
+	for i, r := range s {
 		switch {
 		case escaped:
 			escaped = false
@@ -145,17 +151,15 @@ func splitKeyLine(line string) []string {
 			escaped = true
 		case r == '"':
 			inQuote = !inQuote
-		case !inQuote && (r == ' ' || r == '\t'):
-			if cur.Len() > 0 {
-				fields = append(fields, cur.String())
-				cur.Reset()
+		case !inQuote && sep(r):
+			if i > start {
+				fields = append(fields, s[start:i])
 			}
-			continue
+			start = i + len(string(r))
 		}
-		cur.WriteRune(r)
 	}
-	if cur.Len() > 0 {
-		fields = append(fields, cur.String())
+	if start < len(s) {
+		fields = append(fields, s[start:])
 	}
 	return fields
 }

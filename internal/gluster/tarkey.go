@@ -100,22 +100,7 @@ func parseKeyLine(line string) (l keyLine, ok bool) {
 
 // splitOptions splits an options field on commas outside double quotes.
 func splitOptions(field string) []string {
-	var opts []string
-	start, inQuote, escaped := 0, false, false
-	for i, r := range field {
-		switch {
-		case escaped:
-			escaped = false
-		case inQuote && r == '\\':
-			escaped = true
-		case r == '"':
-			inQuote = !inQuote
-		case !inQuote && r == ',':
-			opts = append(opts, field[start:i])
-			start = i + 1
-		}
-	}
-	return append(opts, field[start:])
+	return splitUnquoted(field, func(r rune) bool { return r == ',' })
 }
 
 // command is the line's forced command, as written between the quotes.
