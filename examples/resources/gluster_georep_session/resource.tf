@@ -11,6 +11,10 @@ resource "gluster_georep_session" "sdsc" {
   sync_method = "tarssh"
   sync_jobs   = 3
 
+  # The extracting tar on the SDSC nodes writes 128 KiB at a time (the
+  # default; GNU tar's own 20 blocks wrote a large file in 10 KiB pieces).
+  tar_blocking_factor = 256
+
   # desired_state is left unset: a nightly schedule starts and stops the
   # session, and plan must not report that as drift. Set it to "started",
   # "stopped" or "paused" to enforce a state.
