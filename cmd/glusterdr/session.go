@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -292,15 +291,10 @@ func viewOf(v georep.View) sessionView {
 // tarBlockingText is a view's tar blocking factor as the text report says
 // it.
 func tarBlockingText(n *int) string {
-	switch {
-	case n == nil:
+	if n == nil {
 		return "unread"
-	case *n == gluster.TarKeyMissing:
-		return "missing"
-	case *n == gluster.TarCommandOther:
-		return "other"
 	}
-	return strconv.Itoa(*n)
+	return georep.TarBlockingText(*n)
 }
 
 func printSession(w io.Writer, r *sessionResult) {

@@ -90,7 +90,7 @@ func configChanges(have View, want Spec) []Change {
 	}
 	if want.TarBlocking != 0 && have.TarErr == nil && have.TarBlocking != want.TarBlocking {
 		changes = append(changes, Change{What: ChangeTarBlocking, Key: ChangeTarBlocking,
-			From: tarBlockingText(have.TarBlocking), To: strconv.Itoa(want.TarBlocking)})
+			From: TarBlockingText(have.TarBlocking), To: strconv.Itoa(want.TarBlocking)})
 	}
 	return changes
 }

@@ -77,8 +77,9 @@ func observeTarBlocking(ctx context.Context, s Session, primary *gluster.Client)
 	return factor, nil
 }
 
-// tarBlockingText is an observed blocking factor as a plan shows it.
-func tarBlockingText(factor int) string {
+// TarBlockingText is an observed blocking factor as a plan shows it:
+// the number, missing or other.
+func TarBlockingText(factor int) string {
 	switch factor {
 	case gluster.TarKeyMissing:
 		return "missing"
