@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/hostile"
 	"github.com/glusterdr/terraform-provider-gluster/internal/retention"
 	"github.com/glusterdr/terraform-provider-gluster/internal/schedule"
@@ -189,7 +190,7 @@ var tfFields = func() []tfField {
 		{"sync_method", hostile.Enum, 0, 0}, {"sync_jobs", hostile.Count, 1, maxSyncJobs}, {"rsync_options", hostile.Text, 0, 0},
 		{"connection_timeout", hostile.Count, 1, maxTimeoutSeconds}, {"secondary_timeout", hostile.Count, 1, maxTimeoutSeconds},
 		{"desired_state", hostile.Enum, 0, 0}, {"changelog_rollover_time", hostile.Count, georep.MinRolloverSeconds, georep.MaxRolloverSeconds},
-		{"changelog_batch_size", hostile.Count, 1, maxChangelogBatch}} {
+		{"changelog_batch_size", hostile.Count, 1, maxChangelogBatch}, {"tar_blocking_factor", hostile.Count, 1, gluster.MaxTarBlocking}} {
 		add("gluster_georep_session."+a.attr, a.kind, a.attr, session(func(lit string) []string {
 			return with(sessionBase, a.attr, lit)
 		}), bounds(a.lo, a.hi))

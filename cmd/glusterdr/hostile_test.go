@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/hostile"
 )
 
@@ -88,6 +89,7 @@ var cliFields = []cliField{
 	{flag: "files", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: maxBenchFiles}},
 	{flag: "size", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: maxBenchFileSize}},
 	{flag: "instance", kind: hostile.Count, bounds: hostile.Bounds{Min: 0, Max: 2}},
+	{flag: "tar-blocking-factor", kind: hostile.Count, bounds: hostile.Bounds{Min: 1, Max: gluster.MaxTarBlocking}},
 }
 
 // cliFlagsWithoutInput are the flags that take no value a user could make
