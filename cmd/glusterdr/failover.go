@@ -130,7 +130,7 @@ func switchTopology(ctx context.Context, e *drrun.Engine, nodes *sshnodes.Nodes,
 	}
 	s := e.Schedule
 	topo := failover.Topology{Site: t.Name, Forward: t.Session(), PrimaryHost: s.Primary.Node,
-		PrimaryRunner: nodes.Runner(s.Primary.Node), SiteGluster: gluster.New(nodes.Runner(t.SecondaryHost)), SyncMethod: "tarssh"}
+		PrimaryRunner: nodes.Runner(s.Primary.Node), PrimaryFiles: nodes.Files(s.Primary.Node), SiteGluster: gluster.New(nodes.Runner(t.SecondaryHost)), SyncMethod: "tarssh"}
 	if !f.primaryDown {
 		topo.Primary = gluster.New(topo.PrimaryRunner)
 		if v, err := topo.Primary.ConfigGet(ctx, topo.Forward, "sync_method"); err == nil && v != "" {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/glusterdr/terraform-provider-gluster/internal/failover"
+	"github.com/glusterdr/terraform-provider-gluster/internal/georep"
 	"github.com/glusterdr/terraform-provider-gluster/internal/gluster"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab"
 	"github.com/glusterdr/terraform-provider-gluster/internal/lab/labtest"
@@ -57,7 +58,7 @@ func TestLabFailoverAndFailback(t *testing.T) {
 	p1, _ := conn.D.Node("p1")
 	p1Runner, _ := conn.Runner("p1")
 	primaryKeys, _ := conn.D.HostKeys("primary")
-	topo := failover.Topology{Site: site, Forward: ref, Primary: primary, PrimaryRunner: p1Runner, PrimaryHost: p1.Address,
+	topo := failover.Topology{Site: site, Forward: ref, Primary: primary, PrimaryRunner: p1Runner, PrimaryFiles: p1files, PrimaryHost: p1.Address,
 		PrimaryHostKeys: primaryKeys, SiteGluster: siteGluster, SiteFiles: siteFiles, SyncMethod: "tarssh"}
 	journalDir := t.TempDir()
 	out := &bytes.Buffer{}
@@ -107,6 +108,17 @@ func TestLabFailoverAndFailback(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s on the primary: %d bytes, want %d identical bytes", name, len(got), len(want))
+		}
+	}
+	// The reverse session's tar key extracted at p1 in 128 KiB records.
+	siteTarKeys, err := siteGluster.TarKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1Keys, _ := p1files.ReadFile(ctx, "/root/.ssh/authorized_keys")
+	for _, k := range siteTarKeys {
+		if line := `command="` + gluster.TarCommand(georep.DefaultTarBlocking) + `" ` + k; !strings.Contains(string(p1Keys), line) {
+			t.Errorf("p1's authorized_keys has no line %q for %s's tar key", line, site)
 		}
 	}
 	if _, err := siteGluster.Status(ctx, topo.Reverse()); !errors.Is(err, gluster.ErrNoSession) {

@@ -32,9 +32,12 @@ type Topology struct {
 	// Primary runs gluster on a primary node. Nil when the primary site is
 	// down: failover then skips stopping the session there.
 	Primary *gluster.Client
-	// PrimaryRunner reaches that same primary node (the reverse session's
-	// secondary end).
+	// PrimaryRunner and PrimaryFiles reach that same primary node (the
+	// reverse session's secondary end), PrimaryFiles for the forced
+	// command of the site's tar key there; without it the reverse session
+	// keeps push-pem's.
 	PrimaryRunner remote.Runner
+	PrimaryFiles  remote.Files
 	// PrimaryHost is the primary node's address as the site reaches it.
 	PrimaryHost string
 	// PrimaryHostKeys pins the primary nodes' host keys for the reverse
@@ -131,6 +134,13 @@ func Failback(t Topology, cycle gluster.CycleOptions) Plan {
 	if t.SyncMethod != "" {
 		spec.Config["sync_method"] = t.SyncMethod
 	}
+	nodes := georep.Nodes{Primary: t.SiteGluster, PrimaryFiles: t.SiteFiles, Secondary: t.PrimaryRunner}
+	tuning := ""
+	if t.PrimaryFiles != nil {
+		spec.TarBlocking = georep.DefaultTarBlocking
+		nodes.SecondaryNodes = []georep.Node{{Runner: t.PrimaryRunner, Files: t.PrimaryFiles}}
+		tuning = fmt.Sprintf(", tar records of %d blocks at the primary", spec.TarBlocking)
+	}
 	return Plan{Kind: "failback", Site: t.Site, Steps: []Step{
 		{
 			Name:     "stop-forward-session",
@@ -139,12 +149,9 @@ func Failback(t Topology, cycle gluster.CycleOptions) Plan {
 		},
 		{
 			Name: "create-reverse-session",
-			Describe: fmt.Sprintf("on %s create the reverse session %s (push-pem, special-sync-mode recover, host keys pinned)",
-				t.SiteGluster.Host(), rev),
-			Run: func(ctx context.Context) error {
-				err := georep.Create(ctx, georep.Nodes{Primary: t.SiteGluster, PrimaryFiles: t.SiteFiles, Secondary: t.PrimaryRunner}, rev, spec)
-				return err
-			},
+			Describe: fmt.Sprintf("on %s create the reverse session %s (push-pem, special-sync-mode recover, host keys pinned%s)",
+				t.SiteGluster.Host(), rev, tuning),
+			Run: func(ctx context.Context) error { return georep.Create(ctx, nodes, rev, spec) },
 		},
 		{
 			Name: "sync-back",
