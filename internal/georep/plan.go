@@ -27,8 +27,8 @@ const (
 	// ChangeTarBlocking sets the forced command of gsyncd's tar key on
 	// every secondary node.
 	ChangeTarBlocking = "tar_blocking_factor"
-	ChangeState    = "state"
-	ChangeDelete   = "delete"
+	ChangeState       = "state"
+	ChangeDelete      = "delete"
 )
 
 // Plan lists the changes that bring have to want, in the order Apply makes
