@@ -72,6 +72,12 @@ func ExpectedHostKeys(ctx context.Context, h Hosts, ref gluster.SessionRef, port
 	if err != nil {
 		return nil, fmt.Errorf("reading the secondary volume, to pin its nodes' host keys: %w", err)
 	}
+	return hostKeyLines(ctx, h, hosts, port)
+}
+
+// hostKeyLines are the known_hosts lines of hosts, each with the key the
+// caller's own SSH handshake verified, at port.
+func hostKeyLines(ctx context.Context, h Hosts, hosts []string, port int) ([]string, error) {
 	if port == 0 {
 		port = 22
 	}

@@ -88,16 +88,19 @@ func Observe(ctx context.Context, s Session) (View, error) {
 		return v, err
 	}
 	v.RolloverSeconds = int(rollover / time.Second)
-	v.TarBlocking, v.TarErr = observeTarBlocking(ctx, s, c)
+	// The secondary volume is read once for both checks that need its nodes.
+	secondaries, secondariesErr := secondaryHosts(ctx, s.Hosts, s.Ref)
+	v.TarBlocking, v.TarErr = observeTarBlocking(ctx, s, c, secondaries, secondariesErr)
 	if v.PinsInUse = Pinned(s.Ref, v.Config); v.PinsInUse {
-		err = observePins(ctx, s, c, &v)
+		err = observePins(ctx, s, c, &v, secondaries, secondariesErr)
 	}
 	return v, err
 }
 
 // observePins reads the pinned keys on every primary node that runs a
-// worker, and compares each copy with the keys expected now.
-func observePins(ctx context.Context, s Session, c *gluster.Client, v *View) error {
+// worker, and compares each copy with the keys expected now for the
+// secondary nodes (secondariesErr: why they could not be listed).
+func observePins(ctx context.Context, s Session, c *gluster.Client, v *View, secondaries []string, secondariesErr error) error {
 	port, err := livePort(v.Config)
 	if err != nil {
 		return err
@@ -115,7 +118,11 @@ func observePins(ctx context.Context, s Session, c *gluster.Client, v *View) err
 		held = append(held, lines)
 	}
 	v.PinnedKeys = held[0]
-	want, err := ExpectedHostKeys(ctx, s.Hosts, s.Ref, port)
+	if secondariesErr != nil {
+		v.PinErr = fmt.Errorf("reading the secondary volume, to pin its nodes' host keys: %w", secondariesErr)
+		return nil
+	}
+	want, err := hostKeyLines(ctx, s.Hosts, secondaries, port)
 	if err != nil {
 		v.PinErr = err
 		return nil

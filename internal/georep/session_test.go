@@ -195,6 +195,15 @@ func TestObservePinnedOnEveryWorkerNode(t *testing.T) {
 	if m := c.mutating(); len(m) != 0 {
 		t.Fatalf("Observe ran commands that change things: %q", m)
 	}
+	reads := 0
+	for _, call := range c.calls {
+		if strings.HasSuffix(call, "volume info gv1") {
+			reads++
+		}
+	}
+	if reads != 1 {
+		t.Errorf("Observe read the secondary volume %d times; the pins and the tar key share one read", reads)
+	}
 }
 
 func TestObserveCatchesAStaleCopyOnAnotherWorkerNode(t *testing.T) {

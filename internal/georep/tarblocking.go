@@ -48,17 +48,16 @@ func secondaryNodes(ctx context.Context, h Hosts, ref gluster.SessionRef) ([]Nod
 }
 
 // observeTarBlocking reads the blocking factor that the secondary nodes
-// force for the primary's tar keys: the one all of them force,
-// gluster.TarCommandOther when they differ, gluster.TarKeyMissing when a
-// key is missing on a node.
-func observeTarBlocking(ctx context.Context, s Session, primary *gluster.Client) (int, error) {
+// (hosts, or hostsErr: why they could not be listed) force for the
+// primary's tar keys: the one all of them force, gluster.TarCommandOther
+// when they differ, gluster.TarKeyMissing when a key is missing on a node.
+func observeTarBlocking(ctx context.Context, s Session, primary *gluster.Client, hosts []string, hostsErr error) (int, error) {
+	if hostsErr != nil {
+		return 0, fmt.Errorf("reading the secondary volume, to reach its nodes: %w", hostsErr)
+	}
 	keys, err := primary.TarKeys(ctx)
 	if err != nil {
 		return 0, err
-	}
-	hosts, err := secondaryHosts(ctx, s.Hosts, s.Ref)
-	if err != nil {
-		return 0, fmt.Errorf("reading the secondary volume, to reach its nodes: %w", err)
 	}
 	factor := gluster.TarKeyMissing
 	for i, host := range hosts {

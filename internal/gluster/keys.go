@@ -110,22 +110,12 @@ func (c *Client) authorizedKeysPath(ctx context.Context, user string) (string, e
 }
 
 // parseAuthorizedKeys returns the keys of an authorized_keys (or .pub)
-// text as "type base64" strings. Each line is [options] keytype base64
-// [comment]; options may hold quoted spaces, as in
-// command="tar ${SSH_ORIGINAL_COMMAND#* }".
+// text as "type base64" strings (parseKeyLine reads each line).
 func parseAuthorizedKeys(text string) map[string]bool {
 	keys := map[string]bool{}
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		fields := splitKeyLine(line)
-		for i := 0; i+1 < len(fields); i++ {
-			if isKeyType(fields[i]) && isBase64(fields[i+1]) {
-				keys[fields[i]+" "+fields[i+1]] = true
-				break
-			}
+		if l, ok := parseKeyLine(line); ok {
+			keys[l.key] = true
 		}
 	}
 	return keys
